@@ -1,0 +1,80 @@
+"""Settings for building the edition locally. publishconf.py changes what production changes."""
+
+# The paper
+SITENAME = "平顶山日报"
+SITENAME_PINYIN = "Pingdingshan Daily"
+SITEURL = ""
+AUTHOR = "平顶山日报社"
+PUBLISHER = "平顶山日报社"
+PUBLISHER_ADDRESS = "河南省平顶山市"
+ICP_FILING = ""  # 备案号, e.g. "豫ICP备00000000号"; shown in the footer when set
+DEFAULT_LANG = "zh-CN"
+LOCALE = ("zh_CN.UTF-8", "C.UTF-8")
+TIMEZONE = "Asia/Shanghai"
+
+# Content: every Markdown item is a report or photo item, read through the content schema
+PATH = "content"
+ARTICLE_PATHS = [""]
+PAGE_PATHS = []
+STATIC_PATHS = ["images"]
+USE_FOLDER_AS_CATEGORY = False
+DEFAULT_DATE = None
+SECTIONS = ["湛河区"]  # known page names (版名); an unknown one is refused
+FUTURE_DATE_MARGIN_DAYS = 2  # an edition date later than this is refused
+PERSON_SLUGS = {}  # name → slug, to tell apart two people whose names share a pinyin
+TAG_SLUGS = {}
+SECTION_SLUGS = {}
+
+# URLs: ASCII, readable, stable; every page is a folder with index.html
+ARTICLE_URL = "{date:%Y-%m-%d}/{page_slug}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+EDITION_URL = "{date:%Y-%m-%d}/"
+EDITION_SAVE_AS = EDITION_URL + "index.html"
+EDITION_PAGE_URL = "{date:%Y-%m-%d}/{page}/"
+EDITION_PAGE_SAVE_AS = EDITION_PAGE_URL + "index.html"
+EDITIONS_URL = "editions/"
+EDITIONS_SAVE_AS = EDITIONS_URL + "index.html"
+AUTHOR_URL = "reporters/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_URL = "reporters/"
+AUTHORS_SAVE_AS = AUTHORS_URL + "index.html"
+TAG_URL = "tags/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_URL = "tags/"
+TAGS_SAVE_AS = TAGS_URL + "index.html"
+CATEGORY_URL = "sections/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_URL = "sections/"
+CATEGORIES_SAVE_AS = CATEGORIES_URL + "index.html"
+INDEX_SAVE_AS = ""  # the front page is the latest edition, written by the edition plugin
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DIRECT_TEMPLATES = ["tags", "categories", "authors", "404"]
+DEFAULT_PAGINATION = 50
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Feeds: off while developing; publishconf.py turns them on
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# Theme and plugins
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["content_schema", "typography", "edition"]
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
+TYPOGRIFY = False
+
+# Output
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = True
+LOAD_CONTENT_CACHE = False

@@ -1,0 +1,31 @@
+"""Content schema plugin: refuse bad content before anything is written.
+
+Connects two things: a check of the whole content tree when Pelican starts
+(every problem, one line each, then a non-zero exit), and the schema's own
+reader for Markdown items.
+"""
+
+import sys
+
+from pelican import signals
+
+from .check import check_tree
+from .reader import ContentError, NewsReader
+
+
+def refuse_bad_content(pelican):
+    _, problems = check_tree(pelican.settings["PATH"], pelican.settings)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        raise ContentError(f"{len(problems)} problem(s) in content; nothing was built")
+
+
+def use_news_reader(readers):
+    readers.reader_classes["md"] = NewsReader
+    readers.reader_classes["markdown"] = NewsReader
+
+
+def register():
+    signals.initialized.connect(refuse_bad_content)
+    signals.readers_init.connect(use_news_reader)

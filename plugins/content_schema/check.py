@@ -1,0 +1,162 @@
+"""Checking a whole content tree: every problem of every file, in one run.
+
+Rules that need one file are checked as it is read (`source.parse_source`);
+rules that need the whole edition (slugs, positions, names sharing a URL)
+are checked here.
+"""
+
+import datetime
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from .slugs import pinyin_slug
+from .source import Problem, parse_source
+
+LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
+PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
+UNSAFE_HTML = re.compile(
+    r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base)\b"
+    r"|\son[a-z]+\s*="
+    r"|javascript\s*:",
+    re.IGNORECASE,
+)
+DEFAULTS = {
+    "PERSON_SLUGS": {},
+    "TAG_SLUGS": {},
+    "SECTION_SLUGS": {},
+    "SECTIONS": (),
+    "FUTURE_DATE_MARGIN_DAYS": 2,
+    "TIMEZONE": "Asia/Shanghai",
+}
+
+
+def option(settings, name):
+    return (settings or {}).get(name, DEFAULTS[name])
+
+
+def content_files(content_dir):
+    """Every Markdown item below content_dir, in a stable order."""
+    return sorted(Path(content_dir).rglob("*.md"))
+
+
+def check_tree(content_dir, settings=None, label_root=None, now=None):
+    """Parse and check every item; return (sources, problems)."""
+    label_root = label_root or os.getcwd()
+    sources = []
+    for path in content_files(content_dir):
+        label = os.path.relpath(path, label_root)
+        source = parse_source(path, path.read_bytes(), label)
+        check_source(source, Path(content_dir), path, settings, now)
+        sources.append(source)
+    problems = [problem for source in sources for problem in source.problems]
+    problems += check_edition(sources, settings)
+    return sources, problems
+
+
+def check_source(source, content_dir, path, settings, now=None):
+    """Rules about one item that need settings or the files around it."""
+    values = source.values
+    if "date" in values:
+        tz = ZoneInfo(option(settings, "TIMEZONE"))
+        now = now or datetime.datetime.now(tz).replace(tzinfo=None)
+        margin = datetime.timedelta(days=option(settings, "FUTURE_DATE_MARGIN_DAYS"))
+        if values["date"] > now + margin:
+            source.problem(source.lines["date"], "Date", f"{values['date']:%Y-%m-%d} is in the future", f"an edition date no later than {margin.days} days from today")
+    sections = option(settings, "SECTIONS")
+    if sections and values.get("section") and values["section"] not in sections:
+        source.problem(source.lines["section"], "Section", f"unknown page name “{values['section']}”", "one of " + "、".join(sections) + " (SECTIONS in pelicanconf.py)")
+    if "image" in values and not (content_dir / values["image"]).is_file():
+        source.problem(source.lines["image"], "Image", f"{values['image']} does not exist", "a file inside content/")
+    check_body(source, content_dir, path)
+
+
+def check_body(source, content_dir, path):
+    for match in UNSAFE_HTML.finditer(source.body):
+        source.problem(body_line(source, match.start()), "body", f"unsafe HTML “{match.group(0).strip()}”", "Markdown text; no scripts, styles, frames, forms or event handlers")
+    for match in LINK.finditer(source.body):
+        target = match.group(1) or match.group(2)
+        line = body_line(source, match.start())
+        pelican = PELICAN_LINK.match(target)
+        if pelican:
+            linked = pelican.group(2).split("#")[0]
+            base = content_dir if linked.startswith("/") else path.parent
+            if not (base / linked.lstrip("/")).is_file():
+                source.problem(line, "body", f"link {target} points at nothing", "{filename} or {static} followed by a file inside content/")
+        elif not re.match(r"^(https?:|mailto:|#|/)", target):
+            source.problem(line, "body", f"relative link {target} will break", "{filename}path/to/report.md or {static}images/photo.jpg")
+
+
+def body_line(source, offset):
+    return source.body_line + source.body.count("\n", 0, offset)
+
+
+def check_edition(sources, settings=None):
+    """Rules across items: one URL per item, one item per position, one name per URL."""
+    problems = []
+    problems += same_key(sources, lambda v: v.get("slug"), "Slug", "is also the slug of", "a slug no other item has")
+    problems += same_key(
+        sources,
+        lambda v: (v["date"].date(), v["page"], v["position"]) if {"date", "page", "position"} <= v.keys() else None,
+        "Position",
+        "is the same page position as",
+        "one item per position on a page",
+    )
+    problems += page_names(sources)
+    problems += shared_urls(sources, "people", lambda c: c.name, option(settings, "PERSON_SLUGS"), "People", "/reporters/{}/", "PERSON_SLUGS")
+    problems += shared_urls(sources, "tags", lambda t: t, option(settings, "TAG_SLUGS"), "Tags", "/tags/{}/", "TAG_SLUGS")
+    problems += shared_urls(sources, "section", lambda s: s, option(settings, "SECTION_SLUGS"), "Section", "/sections/{}/", "SECTION_SLUGS")
+    return problems
+
+
+def same_key(sources, key_of, field, relation, expected):
+    problems, first = [], {}
+    for source in sources:
+        key = key_of(source.values)
+        if key is None:
+            continue
+        if key in first:
+            line = source.lines.get(field.lower(), 1)
+            problems.append(Problem(source.path, line, field, f"{relation} {first[key].path}", expected))
+        else:
+            first[key] = source
+    return problems
+
+
+def page_names(sources):
+    """Every item of one page of one edition must carry the same page name."""
+    problems, names = [], {}
+    for source in sources:
+        values = source.values
+        if not {"date", "page", "section"} <= values.keys():
+            continue
+        key = (values["date"].date(), values["page"])
+        first = names.setdefault(key, source)
+        if first.values["section"] != values["section"]:
+            problems.append(Problem(source.path, source.lines["section"], "Section", f"page {values['page']} is named “{first.values['section']}” in {first.path}", "one page name per page of an edition"))
+    return problems
+
+
+def shared_urls(sources, key, name_of, explicit, field, url, setting):
+    """Two different names whose slugs are equal would share one page: refuse."""
+    problems, owners = [], defaultdict(dict)
+    for source in sources:
+        value = source.values.get(key)
+        for item in value if isinstance(value, list) else [value] if value else []:
+            name = name_of(item)
+            owners[name_slug(name, explicit)].setdefault(name, source)
+    for slug, names in owners.items():
+        if len(names) > 1:
+            (first, _), *others = names.items()
+            for name, source in others:
+                line = source.lines.get(field.lower(), 1)
+                what = f"{name} and {first} would share {url.format(slug)}"
+                problems.append(Problem(source.path, line, field, what, f"give one of them its own slug in {setting} (pelicanconf.py)"))
+    return problems
+
+
+def name_slug(name, explicit=None):
+    """The URL slug of a person, tag or section: explicit if configured, else pinyin."""
+    return (explicit or {}).get(name) or pinyin_slug(name)

@@ -1,0 +1,181 @@
+"""The content schema: every metadata field an item may carry, in one place.
+
+`invoke check`, the build's reader and the page importer all read fields
+through `parse_field`, so what the checker accepts is exactly what is built.
+"""
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+ROLES = ("记者", "通讯员", "摄影")
+KINDS = ("report", "photo")
+STATUSES = ("published", "draft", "hidden")
+
+# Separators editors really type between list items: ASCII and Chinese.
+LIST_SEPARATORS = re.compile(r"[,;、，；]")
+ROLE_SEPARATOR = re.compile(r"\s*[:：]\s*|\s+")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Metadata is plain text: markup or entities in it are a mistake, never intended.
+MARKUP = re.compile(r"<[A-Za-z/!?]|&[#A-Za-z0-9]+;")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PAGE = re.compile(r"^(?:[A-Z]\d{2}|\d{2})$")
+DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$")
+
+
+class FieldError(ValueError):
+    """A value that cannot be accepted; `expected` tells the editor what would be."""
+
+    def __init__(self, problem, expected):
+        super().__init__(problem)
+        self.problem = problem
+        self.expected = expected
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One person of an item with the role they had in it (记者, 通讯员, 摄影)."""
+
+    role: str
+    name: str
+
+
+def clean_text(value):
+    """Strip ordinary and full-width spaces; refuse control characters and markup."""
+    value = value.strip().strip("\u3000").strip()
+    if any(unicodedata.category(c) == "Cc" for c in value):
+        raise FieldError("contains a control character", "plain text on one line")
+    if MARKUP.search(value):
+        raise FieldError("contains HTML markup or an entity", "plain text without < or &…;")
+    return value
+
+
+def split_list(value):
+    """Split a list on , ; 、 ， ； and drop empty items and repeats, keeping order."""
+    items = (clean_text(item) for item in LIST_SEPARATORS.split(value))
+    return list(dict.fromkeys(item for item in items if item))
+
+
+def _ascii_digits(value):
+    return clean_text(value).translate(FULL_WIDTH_DIGITS)
+
+
+def parse_text(value):
+    value = clean_text(value)
+    if not value:
+        raise FieldError("is empty", "the text as printed")
+    return value
+
+
+def parse_kind(value):
+    value = clean_text(value).lower()
+    if value not in KINDS:
+        raise FieldError(f"unknown kind “{value}”", "report or photo")
+    return value
+
+
+def parse_status(value):
+    value = clean_text(value).lower()
+    if value not in STATUSES:
+        raise FieldError(f"unknown status “{value}”", "published, draft or hidden")
+    return value
+
+
+def parse_date(value):
+    text = _ascii_digits(value)
+    match = DATE.match(text)
+    if not match:
+        raise FieldError(f"cannot read date “{text}”", "YYYY-MM-DD or YYYY-MM-DD HH:MM")
+    try:
+        return datetime.datetime(*(int(part or 0) for part in match.groups()))
+    except ValueError:
+        raise FieldError(f"no such date “{text}”", "a real calendar date and time") from None
+
+
+def parse_page(value):
+    text = _ascii_digits(value).upper()
+    if not PAGE.match(text):
+        raise FieldError(f"cannot read page “{text}”", "a page number like A06 or 06")
+    return text
+
+
+def parse_position(value):
+    text = _ascii_digits(value)
+    if not text.isdigit() or int(text) < 1:
+        raise FieldError(f"“{text}” is not a position", "a whole number from 1, the item's order on the page")
+    return int(text)
+
+
+def parse_slug(value):
+    text = clean_text(value)
+    if not SLUG.match(text):
+        raise FieldError(f"“{text}” is not a slug", "lowercase ASCII words joined by hyphens, e.g. zhan-he-qu")
+    return text
+
+
+def parse_people(value):
+    credits, seen = [], set()
+    for item in split_list(value):
+        parts = ROLE_SEPARATOR.split(item, maxsplit=1)
+        if len(parts) != 2 or not parts[1]:
+            raise FieldError(f"“{item}” has no role", "role:name, e.g. 记者:张亚丹")
+        role, name = parts[0], re.sub(r"\s+", "", parts[1])
+        if role not in ROLES:
+            raise FieldError(f"unknown role “{role}” for {name}", "one of " + "、".join(ROLES))
+        if name in seen:
+            raise FieldError(f"{name} is listed twice", "each person once, with one role")
+        seen.add(name)
+        credits.append(Credit(role, name))
+    if not credits:
+        raise FieldError("names nobody", "role:name, e.g. 记者:张亚丹")
+    return credits
+
+
+def parse_tags(value):
+    return split_list(value)
+
+
+def parse_path(value):
+    text = clean_text(value)
+    if not text or text.startswith(("/", "http:", "https:", "javascript:")) or ".." in text:
+        raise FieldError(f"“{text}” is not a file in content/", "a path inside content/, e.g. images/2020-12-30/a06-04.jpg")
+    return text
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    parse: Callable
+    required_for: tuple = ()
+    help: str = ""
+
+
+FIELDS = {
+    field.name.lower(): field
+    for field in (
+        Field("Title", parse_text, KINDS, "主题, the main headline as printed"),
+        Field("Kicker", parse_text, (), "引题, the line printed above the headline"),
+        Field("Subtitle", parse_text, (), "副题, the line printed below the headline"),
+        Field("Kind", parse_kind, (), "report (default) or photo"),
+        Field("Date", parse_date, KINDS, "edition date, YYYY-MM-DD [HH:MM], Beijing time"),
+        Field("Page", parse_page, KINDS, "page (版) number, e.g. A06"),
+        Field("Section", parse_text, KINDS, "page name (版名), e.g. 湛河区"),
+        Field("Position", parse_position, KINDS, "order on the page, 1 for the lead"),
+        Field("People", parse_people, KINDS, "role:name list, roles 记者/通讯员/摄影"),
+        Field("Tags", parse_tags, (), "subjects, separated by 、 or ,"),
+        Field("Slug", parse_slug, KINDS, "ASCII pinyin for the URL"),
+        Field("Summary", parse_text, (), "one sentence for lists, feeds and search engines"),
+        Field("Image", parse_path, (), "photo file inside content/"),
+        Field("Caption", parse_text, (), "the image's caption, for a report with an image"),
+        Field("Credit", parse_text, ("photo",), "photo credit as printed, e.g. 李冠博 摄"),
+        Field("Status", parse_status, (), "published (default), draft or hidden"),
+        Field("Modified", parse_date, (), "time of the last correction, YYYY-MM-DD HH:MM"),
+    )
+}
+
+
+def parse_field(key, value):
+    """Parse one header value by its (lower-case) field name."""
+    return FIELDS[key].parse(value)

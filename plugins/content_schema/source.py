@@ -1,0 +1,115 @@
+"""Reading one item's source file: strict UTF-8, a header of fields, a body.
+
+The header is the block of `Field: value` lines at the top, ended by the
+first blank line. Every field keeps the line it was written on, so that a
+problem can be reported as `path:line: field: …`.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from .fields import FIELDS, FieldError, parse_field
+
+FIELD_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*[:：]\s*(?P<value>.*)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    what: str
+    expected: str
+
+    def __str__(self):
+        return f"{self.path}:{self.line}: {self.field}: {self.what} — {self.expected}"
+
+
+@dataclass
+class Source:
+    """One item as written: parsed fields, their lines, the body and problems."""
+
+    path: str
+    values: dict = field(default_factory=dict)
+    lines: dict = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    problems: list = field(default_factory=list)
+
+    def problem(self, line, name, what, expected):
+        self.problems.append(Problem(self.path, line, name, what, expected))
+
+    @property
+    def kind(self):
+        return self.values.get("kind", "report")
+
+
+def decode(raw, path):
+    """Return the text of a file, or raise FieldError for a BOM or bad UTF-8."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raise FieldError("starts with a byte-order mark", "UTF-8 without BOM (save as “UTF-8”, not “UTF-8 with BOM”)")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise FieldError(f"is not valid UTF-8 (byte {error.start})", "a file saved as UTF-8") from None
+
+
+def split_header(text):
+    """Split text into [(line number, key, value)], body, first body line."""
+    header, lines = [], text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            return header, "\n".join(lines[number:]), number + 1
+        match = FIELD_LINE.match(line)
+        if not match:
+            if not header:
+                return header, text, 1
+            header.append((number, None, line))
+            continue
+        header.append((number, match["key"].lower(), match["value"]))
+    return header, "", len(lines) + 1
+
+
+def parse_source(path, raw, label=None):
+    """Parse one file's bytes into a Source, collecting every problem in it."""
+    source = Source(label or str(path))
+    try:
+        text = decode(raw, path)
+    except FieldError as error:
+        source.problem(1, "file", error.problem, error.expected)
+        return source
+    header, source.body, source.body_line = split_header(text.replace("\r\n", "\n"))
+    for number, key, value in header:
+        read_field(source, number, key, value)
+    for key, spec in FIELDS.items():
+        if source.kind in spec.required_for and key not in source.lines and key not in source.values:
+            source.problem(1, spec.name, "is missing", spec.help)
+    if not source.body.strip():
+        source.problem(source.body_line, "body", "is empty", "the text as printed, after a blank line below the fields")
+    return source
+
+
+def read_field(source, number, key, value):
+    if key is None:
+        source.problem(number, "header", f"“{value.strip()[:20]}” is not a field line", "Field: value, then one blank line before the text")
+        return
+    spec = FIELDS.get(key)
+    if spec is None:
+        source.problem(number, key, "unknown field", suggest(key))
+        return
+    if key in source.lines:
+        source.problem(number, spec.name, f"given twice (also line {source.lines[key]})", "each field once")
+        return
+    source.lines[key] = number
+    try:
+        source.values[key] = parse_field(key, value)
+    except FieldError as error:
+        source.problem(number, spec.name, error.problem, error.expected)
+
+
+def suggest(key):
+    import difflib
+
+    close = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.6)
+    known = ", ".join(spec.name for spec in FIELDS.values())
+    return f"did you mean {FIELDS[close[0]].name}?" if close else f"one of {known}"

@@ -1,0 +1,47 @@
+"""Edition plugin: the front page, an edition page per date, a page per 版, the archive.
+
+Also puts every item in printed order (edition, page, position) wherever
+Pelican lists items, and gives templates Chinese dates.
+"""
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .model import build_editions, chinese_date, page_order, people_index, tag_index
+
+
+class EditionGenerator(Generator):
+    """Writes the pages of the date → 版 → item model from the articles read."""
+
+    def generate_context(self):
+        self.editions = build_editions(self.context["articles"], self.settings)
+        self.context["editions"] = self.editions
+        self.context["latest_edition"] = self.editions[0] if self.editions else None
+        self.context["people_index"] = people_index(self.context["authors"])
+        self.context["tag_index"] = tag_index(self.context["tags"])
+
+    def generate_output(self, writer):
+        if not self.editions:
+            return
+        write = writer.write_file
+        write("index.html", self.get_template("index"), self.context, edition=self.editions[0], page_name="index")
+        write(self.settings["EDITIONS_SAVE_AS"], self.get_template("editions"), self.context, page_name="editions")
+        for edition in self.editions:
+            write(edition.save_as, self.get_template("edition"), self.context, edition=edition, url=edition.url)
+            for page in edition.pages:
+                write(page.save_as, self.get_template("edition_page"), self.context, edition=edition, edition_page=page, url=page.url)
+
+
+def configure(pelican):
+    settings = pelican.settings
+    settings["ARTICLE_ORDER_BY"] = page_order
+    settings.setdefault("JINJA_FILTERS", {})["chinese_date"] = chinese_date
+
+
+def get_generators(pelican):
+    return EditionGenerator
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.get_generators.connect(get_generators)

@@ -1,0 +1,102 @@
+"""The edition model readers know: date → page (版) → item, in printed order."""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(eq=False)
+class EditionPage:
+    """One printed page of one edition, e.g. A06 湛河区, with its items in order."""
+
+    edition: "Edition"
+    number: str
+    name: str
+    items: list
+    url: str = ""
+    save_as: str = ""
+    prev: "EditionPage | None" = None
+    next: "EditionPage | None" = None
+
+    @property
+    def slug(self):
+        return self.number.lower()
+
+
+@dataclass(eq=False)
+class Edition:
+    """One day's paper: its pages in page order."""
+
+    date: object
+    pages: list = field(default_factory=list)
+    url: str = ""
+    save_as: str = ""
+    prev: "Edition | None" = None
+    next: "Edition | None" = None
+
+    @property
+    def lead(self):
+        return self.pages[0].items[0]
+
+    @property
+    def items(self):
+        return [item for page in self.pages for item in page.items]
+
+
+def page_order(item):
+    """Newest edition first, then page, then position: how a paper is read."""
+    return (-item.date.toordinal(), item.page, item.position)
+
+
+def link(sequence):
+    """Set prev/next on each element of an ordered sequence; None at the ends."""
+    for before, after in zip(sequence, sequence[1:]):
+        before.next, after.prev = after, before
+
+
+def build_editions(items, settings):
+    """Group items into editions (newest first) and pages; link everything in order."""
+    editions = []
+    items = sorted(items, key=page_order)
+    for day, day_items in groupby(items, key=lambda item: item.date.date()):
+        edition = Edition(day)
+        edition.url = settings["EDITION_URL"].format(date=day)
+        edition.save_as = settings["EDITION_SAVE_AS"].format(date=day)
+        for number, page_items in groupby(day_items, key=lambda item: item.page):
+            page_items = list(page_items)
+            page = EditionPage(edition, number, page_items[0].category.name, page_items)
+            page.url = settings["EDITION_PAGE_URL"].format(date=day, page=page.slug)
+            page.save_as = settings["EDITION_PAGE_SAVE_AS"].format(date=day, page=page.slug)
+            edition.pages.append(page)
+            link(page_items)
+            for item in page_items:
+                item.edition_page = page
+        link(edition.pages)
+        editions.append(edition)
+    # Editions run newest first; "prev" is the older one, "next" the newer one.
+    link(editions[::-1])
+    return editions
+
+
+def chinese_date(value):
+    """2020-12-30 → 2020年12月30日 星期三."""
+    return f"{value.year}年{value.month}月{value.day}日 星期{WEEKDAYS[value.weekday()]}"
+
+
+def people_index(authors):
+    """[(author, articles)] → rows with each person's roles and counts, by pinyin."""
+    rows = []
+    for author, articles in authors:
+        roles = {}
+        for article in articles:
+            role = article.roles[author.slug]
+            roles[role] = roles.get(role, 0) + 1
+        rows.append({"person": author, "count": len(articles), "roles": sorted(roles.items())})
+    return sorted(rows, key=lambda row: row["person"].slug)
+
+
+def tag_index(tags):
+    """[(tag, articles)] → rows of tag and count, most used first, then by pinyin."""
+    rows = [{"tag": tag, "count": len(articles)} for tag, articles in tags]
+    return sorted(rows, key=lambda row: (-row["count"], row["tag"].slug))
