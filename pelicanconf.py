@@ -8,7 +8,8 @@ AUTHOR = "平顶山日报社"
 PUBLISHER = "平顶山日报社"
 PUBLISHER_ADDRESS = "河南省平顶山市"
 ICP_FILING = ""  # 备案号, e.g. "豫ICP备00000000号"; shown in the footer when set
-DEFAULT_LANG = "zh-CN"
+DEFAULT_LANG = "zh-cn"
+HTML_LANG = "zh-CN"  # what Chinese tools and Baidu expect on <html lang>
 LOCALE = ("zh_CN.UTF-8", "C.UTF-8")
 TIMEZONE = "Asia/Shanghai"
 

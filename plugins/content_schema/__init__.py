@@ -10,7 +10,7 @@ import sys
 from pelican import signals
 
 from .check import check_tree
-from .reader import ContentError, NewsReader
+from .reader import NewsReader
 
 
 def refuse_bad_content(pelican):
@@ -18,7 +18,8 @@ def refuse_bad_content(pelican):
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
-        raise ContentError(f"{len(problems)} problem(s) in content; nothing was built")
+        # SystemExit, not an exception: Pelican would log a traceback over the list.
+        raise SystemExit(f"{len(problems)} problem(s) in content; nothing was built.")
 
 
 def use_news_reader(readers):

@@ -44,16 +44,22 @@ def content_files(content_dir):
 
 def check_tree(content_dir, settings=None, label_root=None, now=None):
     """Parse and check every item; return (sources, problems)."""
-    label_root = label_root or os.getcwd()
+    label_root = Path(label_root or os.getcwd()).resolve()
     sources = []
     for path in content_files(content_dir):
-        label = os.path.relpath(path, label_root)
+        label = label_for(path, label_root)
         source = parse_source(path, path.read_bytes(), label)
         check_source(source, Path(content_dir), path, settings, now)
         sources.append(source)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     return sources, problems
+
+
+def label_for(path, root):
+    """A path as the editor knows it: relative to the project when inside it."""
+    path = Path(path).resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
 
 
 def check_source(source, content_dir, path, settings, now=None):

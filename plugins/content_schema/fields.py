@@ -115,15 +115,21 @@ def parse_slug(value):
     return text
 
 
+def _role_and_name(item):
+    parts = ROLE_SEPARATOR.split(item, maxsplit=1)
+    name = re.sub(r"\s+", "", parts[1]) if len(parts) == 2 else ""
+    return parts[0], name
+
+
 def parse_people(value):
     credits, seen = [], set()
     for item in split_list(value):
-        parts = ROLE_SEPARATOR.split(item, maxsplit=1)
-        if len(parts) != 2 or not parts[1]:
-            raise FieldError(f"“{item}” has no role", "role:name, e.g. 记者:张亚丹")
-        role, name = parts[0], re.sub(r"\s+", "", parts[1])
+        role, name = _role_and_name(item)
         if role not in ROLES:
-            raise FieldError(f"unknown role “{role}” for {name}", "one of " + "、".join(ROLES))
+            what = f"unknown role “{role}” for {name}" if name else f"“{item}” has no role"
+            raise FieldError(what, "role:name with a role of " + "、".join(ROLES) + ", e.g. 记者:张亚丹")
+        if not name:
+            raise FieldError(f"{role} has no name", "role:name, e.g. 记者:张亚丹")
         if name in seen:
             raise FieldError(f"{name} is listed twice", "each person once, with one role")
         seen.add(name)

@@ -66,7 +66,7 @@ def split_header(text):
                 return header, text, 1
             header.append((number, None, line))
             continue
-        header.append((number, match["key"].lower(), match["value"]))
+        header.append((number, match["key"], match["value"]))
     return header, "", len(lines) + 1
 
 
@@ -89,13 +89,14 @@ def parse_source(path, raw, label=None):
     return source
 
 
-def read_field(source, number, key, value):
-    if key is None:
+def read_field(source, number, typed, value):
+    if typed is None:
         source.problem(number, "header", f"“{value.strip()[:20]}” is not a field line", "Field: value, then one blank line before the text")
         return
+    key = typed.lower()
     spec = FIELDS.get(key)
     if spec is None:
-        source.problem(number, key, "unknown field", suggest(key))
+        source.problem(number, typed, "unknown field", suggest(key))
         return
     if key in source.lines:
         source.problem(number, spec.name, f"given twice (also line {source.lines[key]})", "each field once")

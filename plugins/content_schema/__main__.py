@@ -1,0 +1,32 @@
+"""`python -m content_schema [CONTENT_DIR] [--settings pelicanconf.py]`: check without building.
+
+Prints one line per problem, `path:line: field: what is wrong — what is expected`,
+and exits 1 when there is any.
+"""
+
+import argparse
+import sys
+
+from pelican.settings import read_settings
+
+from .check import check_tree
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="check", description=__doc__.splitlines()[0])
+    parser.add_argument("content", nargs="?", default=None, help="content folder (default: PATH in the settings)")
+    parser.add_argument("--settings", default="pelicanconf.py")
+    args = parser.parse_args(argv)
+    settings = read_settings(args.settings)
+    sources, problems = check_tree(args.content or settings["PATH"], settings)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {len(sources)} item(s).", file=sys.stderr)
+        return 1
+    print(f"{len(sources)} item(s) checked, no problems.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

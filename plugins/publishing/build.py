@@ -1,0 +1,49 @@
+"""Atomic builds: Pelican writes into a fresh folder that replaces the output
+folder only when the whole build succeeded. A failed build leaves the last
+good output exactly as it was."""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+class BuildFailed(Exception):
+    """Pelican exited non-zero; the previous output is untouched."""
+
+
+def pelican_command(settings_file, output, content="content", extra=()):
+    return [sys.executable, "-m", "pelican", content, "-s", str(settings_file), "-o", str(output), "--fatal", "warnings", *extra]
+
+
+def build_into(output, settings_file, content="content", env=None, extra=()):
+    """Build the site into a new sibling of `output`, then swap it in."""
+    output = Path(output).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        result = subprocess.run(pelican_command(settings_file, fresh, content, extra), env=env)
+        if result.returncode != 0:
+            raise BuildFailed(f"build failed (exit {result.returncode}); {output} was left as it was")
+        swap_in(fresh, output)
+    finally:
+        shutil.rmtree(fresh, ignore_errors=True)
+
+
+def swap_in(fresh, output):
+    """Replace output with fresh by two renames; on any error restore the old output."""
+    fresh.chmod(0o755)
+    if not output.exists():
+        os.rename(fresh, output)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.rmdir(old)
+    os.rename(output, old)
+    try:
+        os.rename(fresh, output)
+    except OSError:
+        os.rename(old, output)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

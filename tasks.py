@@ -1,0 +1,141 @@
+"""Tasks for editors and CI: `invoke --list` shows them all."""
+
+import os
+import shlex
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+from content_schema.check import check_tree  # noqa: E402
+from content_schema.fields import FIELDS, ROLES  # noqa: E402
+from content_schema.slugs import pinyin_slug  # noqa: E402
+from publishing.build import BuildFailed, build_into  # noqa: E402
+
+CONFIG = {
+    "settings": ROOT / "pelicanconf.py",
+    "publish_settings": ROOT / "publishconf.py",
+    "content": ROOT / "content",
+    "output": ROOT / "output",
+    "host": "127.0.0.1",
+    "port": 8000,
+}
+
+
+def _settings(path=CONFIG["settings"]):
+    from pelican.settings import read_settings
+
+    return read_settings(str(path))
+
+
+def _check(content=None, settings_file=CONFIG["settings"]):
+    settings = _settings(settings_file)
+    sources, problems = check_tree(content or settings["PATH"], settings, label_root=os.getcwd())
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        sys.exit(f"{len(problems)} problem(s) in {len(sources)} item(s); nothing was built.")
+    return sources
+
+
+@task
+def check(c, content=None):
+    """Check every report and photo item without building; one line per problem."""
+    sources = _check(content)
+    print(f"{len(sources)} item(s) checked, no problems.")
+
+
+def _build(settings_file, output=CONFIG["output"]):
+    _check(settings_file=settings_file)
+    os.chdir(ROOT)
+    try:
+        build_into(output, settings_file, content=str(CONFIG["content"]))
+    except BuildFailed as error:
+        sys.exit(str(error))
+
+
+@task
+def build(c):
+    """Check the content, then build the edition into output/ (replaced only on success)."""
+    _build(CONFIG["settings"])
+
+
+@task
+def clean(c):
+    """Remove the built edition (output/)."""
+    shutil.rmtree(CONFIG["output"], ignore_errors=True)
+
+
+@task(pre=[clean, build])
+def rebuild(c):
+    """Remove output/ and build again from scratch."""
+
+
+@task
+def preview(c):
+    """Build with the production settings (publishconf.py) into output/."""
+    _build(CONFIG["publish_settings"])
+
+
+@task
+def serve(c, port=CONFIG["port"]):
+    """Serve output/ at http://127.0.0.1:8000/ (build first)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    class Server(RootedHTTPServer):
+        allow_reuse_address = True
+
+    server = Server(str(CONFIG["output"]), (CONFIG["host"], int(port)), ComplexHTTPRequestHandler)
+    print(f"Serving the edition at http://{CONFIG['host']}:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def livereload(c, port=CONFIG["port"]):
+    """Build, serve, and rebuild and reload the browser when content, theme or plugins change."""
+    from livereload import Server
+
+    def rebuild_quietly():
+        try:
+            _build(CONFIG["settings"])
+        except SystemExit as error:
+            print(error, file=sys.stderr)
+
+    rebuild_quietly()
+    server = Server()
+    for watched in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
+        server.watch(str(ROOT / watched), rebuild_quietly)
+    server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
+
+
+@task(help={"date": "edition date, YYYY-MM-DD", "page": "page, e.g. A06", "title": "main headline (主题)", "section": "page name (版名)", "position": "order on the page", "kind": "report or photo"})
+def new(c, date, page, title, section, position=1, kind="report"):
+    """Write a new item with every metadata field, ready for the editor to fill."""
+    slug = pinyin_slug(title)
+    path = CONFIG["content"] / date / f"{page.lower()}-{int(position):02d}-{slug}.md"
+    if path.exists():
+        sys.exit(f"{path} already exists; nothing was written.")
+    role = "摄影" if kind == "photo" else "记者"
+    values = {
+        "title": title, "kicker": "", "subtitle": "", "kind": kind, "date": date, "page": page.upper(),
+        "section": section, "position": position, "people": f"{role}:", "tags": "", "slug": slug,
+        "summary": "", "credit": "", "image": "", "caption": "",
+    }
+    lines = [f"{FIELDS[key].name}: {value}".rstrip() for key, value in values.items()]
+    body = "本报讯(记者)" if kind == "report" else "▲"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + f"\n\n{body}\n", encoding="utf-8")
+    print(f"Wrote {path.relative_to(ROOT)}. Fill in People ({'/'.join(ROLES)}), the decks, tags, summary and text; delete the fields you do not use; then `invoke check`.")
+
+
+@task
+def test(c, args=""):
+    """Run the test suite (pytest); extra pytest arguments in --args."""
+    c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)

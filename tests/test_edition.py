@@ -1,0 +1,151 @@
+"""The real first edition (2020-12-30, A06 湛河区) as a reader sees it."""
+
+import re
+
+from conftest import main_text
+
+from content_schema.check import name_slug
+
+REPORT = "/2020-12-30/a06/{}/"
+
+
+def report(site, item):
+    return site.page(REPORT.format(item["slug"]))
+
+
+def test_every_item_has_a_page_with_its_decks_as_printed(real_site, real_items):
+    assert len(real_items) == 10
+    for item in real_items:
+        soup = report(real_site, item)
+        decks = soup.select_one("main hgroup.ed-decks")
+        assert [h.get_text(strip=True) for h in soup.select("h1")] == [item["title"]]
+        kicker = decks.select_one(".ed-decks__kicker")
+        subtitle = decks.select_one(".ed-decks__subtitle")
+        assert (kicker.get_text(strip=True) if kicker else None) == item.get("kicker")
+        assert (subtitle.get_text(strip=True) if subtitle else None) == item.get("subtitle")
+        children = [child for child in decks.children if getattr(child, "name", None)]
+        if kicker:
+            assert children.index(kicker) < children.index(decks.h1), "the kicker stands above the headline"
+        if subtitle:
+            assert children.index(subtitle) > children.index(decks.h1), "the subtitle stands below it"
+
+
+def test_every_item_shows_its_people_with_roles_linking_to_their_pages(real_site, real_items):
+    for item in real_items:
+        byline = report(real_site, item).select_one(".ed-byline")
+        shown = [(c.select_one(".ed-byline__role").get_text(strip=True), c.a.get_text(strip=True), c.a["href"]) for c in byline.select(".ed-byline__credit")]
+        expected = [(c.role, c.name, f"/reporters/{name_slug(c.name)}/") for c in item["people"]]
+        assert shown == expected
+
+
+def test_the_body_is_the_text_as_printed_in_whole_paragraphs(real_site, real_items):
+    for item in real_items:
+        paragraphs = [p.get_text() for p in report(real_site, item).select(".ed-body > p:not(.ed-credit)")]
+        assert paragraphs == [p for p in item["body"].split("\n") if p.strip()]
+        if item.get("kind", "report") == "report":
+            assert paragraphs[0].startswith("本报讯("), "the dateline stays at the start as printed"
+
+
+def test_photo_news_shows_caption_and_credit_and_reads_well_without_an_image(real_site, real_items):
+    photos = [item for item in real_items if item.get("kind") == "photo"]
+    assert [p["title"] for p in photos] == ["推进项目建设", "宣传“两委”换届政策", "社区开展创文志愿服务日活动"]
+    for item in photos:
+        soup = report(real_site, item)
+        assert soup.select_one(".ed-report__kind").get_text(strip=True) == "图片新闻"
+        assert soup.select_one(".ed-body .ed-credit").get_text(strip=True) == item["credit"]
+        assert soup.select("main img") == [], "no photo file is available, so none is shown"
+
+
+def test_the_front_page_is_the_latest_edition_with_masthead_lead_and_page_order(real_site, real_items):
+    soup = real_site.page("/")
+    assert soup.html["lang"] == "zh-CN"
+    masthead = soup.select_one(".ed-masthead")
+    assert "平顶山日报" in masthead.get_text()
+    assert "2020年12月30日 星期三" in masthead.get_text()
+    assert soup.select_one(".ed-lead h2").get_text(strip=True) == "湛河区全面推动经济社会发展"
+    titles = [h.get_text(strip=True) for h in soup.select(".ed-front__page .ed-decks__title")]
+    assert titles == [item["title"] for item in real_items]
+    assert soup.select_one(".ed-front__page-title").get_text(strip=True) == "第A06版：湛河区"
+
+
+def test_edition_and_page_list_items_in_page_order(real_site, real_items):
+    expected = [item["title"] for item in real_items]
+    for url in ("/2020-12-30/", "/2020-12-30/a06/"):
+        titles = [h.get_text(strip=True) for h in real_site.page(url).select("main .ed-item .ed-decks__title")]
+        assert titles == expected, url
+
+
+def test_previous_and_next_item_follow_the_page_order_and_are_absent_at_the_ends(real_site, real_items):
+    for index, item in enumerate(real_items):
+        soup = report(real_site, item)
+        prev, nxt = soup.select_one(".ed-pager a[rel=prev]"), soup.select_one(".ed-pager a[rel=next]")
+        assert (prev["href"] if prev else None) == (REPORT.format(real_items[index - 1]["slug"]) if index else None)
+        assert (nxt["href"] if nxt else None) == (REPORT.format(real_items[index + 1]["slug"]) if index + 1 < len(real_items) else None)
+
+
+def test_every_person_has_a_page_listing_exactly_their_items_with_their_role(real_site, real_items):
+    people = {}
+    for item in real_items:
+        for credit in item["people"]:
+            people.setdefault(credit.name, []).append((item["title"], credit.role))
+    index = real_site.page("/reporters/")
+    assert sorted(a.get_text(strip=True) for a in index.select("main .ed-index a")) == sorted(people)
+    for name, items in people.items():
+        soup = real_site.page(f"/reporters/{name_slug(name)}/")
+        assert soup.h1.get_text(strip=True) == name
+        listed = [(e.select_one(".ed-decks__title").get_text(strip=True), e.select_one(".ed-item__role").get_text(strip=True)) for e in soup.select("main .ed-item")]
+        assert listed == items
+    assert "记者 7篇" in main_text(index)
+
+
+def test_every_tag_has_a_page_listing_exactly_its_items_and_the_index_counts_them(real_site, real_items):
+    tags = {}
+    for item in real_items:
+        assert 3 <= len(item["tags"]) <= 6
+        for tag in item["tags"]:
+            tags.setdefault(tag, []).append(item["title"])
+    index = real_site.page("/tags/")
+    for tag, titles in tags.items():
+        soup = real_site.page(f"/tags/{name_slug(tag)}/")
+        assert soup.h1.get_text(strip=True) == f"标签：{tag}"
+        assert [h.get_text(strip=True) for h in soup.select("main .ed-decks__title")] == titles
+        entry = index.find("a", string=tag)
+        assert entry.find_next_sibling(class_="ed-index__count").get_text(strip=True) == f"{len(titles)}篇"
+    assert any(len(titles) > 1 for titles in tags.values()), "related reports share tags"
+
+
+def test_urls_are_ascii_and_readable(real_site):
+    urls = list(real_site.html_urls())
+    assert "/reporters/zhang-ya-dan/" in urls
+    assert "/sections/zhan-he-qu/" in urls and "/editions/" in urls and "/404.html" in urls
+    assert all(re.fullmatch(r"[a-z0-9/.\-]+", url) for url in urls), [u for u in urls if not re.fullmatch(r"[a-z0-9/.\-]+", u)]
+
+
+def test_every_internal_link_and_asset_in_every_page_resolves(real_site):
+    checked = 0
+    for url in real_site.html_urls():
+        soup = real_site.page(url)
+        for element in soup.select("[href], [src]"):
+            target = element.get("href") or element.get("src")
+            if target.startswith("/"):
+                assert real_site.exists(target), f"{url} links to missing {target}"
+                checked += 1
+            elif not target.startswith(("#", "https://", "http://", "mailto:")):
+                raise AssertionError(f"{url} has a relative link {target}")
+    assert checked > 300
+
+
+def test_pages_carry_no_inline_scripts_styles_or_handlers(real_site):
+    for url in real_site.html_urls():
+        soup = real_site.page(url)
+        assert not soup.select("style, [style]"), url
+        assert all(script.get("src") for script in soup.select("script")), url
+        assert not [tag for tag in soup.find_all(True) if any(attr.startswith("on") for attr in tag.attrs)], url
+
+
+def test_the_archive_and_section_and_404_pages_exist(real_site):
+    archive = real_site.page("/editions/")
+    assert archive.select_one("main a[href='/2020-12-30/']").get_text(strip=True) == "2020年12月30日 星期三"
+    section = real_site.page("/sections/zhan-he-qu/")
+    assert len(section.select("main .ed-item")) == 10
+    assert real_site.page("/404.html").h1.get_text(strip=True) == "页面不存在"
