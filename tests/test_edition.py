@@ -3,7 +3,6 @@
 import re
 
 from conftest import main_text
-
 from content_schema.check import name_slug
 
 REPORT = "/2020-12-30/a06/{}/"

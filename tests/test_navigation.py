@@ -1,6 +1,7 @@
 """Navigation across several editions and pages, on a small synthetic archive."""
 
 import pytest
+
 from conftest import build, main_text, run_pelican, write_item, write_settings
 
 DATES = ["2020-12-28", "2020-12-29", "2020-12-30"]

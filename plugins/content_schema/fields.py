@@ -7,8 +7,8 @@ through `parse_field`, so what the checker accepts is exactly what is built.
 import datetime
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 ROLES = ("记者", "通讯员", "摄影")
 KINDS = ("report", "photo")

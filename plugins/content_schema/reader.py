@@ -59,6 +59,6 @@ def pelican_metadata(values, settings):
     metadata["tags"] = [url_wrapper(Tag, tag, settings, "TAG_SLUGS") for tag in values.get("tags", [])]
     authors = [url_wrapper(Author, credit.name, settings, "PERSON_SLUGS") for credit in values["people"]]
     metadata["authors"] = authors
-    metadata["roles"] = {author.slug: credit.role for author, credit in zip(authors, values["people"])}
-    metadata["credits"] = list(zip(values["people"], authors))
+    metadata["roles"] = {author.slug: credit.role for author, credit in zip(authors, values["people"], strict=True)}
+    metadata["credits"] = list(zip(values["people"], authors, strict=True))
     return metadata

@@ -51,7 +51,7 @@ def page_order(item):
 
 def link(sequence):
     """Set prev/next on each element of an ordered sequence; None at the ends."""
-    for before, after in zip(sequence, sequence[1:]):
+    for before, after in zip(sequence, sequence[1:], strict=False):
         before.next, after.prev = after, before
 
 

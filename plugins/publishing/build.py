@@ -13,20 +13,29 @@ from pathlib import Path
 class BuildFailed(Exception):
     """Pelican exited non-zero; the previous output is untouched."""
 
+    def __init__(self, message, output=""):
+        super().__init__(message)
+        self.output = output
+
 
 def pelican_command(settings_file, output, content="content", extra=()):
     return [sys.executable, "-m", "pelican", content, "-s", str(settings_file), "-o", str(output), "--fatal", "warnings", *extra]
 
 
-def build_into(output, settings_file, content="content", env=None, extra=()):
-    """Build the site into a new sibling of `output`, then swap it in."""
+def build_into(output, settings_file, content="content", env=None, extra=(), capture=False):
+    """Build the site into a new sibling of `output`, then swap it in.
+
+    With capture, Pelican's output is kept and given with BuildFailed instead of printed.
+    """
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        result = subprocess.run(pelican_command(settings_file, fresh, content, extra), env=env)
+        command = pelican_command(settings_file, fresh, content, extra)
+        result = subprocess.run(command, env=env, capture_output=capture, text=True)
         if result.returncode != 0:
-            raise BuildFailed(f"build failed (exit {result.returncode}); {output} was left as it was")
+            message = f"build failed (exit {result.returncode}); {output} was left as it was"
+            raise BuildFailed(message, (result.stdout or "") + (result.stderr or ""))
         swap_in(fresh, output)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)

@@ -1,0 +1,101 @@
+"""Bad input never publishes: every problem is named, and the last good edition stays."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, write_item, write_settings
+from publishing.build import BuildFailed, build_into
+
+BAD = Path(__file__).parent / "bad_reports"
+SETTINGS = "SECTIONS = ['要闻']\n"
+
+# One bad report per rule: the line the editor must read (file:line: field: what is wrong).
+CASES = {
+    "missing-title": ":1: Title: is missing — 主题",
+    "missing-date": ":1: Date: is missing",
+    "missing-page": ":1: Page: is missing",
+    "missing-position": ":1: Position: is missing",
+    "missing-people": ":1: People: is missing",
+    "unknown-field": ":7: Tgas: unknown field — did you mean Tags?",
+    "unparseable-date": ":2: Date: cannot read date “12月30日” — YYYY-MM-DD",
+    "impossible-date": ":2: Date: no such date “2020-02-30”",
+    "future-date": ":2: Date: 2099-01-01 is in the future",
+    "unknown-role": ":6: People: unknown role “编辑” for 李四 — role:name with a role of 记者、通讯员、摄影",
+    "person-twice": ":6: People: 张三 is listed twice",
+    "duplicate-slug": ":7: Slug: is also the slug of",
+    "same-position": ":5: Position: is the same page position as",
+    "empty-body": ":9: body: is empty",
+    "missing-image": ":8: Image: images/nope.jpg does not exist",
+    "broken-link": ":11: body: link {filename}/2020-12-29/nope.md points at nothing",
+    "html-in-metadata": ":1: Title: contains HTML markup",
+    "control-character": ":6: People: contains a control character",
+    "byte-order-mark": ":1: file: starts with a byte-order mark",
+    "not-utf8": ":1: file: is not valid UTF-8",
+    "unsafe-html": ":11: body: unsafe HTML “<script”",
+    "unknown-section": ":4: Section: unknown page name “体育”",
+    "unreadable-page": ":3: Page: cannot read page “第六版”",
+}
+
+
+def snapshot(folder):
+    return {path.relative_to(folder): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory):
+    """A good two-item edition already built, as the live site would be."""
+    folder = tmp_path_factory.mktemp("newsroom")
+    content = folder / "content"
+    write_item(content, "2020-12-30/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    write_item(content, "2020-12-30/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two")
+    settings = write_settings(folder, SETTINGS)
+    build_into(folder / "output", settings, content=str(content), capture=True)
+    return folder, content, settings
+
+
+def test_every_rule_has_a_bad_report_in_the_corpus():
+    assert sorted(path.stem for path in BAD.glob("*.md")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_bad_report_stops_the_build_names_file_line_field_and_keeps_the_last_edition(newsroom, case):
+    folder, content, settings = newsroom
+    before = snapshot(folder / "output")
+    bad = content / "2020-12-30" / f"{case}.md"
+    shutil.copy(BAD / f"{case}.md", bad)
+    try:
+        with pytest.raises(BuildFailed) as failure:
+            build_into(folder / "output", settings, content=str(content), capture=True)
+    finally:
+        bad.unlink()
+    assert f"{case}.md{CASES[case]}" in failure.value.output
+    assert snapshot(folder / "output") == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".output.")], "no half-written build is left behind"
+
+
+def test_every_problem_of_a_run_is_reported_together(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    for case in ("unknown-role", "future-date", "missing-title"):
+        shutil.copy(BAD / f"{case}.md", content / f"{case}.md")
+    with pytest.raises(BuildFailed) as failure:
+        build_into(tmp_path / "output", write_settings(tmp_path, SETTINGS), content=str(content), capture=True)
+    lines = [line for line in failure.value.output.splitlines() if ".md:" in line]
+    assert len(lines) >= 4, lines
+    assert not (tmp_path / "output").exists()
+
+
+def test_invoke_check_reports_problems_without_building(tmp_path):
+    import subprocess
+    import sys
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(BAD / "unknown-role.md", content / "x.md")
+    settings = write_settings(tmp_path, SETTINGS)
+    result = subprocess.run([sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)], capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1
+    assert "x.md:6: People: unknown role “编辑” for 李四" in result.stderr
+    assert not (tmp_path / "output").exists()
