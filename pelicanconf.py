@@ -60,17 +60,21 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 
-# Feeds: off while developing; publishconf.py turns them on
-FEED_ALL_ATOM = None
-CATEGORY_FEED_ATOM = None
-TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
+# Feeds: Atom, full text, for the whole edition, each tag, each person and each page name.
+# Feed links must be absolute: locally they point at `invoke serve`; publishconf.py uses SITEURL.
+FEED_DOMAIN = "http://127.0.0.1:8000"
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+TAG_FEED_ATOM = "feeds/tags/{slug}.atom.xml"
+AUTHOR_FEED_ATOM = "feeds/reporters/{slug}.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/sections/{slug}.atom.xml"
 AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+FEED_MAX_ITEMS = 50
 
 # Theme and plugins
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_schema", "typography", "edition"]
+PLUGINS = ["content_schema", "typography", "edition", "news_meta"]
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
 TYPOGRIFY = False

@@ -6,6 +6,7 @@ from conftest import main_text
 from content_schema.check import name_slug
 
 REPORT = "/2020-12-30/a06/{}/"
+FEED_DOMAIN = "http://127.0.0.1:8000"  # pelicanconf's: feeds need absolute links
 
 
 def report(site, item):
@@ -125,7 +126,7 @@ def test_every_internal_link_and_asset_in_every_page_resolves(real_site):
     for url in real_site.html_urls():
         soup = real_site.page(url)
         for element in soup.select("[href], [src]"):
-            target = element.get("href") or element.get("src")
+            target = (element.get("href") or element.get("src")).removeprefix(FEED_DOMAIN)
             if target.startswith("/"):
                 assert real_site.exists(target), f"{url} links to missing {target}"
                 checked += 1
@@ -138,7 +139,7 @@ def test_pages_carry_no_inline_scripts_styles_or_handlers(real_site):
     for url in real_site.html_urls():
         soup = real_site.page(url)
         assert not soup.select("style, [style]"), url
-        assert all(script.get("src") for script in soup.select("script")), url
+        assert all(script.get("src") or script.get("type") == "application/ld+json" for script in soup.select("script")), url
         assert not [tag for tag in soup.find_all(True) if any(attr.startswith("on") for attr in tag.attrs)], url
 
 

@@ -1,0 +1,62 @@
+"""News metadata for machines: JSON-LD per report, sitemap.xml and a Google News sitemap.
+
+Templates get two filters: `news_json_ld` (a report → its NewsArticle JSON)
+and `absolute` (a site URL → an absolute one, for canonical and Open Graph).
+"""
+
+import datetime
+import os
+from zoneinfo import ZoneInfo
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .sitemaps import news_sitemap, sitemap_files
+from .structured import absolute, json_ld, news_article
+
+
+class SitemapGenerator(Generator):
+    def generate_context(self):
+        pass
+
+    def listed_pages(self):
+        """Every page a reader can reach, with the time it last changed where known."""
+        context = self.context
+        yield "", None
+        yield context["EDITIONS_URL"], None
+        for edition in context.get("editions", []):
+            yield edition.url, None
+            yield from ((page.url, None) for page in edition.pages)
+        for article in context["articles"]:
+            yield article.url, getattr(article, "modified", article.date)
+        for key in ("tags", "authors", "categories"):
+            yield context[f"{key.upper()}_URL"], None
+            yield from ((wrapper.url, None) for wrapper, _ in context[key])
+
+    def generate_output(self, writer):
+        settings = self.settings
+        entries = [(absolute(settings, url), lastmod) for url, lastmod in self.listed_pages()]
+        files = sitemap_files(entries, settings.get("SITEURL", ""))
+        now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
+        news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
+        for name, xml in (files | {settings["NEWS_SITEMAP_SAVE_AS"]: news}).items():
+            path = os.path.join(self.output_path, name)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write('<?xml version="1.0" encoding="UTF-8"?>\n' + xml)
+
+
+def configure(pelican):
+    settings = pelican.settings
+    settings.setdefault("NEWS_SITEMAP_SAVE_AS", "news-sitemap.xml")
+    filters = settings.setdefault("JINJA_FILTERS", {})
+    filters["news_json_ld"] = lambda article: json_ld(news_article(article, settings))
+    filters["absolute"] = lambda url: absolute(settings, url)
+
+
+def get_generators(pelican):
+    return SitemapGenerator
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.get_generators.connect(get_generators)

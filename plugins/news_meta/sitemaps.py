@@ -1,0 +1,41 @@
+"""sitemap.xml (every page, split at 50,000 URLs) and a Google News sitemap."""
+
+from datetime import timedelta
+from xml.sax.saxutils import escape
+
+SITEMAP_LIMIT = 50_000
+NEWS_LIMIT = 1_000
+NEWS_WINDOW = timedelta(days=2)
+URLSET = '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{extra}>\n{body}</urlset>\n'
+NEWS_NS = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
+
+
+def url_entry(loc, lastmod=None):
+    lastmod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
+    return f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n"
+
+
+def sitemap_files(entries, base, name="sitemap.xml", part="sitemap-{n}.xml"):
+    """[(loc, lastmod)] → {filename: xml}; one file, or an index over parts of 50,000."""
+    chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
+    if len(chunks) == 1:
+        return {name: URLSET.format(extra="", body="".join(url_entry(*e) for e in chunks[0]))}
+    files = {part.format(n=n): URLSET.format(extra="", body="".join(url_entry(*e) for e in chunk)) for n, chunk in enumerate(chunks, 1)}
+    return files | {name: sitemap_index(files, base)}
+
+
+def sitemap_index(files, base):
+    body = "".join(f"<sitemap><loc>{escape(base + '/' + name)}</loc></sitemap>\n" for name in files)
+    return f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</sitemapindex>\n'
+
+
+def news_sitemap(articles, now, absolute, publication, language="zh-cn"):
+    """Google's rules: items of the last two days only, at most 1,000, newest first."""
+    recent = sorted((a for a in articles if now - NEWS_WINDOW <= a.date <= now), key=lambda a: a.date, reverse=True)[:NEWS_LIMIT]
+    body = "".join(
+        f"<url><loc>{escape(absolute(a.url))}</loc><news:news><news:publication><news:name>{escape(publication)}</news:name>"
+        f"<news:language>{language}</news:language></news:publication>"
+        f"<news:publication_date>{a.date.isoformat()}</news:publication_date><news:title>{escape(a.title)}</news:title></news:news></url>\n"
+        for a in recent
+    )
+    return URLSET.format(extra=NEWS_NS, body=body)
