@@ -29,7 +29,7 @@ CASES = {
     "empty-body": ":9: body: is empty",
     "missing-image": ":8: Image: images/nope.jpg does not exist",
     "broken-link": ":11: body: link {filename}/2020-12-29/nope.md points at nothing",
-    "html-in-metadata": ":1: Title: contains HTML markup",
+    "html-in-metadata": ":1: Title: contains HTML markup, < or > or an entity",
     "control-character": ":6: People: contains a control character",
     "byte-order-mark": ":1: file: starts with a byte-order mark",
     "not-utf8": ":1: file: is not valid UTF-8",

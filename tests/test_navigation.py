@@ -1,6 +1,9 @@
 """Navigation across several editions and pages, on a small synthetic archive."""
 
+import json
+
 import pytest
+from lxml import etree
 
 from conftest import build, main_text, run_pelican, write_item, write_settings
 
@@ -16,7 +19,7 @@ def archive(tmp_path_factory):
         for page, section in PAGES:
             for position in (2, 1, 3):  # written out of order on purpose
                 write_item(content, f"{date}/{page}-{position}.md", f"{date} {page} 第{position}篇", date=date, page=page, section=section, position=position, Tags="教育、思政课；民生")
-    write_item(content, "2020-12-30/A03-1.md", "“AT&T”<说> 测试", date="2020-12-30", page="A03", section="专题", position=1, people="记者:张伟、通讯员：李四", Kicker="引题 “引号”", body="第一行中文\n第二行中文。\n\nEnglish words\nstay apart.")
+    write_item(content, "2020-12-30/A03-1.md", '“AT&T” "双引号" 测试', date="2020-12-30", page="A03", section="专题", position=1, people="记者:张伟、通讯员：李四", Kicker="引题 “引号”", body="第一行中文\n第二行中文。\n\nEnglish words\nstay apart.")
     return build(content, folder)
 
 
@@ -86,9 +89,17 @@ def test_a_line_break_inside_a_paragraph_is_no_space_between_chinese_characters(
 
 
 def test_metadata_is_escaped_wherever_it_is_shown(archive):
-    raw = archive.file("/2020-12-30/a03/item-2020-12-30-a03-1/").read_text(encoding="utf-8")
-    assert "“AT&amp;T”&lt;说&gt; 测试" in raw and "<说>" not in raw
-    assert archive.page("/2020-12-30/a03/item-2020-12-30-a03-1/").h1.get_text() == "“AT&T”<说> 测试"
+    title = '“AT&T” "双引号" 测试'
+    url = "/2020-12-30/a03/item-2020-12-30-a03-1/"
+    raw = archive.file(url).read_text(encoding="utf-8")
+    assert "<h1 class=\"ed-decks__title\">“AT&amp;T” &#34;双引号&#34; 测试</h1>" in raw
+    assert 'content="“AT&amp;T” &#34;双引号&#34; 测试"' in raw, "attributes are escaped too"
+    soup = archive.page(url)
+    assert soup.h1.get_text() == title
+    assert json.loads(soup.select_one("script[type='application/ld+json']").string)["headline"] == title
+    assert "\\u0026" in soup.select_one("script[type='application/ld+json']").string
+    entries = etree.parse(str(archive.root / "feeds/all.atom.xml")).getroot().iter("{http://www.w3.org/2005/Atom}entry")
+    assert title in [entry.findtext("{http://www.w3.org/2005/Atom}title") for entry in entries]
 
 
 def test_a_section_page_lists_the_items_of_that_page_name(archive):

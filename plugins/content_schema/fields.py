@@ -19,10 +19,13 @@ LIST_SEPARATORS = re.compile(r"[,;、，；]")
 ROLE_SEPARATOR = re.compile(r"\s*[:：]\s*|\s+")
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 # Metadata is plain text: markup or entities in it are a mistake, never intended.
-MARKUP = re.compile(r"<[A-Za-z/!?]|&[#A-Za-z0-9]+;")
+# ASCII angle brackets are refused outright (Chinese copy uses 《》〈〉＜＞), so no
+# consumer that reads a title as HTML (feeds strip tags) can lose part of it.
+MARKUP = re.compile(r"[<>]|&[#A-Za-z0-9]+;")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PAGE = re.compile(r"^(?:[A-Z]\d{2}|\d{2})$")
-DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}))?$")
+# 2020-12-30, 2020/12/30, 2020.12.30 and 2020年12月30日 are one date; 12月30日 (no year) is refused.
+DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s*[ T]\s*(\d{1,2})[:：](\d{2}))?$")
 
 
 class FieldError(ValueError):
@@ -48,7 +51,7 @@ def clean_text(value):
     if any(unicodedata.category(c) == "Cc" for c in value):
         raise FieldError("contains a control character", "plain text on one line")
     if MARKUP.search(value):
-        raise FieldError("contains HTML markup or an entity", "plain text without < or &…;")
+        raise FieldError("contains HTML markup, < or > or an entity", "plain text; write 《》 or ＜＞ for brackets")
     return value
 
 
