@@ -135,7 +135,59 @@ def new(c, date, page, title, section, position=1, kind="report"):
     print(f"Wrote {path.relative_to(ROOT)}. Fill in People ({'/'.join(ROLES)}), the decks, tags, summary and text; delete the fields you do not use; then `invoke check`.")
 
 
+@task(name="import", help={"file": "the typesetter's plain-text page export", "date": "edition date, YYYY-MM-DD", "page": "page, e.g. A06", "name": "page name (版名)"})
+def import_page(c, file, date, page, name):
+    """Turn a typesetter's page export into draft items in content/; never overwrites."""
+    from page_import import ImportRefused, import_export
+
+    try:
+        written, warnings = import_export(Path(file), CONFIG["content"], date, page, name)
+    except ImportRefused as error:
+        sys.exit(str(error))
+    for path in written:
+        print(f"wrote {Path(path).relative_to(ROOT)}")
+    for warning in warnings:
+        print(f"check: {warning}", file=sys.stderr)
+    print(f"{len(written)} item(s) written; add tags and summaries, put them in page order, then `invoke check`.")
+
+
 @task
 def test(c, args=""):
     """Run the test suite (pytest); extra pytest arguments in --args."""
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
+
+
+def _publish_target(target):
+    target = target or os.environ.get("PUBLISH_TARGET")
+    if not target:
+        sys.exit("No target: give --target /srv/edition or user@host:/srv/edition, or set PUBLISH_TARGET.")
+    return target
+
+
+@task(help={"target": "a folder, or user@host:/path over ssh (default: $PUBLISH_TARGET)", "keep": "how many releases to keep"})
+def publish(c, target=None, keep=5):
+    """Build with publishconf.py, copy the edition to the server as a new release and switch to it atomically."""
+    from publishing.release import PublishFailed
+    from publishing.release import publish as publish_release
+
+    target = _publish_target(target)
+    _build(CONFIG["publish_settings"], CONFIG["output"])
+    try:
+        name = publish_release(CONFIG["output"], target, keep=int(keep))
+    except PublishFailed as error:
+        sys.exit(f"{error}; nothing was switched.")
+    print(f"Published release {name} to {target}; readers now get it.")
+
+
+@task(help={"target": "a folder, or user@host:/path over ssh (default: $PUBLISH_TARGET)"})
+def rollback(c, target=None):
+    """Switch the published edition back to the release before the current one."""
+    from publishing.release import PublishFailed
+    from publishing.release import rollback as rollback_release
+
+    target = _publish_target(target)
+    try:
+        name = rollback_release(target)
+    except PublishFailed as error:
+        sys.exit(f"{error}; nothing was switched.")
+    print(f"Rolled back {target} to release {name}.")

@@ -13,9 +13,12 @@ SENTENCE_END = "。！？!?…"
 # Closing quotes and brackets end a paragraph only after a sentence end: `……。”` is whole,
 # `“四张图谱”` or `(清垃圾)` at the end of a block is a column break mid-sentence.
 CLOSERS = "”’」』)）》〉】"
+CLAUSE_MARKS = ",，、;；:：“‘「"  # a short line with these is part of a sentence, not a heading
 NAME = r"[\u4e00-\u9fff]{2,4}(?:·[\u4e00-\u9fff]{2,6})?"
 CREDIT = rf"(?:本报)?(?:摄影记者|记者|通讯员)?\s*{NAME}(?:[\s、]+{NAME})*\s*摄"
 CREDIT_LINE = re.compile(rf"^{CREDIT}$")
+# `本报讯(记者张亚丹 通讯员胡丽华)`, `本报郑州12月28日讯（记者 张三 李四）`: dateline and byline in one.
+DATELINE = re.compile(r"^(?:本报[^(（\s]{0,16}?讯|[^(（\s]{2,20}?日[讯电])\s*[(（](?P<byline>[^()（）]*)[)）]")
 # A credit at the end of a caption follows its last sentence after a space: `…力度。 李冠博 摄`.
 CAPTION_CREDIT = re.compile(rf"^(?P<caption>.*[{SENTENCE_END}{CLOSERS}])\s+(?P<credit>{CREDIT})$")
 
@@ -54,6 +57,7 @@ def is_deck(text):
 
 
 def role_of(text):
+    """What a line looks like on its own; `role_in_place` decides what it is."""
     if text.startswith("## "):
         return "headline"
     if CREDIT_LINE.match(text):
@@ -66,25 +70,70 @@ def is_open(block):
     return block.role == "paragraph" and not ends_sentence(block.text) and split_credit(block.text)[1] is None
 
 
+def starts_paragraph(text):
+    """A dateline or a caption's ▲ always opens a paragraph, whatever came before."""
+    return text.startswith("▲") or DATELINE.match(text) is not None
+
+
 def read_blocks(text, warn):
     """The export's non-blank lines as blocks, continuations joined to their paragraph."""
     lines = [(number, line.strip()) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     blocks = []
     for index, (number, line) in enumerate(lines):
-        role = role_of(line)
         previous = blocks[-1] if blocks else None
+        role = role_in_place(lines, index, previous)
         if previous and is_open(previous):
-            if role == "paragraph" or (role == "deck" and not leads_to_headline(lines, index)):
-                previous.text += line
+            if role == "paragraph" and not starts_paragraph(line):
+                join(previous, line, warn)
                 continue
-            warn(previous.line, "body", f"paragraph “…{previous.text[-12:]}” ends mid-sentence, but a {role} follows", "check that nothing is missing at its end")
-        text_of = line.removeprefix("## ").strip() if role == "headline" else line
-        blocks.append(Block(role, text_of, number))
+            warn_open(previous, f"a {role}", warn)
+        blocks.append(Block(role, line.removeprefix("## ").strip() if role == "headline" else line, number))
+    if blocks and is_open(blocks[-1]):
+        warn_open(blocks[-1], "the end of the export", warn)
     return blocks
 
 
+def role_in_place(lines, index, previous):
+    """A short line is a deck only where decks are printed: above or below a headline, or
+    as the title of a photo whose caption follows; elsewhere it is copy."""
+    role = role_of(lines[index][1])
+    if role != "deck" or leads_to_headline(lines, index):
+        return role
+    if previous and is_open(previous):
+        return "paragraph"
+    if previous is None or previous.role in ("headline", "deck", "credit") or split_credit(previous.text)[1]:
+        return "deck"
+    return "deck" if credit_ahead(lines, index + 1) else "paragraph"
+
+
 def leads_to_headline(lines, index):
-    """True when the deck lines from index on are followed by a `## ` headline: kickers."""
+    """True when the short lines from index on are followed by a `## ` headline: kickers."""
     while index < len(lines) and role_of(lines[index][1]) == "deck":
         index += 1
     return index < len(lines) and lines[index][1].startswith("## ")
+
+
+def credit_ahead(lines, index):
+    """True when a caption ending with a photo credit follows, before any other title."""
+    while index < len(lines) and role_of(lines[index][1]) == "deck":
+        index += 1
+    after_sentence = True
+    for _, text in lines[index:]:
+        if split_credit(text)[1]:
+            return True
+        if text.startswith("## ") or (after_sentence and is_deck(text)):
+            return False
+        after_sentence = ends_sentence(text)
+    return False
+
+
+def join(paragraph, line, warn):
+    if is_deck(paragraph.text) and not any(mark in paragraph.text for mark in CLAUSE_MARKS):
+        warn(paragraph.line, "body", f"short line “{paragraph.text}” joined to the copy after it", "if it is a crosshead, put it on a line of its own again")
+    paragraph.text += line
+
+
+def warn_open(paragraph, what_follows, warn):
+    warn(
+        paragraph.line, "body", f"paragraph “…{paragraph.text[-12:]}” ends mid-sentence, but {what_follows} follows", "check that nothing is missing at its end"
+    )

@@ -2,11 +2,8 @@
 
 import re
 
-from .blocks import NAME
+from .blocks import DATELINE, NAME
 
-# `本报讯(记者张亚丹 通讯员胡丽华)`, `本报郑州12月28日讯（记者 张三 李四）`: the dateline and the
-# byline in one; ASCII or full-width brackets.
-DATELINE = re.compile(r"^[^(（\s]{0,20}?[讯电]\s*[(（](?P<byline>[^()（）]*)[)）]")
 BYLINE_ROLE = re.compile(r"(?:本报)?(记者|通讯员)")
 CREDIT_ROLE = re.compile(r"^(?:本报)?(?:摄影记者|记者|通讯员)?")
 NAME_SEPARATOR = re.compile(r"[\s、,，]+")
