@@ -74,7 +74,8 @@ FEED_MAX_ITEMS = 50
 # Theme and plugins
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_schema", "typography", "edition", "news_meta"]
+PLUGINS = ["content_schema", "typography", "edition", "news_meta", "search"]
+SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
 TYPOGRIFY = False
