@@ -175,7 +175,7 @@ def publish(c, target=None, keep=5):
     try:
         name = publish_release(CONFIG["output"], target, keep=int(keep))
     except PublishFailed as error:
-        sys.exit(f"{error}; nothing was switched.")
+        sys.exit(str(error))
     print(f"Published release {name} to {target}; readers now get it.")
 
 
@@ -189,5 +189,14 @@ def rollback(c, target=None):
     try:
         name = rollback_release(target)
     except PublishFailed as error:
-        sys.exit(f"{error}; nothing was switched.")
+        sys.exit(str(error))
     print(f"Rolled back {target} to release {name}.")
+
+
+@task(help={"reports": "how many synthetic reports (about 150 a day)", "compare": "also build with plain Pelican and its default theme", "incremental": "then add one day's edition and build again", "folder": "a new folder to keep the archive, settings and outputs in (default: a temporary one)"})
+def bench(c, reports=1000, compare=True, incremental=True, folder=None):
+    """Benchmark: build a synthetic archive of N reports as `invoke build` does; print a README table row."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from benchmark.run import bench as run_bench
+
+    run_bench(int(reports), compare=compare, incremental=incremental, folder=folder)

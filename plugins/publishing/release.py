@@ -1,0 +1,156 @@
+"""Self-hosted publishing: every publish is a new release folder, and a `current` symlink
+that the web server serves is switched to it atomically, so readers never see a half-copied
+edition and the previous one is a rollback away.
+
+    <target>/releases/20201230T081500.123456Z/   one folder per publish, oldest pruned
+    <target>/current -> releases/20201230T081500.123456Z
+
+A target is a local folder or `user@host:/path` over ssh (port, key and user come from
+~/.ssh/config, so nothing here needs ssh settings; a remote path is absolute or relative to
+the home folder, `~` is not expanded). The same shell commands run on both,
+locally through `sh -c` and remotely through ssh, so a local target tests the real thing.
+"""
+
+import re
+import shlex
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+RELEASE_FORMAT = "%Y%m%dT%H%M%S.%fZ"
+RELEASE_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
+# --checksum: every build rewrites every file, so only content tells what is unchanged and
+# may be hard-linked to the current release (and same size and second is not the same file).
+# --chmod: readable by nginx's worker user whatever the umask of the machine that built it.
+RSYNC = ["rsync", "-a", "--checksum", "--chmod=D755,F644"]
+# Never wait for a password: a publish from CI must fail instead
+SSH = ["ssh", "-o", "BatchMode=yes"]
+
+
+class PublishFailed(Exception):
+    """A step on the target failed; the message says whether `current` was switched."""
+
+
+@dataclass(frozen=True)
+class Target:
+    host: str | None
+    path: str
+
+    @classmethod
+    def parse(cls, text):
+        """rsync's rule: `host:path` when a colon comes before any slash, else a local path."""
+        head, colon, tail = str(text).partition(":")
+        if colon and "/" not in head and head:
+            return cls(head, tail or ".")
+        return cls(None, str(Path(text).resolve()))
+
+    def run(self, script):
+        """Run a POSIX shell script in the target's machine; its output, or PublishFailed."""
+        command = [*SSH, self.host, script] if self.host else ["sh", "-c", script]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise PublishFailed(f"{self}: {script!r} failed (exit {result.returncode}): {result.stderr.strip()}")
+        return result.stdout
+
+    def run_inside(self, script):
+        """Run a script inside the target folder, where `current` and releases/ are."""
+        return self.run(f"cd {shlex.quote(self.path)} && {script}")
+
+    def rsync_path(self, relative):
+        path = f"{self.path}/{relative}"
+        return f"{self.host}:{path}" if self.host else path
+
+    def __str__(self):
+        return f"{self.host}:{self.path}" if self.host else self.path
+
+
+def release_name():
+    return datetime.now(UTC).strftime(RELEASE_FORMAT)
+
+
+def state(target):
+    """The release `current` points to (or None) and every release, oldest first."""
+    quoted = shlex.quote(target.path)
+    output = target.run(f"cd {quoted} 2>/dev/null || exit 0; readlink current 2>/dev/null; echo; ls -1 releases 2>/dev/null; true")
+    link, _, listing = output.partition("\n")
+    current = Path(link.strip()).name or None
+    return current, sorted(name for name in listing.split() if RELEASE_NAME.fullmatch(name))
+
+
+def releases_to_prune(releases, current, keep):
+    """The releases beyond the newest `keep`, never the one being served."""
+    return [name for name in sorted(releases)[:-keep] if name != current]
+
+
+def previous_release(releases, current):
+    """The release published before `current`."""
+    older = [name for name in sorted(releases) if current is None or name < current]
+    if current not in releases or not older:
+        raise PublishFailed(f"no release before {current or 'nothing'} to roll back to")
+    return older[-1]
+
+
+def switch_script(name):
+    """Point `current` at a release by renaming a new symlink over it: readers get the old or the new, never none."""
+    return f"ln -sfn {shlex.quote('releases/' + name)} current.tmp && mv -T current.tmp current"
+
+
+def check_edition(output_dir):
+    output_dir = Path(output_dir)
+    if not (output_dir / "index.html").is_file():
+        raise PublishFailed(f"{output_dir} has no index.html: build the edition before publishing")
+    return output_dir
+
+
+def upload(output_dir, target, name, current):
+    """rsync the edition into releases/<name>.partial/, hard-linking files unchanged since `current`."""
+    partial = f"releases/{name}.partial"
+    target.run(f"mkdir -p {shlex.quote(target.path + '/releases')}")
+    # relative to the destination folder, so it holds for local and remote paths alike
+    link_dest = [f"--link-dest=../{current}"] if current else []
+    result = subprocess.run([*RSYNC, *link_dest, f"{output_dir}/", target.rsync_path(partial) + "/"], capture_output=True, text=True)
+    if result.returncode != 0:
+        target.run(f"rm -rf {shlex.quote(target.path + '/' + partial)}")
+        raise PublishFailed(f"rsync to {target} failed (exit {result.returncode}), current left as it was: {result.stderr.strip()}")
+    return partial
+
+
+def publish(output_dir, target, keep=5):
+    """Copy a built edition to target as a new release, switch `current` to it, keep the newest `keep`.
+
+    Returns the new release's name. A failure before the switch leaves `current` as it was.
+    """
+    if keep < 1:
+        raise PublishFailed(f"keep must be at least 1, not {keep}")
+    output_dir = check_edition(output_dir).resolve()
+    target = Target.parse(target)
+    current, releases = state(target)
+    name = release_name()
+    if name in releases:
+        raise PublishFailed(f"{target}: release {name} already exists")
+    partial = upload(output_dir, target, name, current)
+    finish = f"mv {shlex.quote(partial)} {shlex.quote('releases/' + name)}"
+    target.run_inside(f"{finish} && {switch_script(name)}")
+    try:
+        prune(target, [*releases, name], name, keep)
+    except PublishFailed as error:
+        raise PublishFailed(f"release {name} is live, but old releases were not removed: {error}") from error
+    return name
+
+
+def prune(target, releases, current, keep):
+    old = releases_to_prune(releases, current, keep)
+    if old:
+        folders = " ".join(shlex.quote(f"releases/{name}") for name in old)
+        target.run_inside(f"rm -rf -- {folders}")
+    return old
+
+
+def rollback(target):
+    """Point `current` back at the release before it; returns that release's name."""
+    target = Target.parse(target)
+    current, releases = state(target)
+    name = previous_release(releases, current)
+    target.run_inside(switch_script(name))
+    return name

@@ -1,0 +1,207 @@
+"""Deploying the edition: production settings at a domain root or under a sub-path, and
+publishing to a server of our own as releases behind an atomically switched `current`."""
+
+import gzip
+import importlib.util
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import brotli
+import pytest
+from bs4 import BeautifulSoup
+from invoke import Context
+
+from conftest import ROOT, write_item
+from publishing import release
+from publishing.build import build_into
+from publishing.release import PublishFailed, Target, publish, rollback, state
+
+SUBPATH = "https://example.org/edition"
+LINK_ATTRIBUTES = ("href", "src", "action", "poster", "data")
+
+
+def build_published(output, siteurl):
+    """The real content built with publishconf.py, as `invoke preview` does, for this SITEURL."""
+    env = {**os.environ, "SITEURL": siteurl}
+    build_into(output, ROOT / "publishconf.py", content=str(ROOT / "content"), env=env, capture=True)
+    return Path(output)
+
+
+def page_links(soup):
+    """Every URL a page points at: links, assets, forms and srcset candidates."""
+    for tag in soup.find_all(True):
+        for attribute in LINK_ATTRIBUTES:
+            if tag.get(attribute):
+                yield tag[attribute]
+        for candidate in (tag.get("srcset") or "").split(","):
+            if candidate.strip():
+                yield candidate.split()[0]
+
+
+@pytest.fixture(scope="module")
+def subpath_site(tmp_path_factory):
+    return build_published(tmp_path_factory.mktemp("subpath") / "output", SUBPATH)
+
+
+def test_every_link_of_an_edition_under_a_sub_path_stays_under_it(subpath_site):
+    wrong = {}
+    for path in sorted(subpath_site.rglob("*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+        for url in page_links(soup):
+            parts = urlsplit(url)
+            if url.startswith("#") or parts.scheme in ("data", "mailto", "tel") or parts.netloc not in ("", "example.org"):
+                continue
+            if not url.startswith(SUBPATH + "/"):
+                wrong.setdefault(url, path.relative_to(subpath_site))
+    assert not wrong, "\n".join(f"{page}: {url}" for url, page in wrong.items())
+
+
+def test_feeds_and_sitemaps_of_an_edition_under_a_sub_path_use_absolute_urls_under_it(subpath_site):
+    assert SUBPATH + "/" in (subpath_site / "feeds" / "all.atom.xml").read_text(encoding="utf-8")
+    for path in sorted(subpath_site.rglob("*.xml")):
+        urls = re.findall(r"https?://example\.org[^\"'<\s]*", path.read_text(encoding="utf-8"))
+        assert all(url == SUBPATH or url.startswith(SUBPATH + "/") for url in urls), path
+
+
+def test_every_text_file_has_a_gzip_and_a_brotli_copy_beside_it(subpath_site):
+    texts = [p for p in subpath_site.rglob("*") if p.suffix in (".html", ".css", ".js", ".xml") and p.stat().st_size >= 200]
+    assert any(p.suffix == ".css" for p in texts)
+    for path in texts:
+        original = path.read_bytes()
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == original, path
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == original, path
+
+
+def make_edition(folder, front="第一期"):
+    """A stand-in for a built edition: a front page and a stylesheet."""
+    folder = Path(folder)
+    (folder / "theme" / "css").mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(f"<!DOCTYPE html><title>{front}</title>", encoding="utf-8")
+    (folder / "theme" / "css" / "edition.css").write_text("body { margin: 0 }", encoding="utf-8")
+    return folder
+
+
+def served(target):
+    """What a web server whose root is <target>/current would serve as the front page."""
+    return (Path(target) / "current" / "index.html").read_text(encoding="utf-8")
+
+
+def test_two_publishes_make_two_releases_and_current_serves_the_newest(tmp_path):
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    second = publish(make_edition(tmp_path / "two", "第二期"), target)
+    assert first < second
+    assert sorted(p.name for p in (target / "releases").iterdir()) == [first, second]
+    assert os.readlink(target / "current") == f"releases/{second}"
+    assert "第二期" in served(target)
+
+
+def test_files_unchanged_since_the_last_release_are_hard_links_not_copies(tmp_path):
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    second = publish(make_edition(tmp_path / "two", "第二期"), target)
+    css = [(target / "releases" / name / "theme" / "css" / "edition.css").stat() for name in (first, second)]
+    assert css[0].st_ino == css[1].st_ino
+
+
+def test_rollback_serves_the_previous_release_and_refuses_to_go_past_the_first(tmp_path):
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    publish(make_edition(tmp_path / "two", "第二期"), target)
+    assert rollback(target) == first
+    assert "第一期" in served(target)
+    with pytest.raises(PublishFailed, match="no release before"):
+        rollback(target)
+    assert os.readlink(target / "current") == f"releases/{first}"
+
+
+def test_keep_prunes_the_oldest_releases_but_never_the_one_being_served(tmp_path):
+    target = tmp_path / "srv"
+    names = [publish(make_edition(tmp_path / str(n), f"第{n}期"), target, keep=2) for n in range(4)]
+    assert state(Target.parse(target)) == (names[3], names[2:])
+    rollback(target)
+    newest = publish(make_edition(tmp_path / "5", "第5期"), target, keep=1)
+    assert state(Target.parse(target)) == (newest, [newest])
+    assert release.releases_to_prune(["a", "b", "c"], current="a", keep=1) == ["b"]
+
+
+def test_a_failed_upload_leaves_current_and_the_releases_as_they_were(tmp_path, monkeypatch):
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    monkeypatch.setattr(release, "RSYNC", ["false"])
+    with pytest.raises(PublishFailed, match="rsync"):
+        publish(make_edition(tmp_path / "two", "第二期"), target)
+    assert state(Target.parse(target)) == (first, [first])
+    assert sorted(p.name for p in (target / "releases").iterdir()) == [first]
+    assert "第一期" in served(target)
+
+
+def test_a_folder_that_is_not_a_built_edition_is_never_published(tmp_path):
+    with pytest.raises(PublishFailed, match="no index.html"):
+        publish(tmp_path, tmp_path / "srv")
+    assert not (tmp_path / "srv").exists()
+
+
+def test_a_target_with_a_host_is_reached_over_ssh_and_a_path_is_local():
+    assert Target.parse("deploy@news.example:/srv/edition") == Target("deploy@news.example", "/srv/edition")
+    assert Target.parse("/srv/edition") == Target(None, "/srv/edition")
+    assert Target.parse("./a:b").host is None
+
+
+FAKE_SSH = """#!/bin/sh
+# Stands in for ssh: drops the options and the host, then runs the command here
+while [ $# -gt 0 ]; do case "$1" in -o|-p|-l|-i) shift 2;; -*) shift;; *) break;; esac; done
+shift
+exec sh -c "$*"
+"""
+
+
+def test_publish_and_rollback_over_ssh_run_the_same_steps_on_the_server(tmp_path, monkeypatch):
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    (bin_folder / "ssh").write_text(FAKE_SSH, encoding="utf-8")
+    (bin_folder / "ssh").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_folder}{os.pathsep}{os.environ['PATH']}")
+    # a path relative to the ssh user's home folder, with a space to prove the quoting
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "server folder"
+    remote = "deploy@news.example:server folder"
+    first = publish(make_edition(tmp_path / "one", "第一期"), remote)
+    publish(make_edition(tmp_path / "two", "第二期"), remote)
+    assert "第二期" in served(folder)
+    assert rollback(remote) == first
+    assert "第一期" in served(folder)
+
+
+def load_tasks():
+    spec = importlib.util.spec_from_file_location("edition_tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    return tasks
+
+
+def test_invoke_publish_builds_with_publishconf_then_publishes_and_a_failing_build_switches_nothing(tmp_path, monkeypatch):
+    tasks = load_tasks()
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    monkeypatch.setenv("SITEURL", "https://news.example")
+    monkeypatch.chdir(ROOT)
+    target = tmp_path / "srv"
+    tasks.publish(Context(), target=str(target), keep=3)
+    assert 'href="https://news.example/' in served(target)
+    assert (target / "current" / "index.html.gz").is_file()
+    before = state(Target.parse(target))
+
+    write_item(tmp_path / "bad", "2020-12-31/a01-1.md", "坏稿", date="12月31日", section="湛河区")
+    monkeypatch.setitem(tasks.CONFIG, "content", tmp_path / "bad")
+    with pytest.raises(SystemExit):
+        tasks.publish(Context(), target=str(target))
+    assert state(Target.parse(target)) == before
+
+
+def test_invoke_publish_without_a_target_says_how_to_give_one(monkeypatch):
+    tasks = load_tasks()
+    monkeypatch.delenv("PUBLISH_TARGET", raising=False)
+    with pytest.raises(SystemExit, match="PUBLISH_TARGET"):
+        tasks.publish(Context())
