@@ -53,7 +53,9 @@ YEAR_ARCHIVE_SAVE_AS = ""
 MONTH_ARCHIVE_SAVE_AS = ""
 DAY_ARCHIVE_SAVE_AS = ""
 DRAFT_SAVE_AS = ""
-DIRECT_TEMPLATES = ["tags", "categories", "authors", "404"]
+DIRECT_TEMPLATES = ["tags", "categories", "authors", "search", "404"]
+SEARCH_URL = "search/"  # the search page: the masthead's form lands here with ?q=
+SEARCH_SAVE_AS = SEARCH_URL + "index.html"
 DEFAULT_PAGINATION = 50
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -74,13 +76,14 @@ FEED_MAX_ITEMS = 50
 # Theme and plugins
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["content_schema", "typography", "edition", "news_meta", "search"]
+# Order matters on the "finalized" signal: incremental writes the pages, then search indexes them.
+PLUGINS = ["content_schema", "edition", "news_meta", "listings", "incremental", "search"]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
-MARKDOWN = {"extension_configs": {"markdown.extensions.extra": {}}, "output_format": "html5"}
 TYPOGRIFY = False
 
 # Output
 OUTPUT_PATH = "output"
-DELETE_OUTPUT_DIRECTORY = True
+DELETE_OUTPUT_DIRECTORY = False  # every build starts in a fresh folder (publishing.build)
+BUILD_PROCESSES = 0  # 0: one worker per core
 LOAD_CONTENT_CACHE = False

@@ -22,4 +22,4 @@ PRECOMPRESS_ZSTANDARD = False  # no nginx module serves .zst files
 PRECOMPRESS_OVERWRITE = True  # rebuilding into an existing output must not keep stale copies
 
 # Output
-DELETE_OUTPUT_DIRECTORY = True
+DELETE_OUTPUT_DIRECTORY = False  # builds start in a fresh folder; see pelicanconf.py

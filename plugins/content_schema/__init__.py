@@ -1,20 +1,26 @@
 """Content schema plugin: refuse bad content before anything is written.
 
 Connects two things: a check of the whole content tree when Pelican starts
-(every problem, one line each, then a non-zero exit), and the schema's own
-reader for Markdown items.
+(every problem, one line each, then a non-zero exit; bodies are rendered in
+the same pass, on every core), and the schema's own reader for Markdown
+items, which takes what the check read instead of reading files again.
 """
 
+import os
 import sys
 
 from pelican import signals
 
 from .check import check_tree
-from .reader import NewsReader
+from .reader import CHECKED, NewsReader
 
 
 def refuse_bad_content(pelican):
-    _, problems = check_tree(pelican.settings["PATH"], pelican.settings)
+    settings = pelican.settings
+    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    sources, problems = check_tree(settings["PATH"], settings, render=True, processes=processes)
+    CHECKED.clear()
+    CHECKED.update((source.file, source) for source in sources)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

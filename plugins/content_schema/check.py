@@ -6,12 +6,14 @@ are checked here.
 """
 
 import datetime
+import multiprocessing
 import os
 import re
 from collections import defaultdict
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .body import render_body
 from .slugs import pinyin_slug
 from .source import Problem, parse_source
 
@@ -42,18 +44,44 @@ def content_files(content_dir):
     return sorted(Path(content_dir).rglob("*.md"))
 
 
-def check_tree(content_dir, settings=None, label_root=None, now=None):
-    """Parse and check every item; return (sources, problems)."""
+def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1):
+    """Parse and check every item; return (sources, problems).
+
+    With render, each item without problems also gets its body rendered
+    (`source.html`), so the build reads every file once. Files are shared
+    out to `processes` workers forked from this one.
+    """
     label_root = Path(label_root or os.getcwd()).resolve()
-    sources = []
-    for path in content_files(content_dir):
-        label = label_for(path, label_root)
-        source = parse_source(path, path.read_bytes(), label)
-        check_source(source, Path(content_dir), path, settings, now)
-        sources.append(source)
+    paths = content_files(content_dir)
+    job = (Path(content_dir), label_root, settings, now, render)
+    if processes > 1 and len(paths) > 500:
+        _JOB[:] = [job]
+        try:
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                sources = pool.map(_check_file, paths, chunksize=250)
+        finally:
+            _JOB.clear()
+    else:
+        sources = [check_file(path, *job) for path in paths]
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     return sources, problems
+
+
+_JOB = []
+
+
+def _check_file(path):
+    return check_file(path, *_JOB[0])
+
+
+def check_file(path, content_dir, label_root, settings, now, render):
+    source = parse_source(path, path.read_bytes(), label_for(path, label_root))
+    source.file = str(Path(path).resolve())
+    check_source(source, content_dir, path, settings, now)
+    if render and not source.problems:
+        source.html = render_body(source.body)
+    return source
 
 
 def label_for(path, root):

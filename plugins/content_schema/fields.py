@@ -6,7 +6,6 @@ through `parse_field`, so what the checker accepts is exactly what is built.
 
 import datetime
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 # ASCII angle brackets are refused outright (Chinese copy uses 《》〈〉＜＞), so no
 # consumer that reads a title as HTML (feeds strip tags) can lose part of it.
 MARKUP = re.compile(r"[<>]|&[#A-Za-z0-9]+;")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PAGE = re.compile(r"^(?:[A-Z]\d{2}|\d{2})$")
 # 2020-12-30, 2020/12/30, 2020.12.30 and 2020年12月30日 are one date; 12月30日 (no year) is refused.
@@ -48,7 +48,7 @@ class Credit:
 def clean_text(value):
     """Strip ordinary and full-width spaces; refuse control characters and markup."""
     value = value.strip().strip("\u3000").strip()
-    if any(unicodedata.category(c) == "Cc" for c in value):
+    if CONTROL.search(value):
         raise FieldError("contains a control character", "plain text on one line")
     if MARKUP.search(value):
         raise FieldError("contains HTML markup, < or > or an entity", "plain text; write 《》 or ＜＞ for brackets")

@@ -5,22 +5,43 @@ loosely and slugs names with unidecode; this reader gives Pelican metadata
 already parsed by the schema, with pinyin slugs, and a sanitised body.
 """
 
-import nh3
-from markdown import Markdown
+from functools import cached_property
+from pathlib import Path
+
+from pelican import urlwrappers
 from pelican.readers import MarkdownReader
-from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
+from .body import render_body
 from .check import name_slug
 from .source import parse_source
 
-# Raw HTML in a body is limited to what nh3 (Ammonia) keeps by default,
-# plus the attributes Markdown itself writes; scripts and handlers go.
-BODY_ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}, "a": {"href", "title"}, "td": {"align"}, "th": {"align"}}
 
 
 class ContentError(Exception):
     """Content that fails the schema; the message lists every problem."""
+
+
+# Pelican recomputes a tag's or person's URL from settings on every access,
+# thousands of times per list page; these keep the class names Pelican's
+# settings lookup uses (AUTHOR_URL…) but work the URL out once.
+class Author(urlwrappers.Author):
+    url = cached_property(lambda self: self._from_settings("URL"))
+    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
+
+
+class Tag(urlwrappers.Tag):
+    url = cached_property(lambda self: self._from_settings("URL"))
+    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
+
+
+class Category(urlwrappers.Category):
+    url = cached_property(lambda self: self._from_settings("URL"))
+    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
+
+
+# Sources checked (and rendered) when the build started, by absolute path.
+CHECKED = {}
 
 
 class NewsReader(MarkdownReader):
@@ -28,26 +49,31 @@ class NewsReader(MarkdownReader):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self._md = Markdown(**settings["MARKDOWN"])
+        self._wrappers = {}
 
     def read(self, source_path):
-        with open(source_path, "rb") as handle:
-            source = parse_source(source_path, handle.read())
+        source = CHECKED.pop(str(Path(source_path).resolve()), None)
+        if source is None:
+            with open(source_path, "rb") as handle:
+                source = parse_source(source_path, handle.read())
         if source.problems:
             raise ContentError("\n".join(map(str, source.problems)))
-        self._md.reset()
-        html = self._md.convert(source.body)
-        html = nh3.clean(html, attributes=BODY_ATTRIBUTES, link_rel=None, url_schemes={"http", "https", "mailto"})
-        return html, pelican_metadata(source.values, self.settings)
+        html = source.html if source.html is not None else render_body(source.body)
+        metadata = pelican_metadata(source.values, self.settings, self.wrapper)
+        metadata["source_digest"] = source.digest
+        return html, metadata
+
+    def wrapper(self, cls, name, explicit):
+        """One Tag, Author or Category object per name for the whole build."""
+        key = (cls, name)
+        if key not in self._wrappers:
+            wrapper = cls(name, self.settings)
+            wrapper.slug = name_slug(name, self.settings.get(explicit))
+            self._wrappers[key] = wrapper
+        return self._wrappers[key]
 
 
-def url_wrapper(cls, name, settings, explicit):
-    wrapper = cls(name, settings)
-    wrapper.slug = name_slug(name, settings.get(explicit))
-    return wrapper
-
-
-def pelican_metadata(values, settings):
+def pelican_metadata(values, settings, url_wrapper):
     """Schema values → the metadata Pelican's Article expects, plus our own fields."""
     metadata = dict(values)
     metadata.setdefault("kind", "report")
@@ -55,10 +81,13 @@ def pelican_metadata(values, settings):
         if key in values:
             metadata[key] = SafeDatetime(*values[key].timetuple()[:6])
     metadata["page_slug"] = values["page"].lower()
-    metadata["category"] = url_wrapper(Category, values["section"], settings, "SECTION_SLUGS")
-    metadata["tags"] = [url_wrapper(Tag, tag, settings, "TAG_SLUGS") for tag in values.get("tags", [])]
-    authors = [url_wrapper(Author, credit.name, settings, "PERSON_SLUGS") for credit in values["people"]]
+    metadata["category"] = url_wrapper(Category, values["section"], "SECTION_SLUGS")
+    metadata["tags"] = [url_wrapper(Tag, tag, "TAG_SLUGS") for tag in values.get("tags", [])]
+    authors = [url_wrapper(Author, credit.name, "PERSON_SLUGS") for credit in values["people"]]
     metadata["authors"] = authors
     metadata["roles"] = {author.slug: credit.role for author, credit in zip(authors, values["people"], strict=True)}
     metadata["credits"] = list(zip(values["people"], authors, strict=True))
+    # Work the item's URL out once: Pelican would format it anew on every access.
+    metadata["url"] = settings["ARTICLE_URL"].format_map(metadata)
+    metadata["save_as"] = settings["ARTICLE_SAVE_AS"].format_map(metadata)
     return metadata

@@ -5,6 +5,7 @@ first blank line. Every field keeps the line it was written on, so that a
 problem can be reported as `path:line: field: …`.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -35,6 +36,9 @@ class Source:
     body: str = ""
     body_line: int = 1
     problems: list = field(default_factory=list)
+    digest: str = ""
+    file: str = ""  # absolute path, for the build's reader to find this source again
+    html: str | None = None  # the rendered body, when the check was asked to render
 
     def problem(self, line, name, what, expected):
         self.problems.append(Problem(self.path, line, name, what, expected))
@@ -72,7 +76,7 @@ def split_header(text):
 
 def parse_source(path, raw, label=None):
     """Parse one file's bytes into a Source, collecting every problem in it."""
-    source = Source(label or str(path))
+    source = Source(label or str(path), digest=hashlib.blake2b(raw, digest_size=16).hexdigest())
     try:
         text = decode(raw, path)
     except FieldError as error:

@@ -65,6 +65,8 @@ def build_editions(items, settings):
         edition.save_as = settings["EDITION_SAVE_AS"].format(date=day)
         for number, page_items in groupby(day_items, key=lambda item: item.page):
             page_items = list(page_items)
+            for item in page_items:
+                item.prev = item.next = None
             page = EditionPage(edition, number, page_items[0].category.name, page_items)
             page.url = settings["EDITION_PAGE_URL"].format(date=day, page=page.slug)
             page.save_as = settings["EDITION_PAGE_SAVE_AS"].format(date=day, page=page.slug)

@@ -41,6 +41,9 @@ class SitemapGenerator(Generator):
         news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
         for name, xml in (files | {settings["NEWS_SITEMAP_SAVE_AS"]: news}).items():
             path = os.path.join(self.output_path, name)
+            os.makedirs(self.output_path, exist_ok=True)
+            if os.path.lexists(path):
+                os.unlink(path)  # may be a hard link into the last build: never write through it
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write('<?xml version="1.0" encoding="UTF-8"?>\n' + xml)
 

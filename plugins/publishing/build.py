@@ -31,6 +31,7 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
+        link_previous(output, fresh)
         command = pelican_command(settings_file, fresh, content, extra)
         result = subprocess.run(command, env=env, capture_output=capture, text=True)
         if result.returncode != 0:
@@ -39,6 +40,26 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
         swap_in(fresh, output)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+# Rendered pages, feeds and the digests of the last build: the incremental
+# plugin rewrites these by unlinking first. Static files, the search index
+# and compressed copies are written in place by other tools, so never linked.
+LINKED_SUFFIXES = (".html", ".xml", ".json")
+
+
+def link_previous(output, fresh):
+    """Fill fresh with hard links to the last build's pages so unchanged ones need no rendering."""
+    if not output.is_dir():
+        return
+    for folder, dirs, files in os.walk(output):
+        relative = Path(folder).relative_to(output)
+        dirs[:] = [d for d in dirs if not (relative == Path(".") and d in ("pagefind", "theme", "images"))]
+        for name in files:
+            if name.endswith(LINKED_SUFFIXES):
+                target = fresh / relative / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(Path(folder) / name, target)
 
 
 def swap_in(fresh, output):

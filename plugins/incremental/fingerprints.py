@@ -1,0 +1,74 @@
+"""What a page is made of, as a short digest: equal digests mean an equal page.
+
+A page's digest covers the theme, the plugins, the settings and the objects
+the page is rendered from (an item, a list page, an edition page). Anything
+else a template reads is site-wide (indexes, the front page): those pages
+have no digest and are always rendered.
+"""
+
+import hashlib
+from pathlib import Path
+
+SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
+
+
+def digest(*parts):
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def tree_digest(*folders, suffixes=(".html", ".py", ".css", ".js")):
+    """One digest of every template, plugin and static file's bytes."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted(Path(folder).rglob("*")):
+            if path.is_file() and path.suffix in suffixes:
+                hasher.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return hasher.hexdigest()
+
+
+def settings_digest(settings):
+    """Digest of the settings a template can show: plain values only."""
+    plain = {key: value for key, value in settings.items() if key.isupper() and isinstance(value, str | int | float | bool | tuple | list | dict | type(None))}
+    return digest(sorted((key, repr(value)) for key, value in plain.items()))
+
+
+def neighbour(item):
+    return (item.url, item.title) if item is not None else None
+
+
+def item_digest(item):
+    """An item as every page that shows it sees it: its source, place and neighbours."""
+    cached = getattr(item, "_page_digest", None)
+    if cached is None:
+        page = item.edition_page
+        cached = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next))
+        item._page_digest = cached
+    return cached
+
+
+def subject_digest(value):
+    """Digest of the object a page is about; None if it cannot be described."""
+    kind = type(value).__name__
+    if kind == "Article":
+        return item_digest(value)
+    if kind == "ListPage":
+        links = [(page.url if page else None) for page in (value.newer, value.older)]
+        return digest(kind, value.url, value.number, value.pages, value.total, links, [item_digest(i) for i in value.items])
+    if kind == "EditionPage":
+        links = [(page.url, page.name) if page else None for page in (value.prev, value.next)]
+        return digest(kind, value.url, value.name, links, subject_digest(value.edition), [item_digest(i) for i in value.items])
+    if kind == "Edition":
+        links = [edition.url if edition else None for edition in (value.prev, value.next)]
+        return digest(kind, value.url, links, [(p.url, p.name, [item_digest(i) for i in p.items]) for p in value.pages])
+    if isinstance(value, list):
+        return digest([subject_digest(element) for element in value])
+    return None
+
+
+def page_digest(base, name, template_name, kwargs):
+    """Digest of one output file, or None when it must always be rendered."""
+    subjects = [(key, subject_digest(kwargs[key])) for key in SUBJECTS if key in kwargs]
+    if not subjects or any(value is None for _, value in subjects):
+        return None
+    extra = sorted((key, getattr(value, "slug", value)) for key, value in kwargs.items() if key not in SUBJECTS and isinstance(getattr(value, "slug", value), str | int))
+    return digest(base, name, template_name, subjects, extra)
