@@ -7,6 +7,7 @@ have no digest and are always rendered.
 """
 
 import hashlib
+import json
 from pathlib import Path
 
 SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
@@ -26,10 +27,20 @@ def tree_digest(*folders, suffixes=(".html", ".py", ".css", ".js")):
     return hasher.hexdigest()
 
 
+# Where the build reads and writes is not what a page shows (each build writes to a new folder).
+WHERE = {"OUTPUT_PATH", "PATH", "CACHE_PATH"}
+
+
 def settings_digest(settings):
-    """Digest of the settings a template can show: plain values only."""
-    plain = {key: value for key, value in settings.items() if key.isupper() and isinstance(value, str | int | float | bool | tuple | list | dict | type(None))}
-    return digest(sorted((key, repr(value)) for key, value in plain.items()))
+    """Digest of the settings a template can show: plain (JSON) values only, not functions."""
+    plain = []
+    for key, value in sorted(settings.items()):
+        if key.isupper() and key not in WHERE:
+            try:
+                plain.append((key, json.dumps(value, sort_keys=True)))
+            except (TypeError, ValueError):
+                continue
+    return digest(plain)
 
 
 def neighbour(item):
@@ -53,7 +64,9 @@ def subject_digest(value):
         return item_digest(value)
     if kind == "ListPage":
         links = [(page.url if page else None) for page in (value.newer, value.older)]
-        return digest(kind, value.url, value.number, value.pages, value.total, links, [item_digest(i) for i in value.items])
+        # A numbered (older) page shows neither the total nor the page count: it must not change with them.
+        totals = (value.pages, value.total) if value.number == 0 else ()
+        return digest(kind, value.url, value.number, totals, links, [item_digest(i) for i in value.items])
     if kind == "EditionPage":
         links = [(page.url, page.name) if page else None for page in (value.prev, value.next)]
         return digest(kind, value.url, value.name, links, subject_digest(value.edition), [item_digest(i) for i in value.items])

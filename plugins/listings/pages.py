@@ -1,9 +1,9 @@
 """Stable pagination: archive pages are numbered from the oldest item.
 
 The first page of a list (the tag's or person's own URL) shows the newest
-items; older items sit on numbered pages of exactly `size` items, counted
-from the oldest, so a new report changes the first page and never the
-numbered ones already published.
+items and the totals; older items sit on numbered pages of exactly `size`
+items, counted from the oldest, which show no totals, so a new report
+changes the first page and never the numbered ones already published.
 """
 
 from dataclasses import dataclass, field
