@@ -86,4 +86,6 @@ TYPOGRIFY = False
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # every build starts in a fresh folder (publishing.build)
 BUILD_PROCESSES = 0  # 0: one worker per core
+CACHE_PATH = "cache"
+CHECK_CACHE = True  # unchanged reports are not parsed or rendered again (cache/checked-sources.pickle)
 LOAD_CONTENT_CACHE = False

@@ -3,7 +3,6 @@
 import json
 
 from conftest import write_item, write_settings
-
 from publishing.build import build_into
 
 

@@ -18,7 +18,8 @@ from .reader import CHECKED, NewsReader
 def refuse_bad_content(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-    sources, problems = check_tree(settings["PATH"], settings, render=True, processes=processes)
+    cache = os.path.join(settings["CACHE_PATH"], "checked-sources.pickle") if settings.get("CHECK_CACHE") else None
+    sources, problems = check_tree(settings["PATH"], settings, render=True, processes=processes, cache=cache)
     CHECKED.clear()
     CHECKED.update((source.file, source) for source in sources)
     if problems:

@@ -8,8 +8,10 @@ are checked here.
 import datetime
 import multiprocessing
 import os
+import pickle
 import re
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -44,25 +46,35 @@ def content_files(content_dir):
     return sorted(Path(content_dir).rglob("*.md"))
 
 
-def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1):
+def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None):
     """Parse and check every item; return (sources, problems).
 
-    With render, each item without problems also gets its body rendered
-    (`source.html`), so the build reads every file once. Files are shared
-    out to `processes` workers forked from this one.
+    With render, each item also gets its body rendered (`source.html`), so
+    the build reads every file once. Files are shared out to `processes`
+    workers forked from this one. With a cache file, files unchanged since
+    the last run (same size and time) are not parsed or rendered again; the
+    rules are still applied to every item.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
-    paths = content_files(content_dir)
-    job = (Path(content_dir), label_root, settings, now, render)
-    if processes > 1 and len(paths) > 500:
+    content_dir = Path(content_dir)
+    known = load_cache(cache)
+    stamps = {path: stamp(path) for path in content_files(content_dir)}
+    parsed = {path: known[path][1] for path in stamps if path in known and known[path][0] == stamps[path]}
+    missing = [path for path in stamps if path not in parsed]
+    job = (label_root, render)
+    if processes > 1 and len(missing) > 500:
         _JOB[:] = [job]
         try:
             with multiprocessing.get_context("fork").Pool(processes) as pool:
-                sources = pool.map(_check_file, paths, chunksize=250)
+                parsed.update(zip(missing, pool.map(_read_file, missing, chunksize=250), strict=True))
         finally:
             _JOB.clear()
     else:
-        sources = [check_file(path, *job) for path in paths]
+        parsed.update((path, read_file(path, *job)) for path in missing)
+    save_cache(cache, {path: (stamps[path], parsed[path]) for path in stamps})
+    sources = [replace(parsed[path], problems=list(parsed[path].problems)) for path in stamps]
+    for path, source in zip(stamps, sources, strict=True):
+        check_source(source, content_dir, path, settings, now)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     return sources, problems
@@ -71,17 +83,42 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
 _JOB = []
 
 
-def _check_file(path):
-    return check_file(path, *_JOB[0])
+def _read_file(path):
+    return read_file(path, *_JOB[0])
 
 
-def check_file(path, content_dir, label_root, settings, now, render):
+def read_file(path, label_root, render):
+    """What depends on the file alone: its fields, body, rendered body."""
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
     source.file = str(Path(path).resolve())
-    check_source(source, content_dir, path, settings, now)
     if render and not source.problems:
         source.html = render_body(source.body)
     return source
+
+
+def stamp(path):
+    status = path.stat()
+    return (status.st_size, status.st_mtime_ns)
+
+
+def load_cache(cache):
+    if not cache:
+        return {}
+    try:
+        with open(cache, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return {}
+
+
+def save_cache(cache, entries):
+    if not cache:
+        return
+    Path(cache).parent.mkdir(parents=True, exist_ok=True)
+    temporary = f"{cache}.{os.getpid()}"
+    with open(temporary, "wb") as handle:
+        pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, cache)
 
 
 def label_for(path, root):

@@ -17,7 +17,6 @@ from .check import name_slug
 from .source import parse_source
 
 
-
 class ContentError(Exception):
     """Content that fails the schema; the message lists every problem."""
 
