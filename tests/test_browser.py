@@ -1,0 +1,315 @@
+"""The real edition in the system Chromium, as a reader uses it: search, text size, widths, keyboard, accessibility.
+
+Builds the site once (conftest's real_site), serves it on 127.0.0.1 and drives /usr/bin/chromium with
+Playwright. Fails, never skips, when Chromium, java or the npm checkers (`npm ci --prefix tests`) are missing.
+"""
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    axe_violations,
+    heading_levels,
+    horizontal_overflow,
+    require_tools,
+    serve,
+    skipped_heading_levels,
+    vnu_errors,
+)
+
+pytestmark = pytest.mark.browser
+
+REPORT = "/2020-12-30/a06/fang-tang-qing-ru-xu-yuan-tou-huo-shui-lai/"
+PHOTO_REPORT = "/2020-12-30/a06/tui-jin-xiang-mu-jian-she/"
+SEARCH = "/search/?q=" + quote("招商引资")
+PAGE_TYPES = {
+    "front": "/",
+    "edition": "/2020-12-30/",
+    "page": "/2020-12-30/a06/",
+    "report": REPORT,
+    "photo report": PHOTO_REPORT,
+    "tag": "/tags/zhao-shang-yin-zi/",
+    "tags index": "/tags/",
+    "reporter": "/reporters/zhang-ya-dan/",
+    "reporters index": "/reporters/",
+    "section": "/sections/zhan-he-qu/",
+    "sections index": "/sections/",
+    "archive": "/editions/",
+    "search with results": SEARCH,
+    "404": "/404.html",
+}
+WIDTHS = [320, 375, 768, 1280]
+
+
+@pytest.fixture(scope="session")
+def site(real_site):
+    require_tools()
+    with serve(real_site.root) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require_tools()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A page in a fresh context (its own storage); a script error or a breach of the CSP fails the test."""
+    contexts, errors = [], []
+
+    def make(width=1280, **options):
+        context = browser.new_context(viewport={"width": width, "height": 900}, **options)
+        contexts.append(context)
+        page = context.new_page()
+
+        def on_console(message):
+            if "Content Security Policy" in message.text:
+                errors.append(f"{page.url}: {message.text}")
+
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("console", on_console)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert errors == [], "script errors or Content-Security-Policy breaches"
+
+
+def visit(page, site, url):
+    """Open a page and wait until it shows what a reader came for (search results included)."""
+    page.goto(site + url)
+    if url.startswith("/search/"):
+        expect(page.locator(".ed-results__list > li").first).to_be_visible()
+
+
+def first_result(page):
+    return page.locator(".ed-results__list > li").first.locator(".ed-decks__title a")
+
+
+def text_size(page, selector=".ed-body p"):
+    return page.evaluate("selector => parseFloat(getComputedStyle(document.querySelector(selector)).fontSize)", selector)
+
+
+def test_the_front_page_and_a_report_are_photographed_at_phone_and_desktop_widths(site, new_page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, url in (("front", "/"), ("report", REPORT)):
+        for width in (375, 1280):
+            page = new_page(width)
+            visit(page, site, url)
+            path = SCREENSHOTS / f"{name}-{width}.png"
+            page.screenshot(path=path, full_page=True)
+            assert path.stat().st_size > 10_000, path
+            assert horizontal_overflow(page) == 0, f"{url} at {width}px"
+
+
+def test_no_page_type_scrolls_sideways_from_320px_phones_to_wide_screens(site, new_page):
+    overflowing = []
+    for width in WIDTHS:
+        page = new_page(width)
+        for name, url in PAGE_TYPES.items():
+            visit(page, site, url)
+            if horizontal_overflow(page):
+                overflowing.append(f"{name} at {width}px: {horizontal_overflow(page)}px too wide")
+    assert overflowing == []
+
+
+def test_the_largest_text_size_still_fits_a_320px_phone(site, new_page):
+    page = new_page(320)
+    page.context.add_init_script("localStorage.setItem('ed-text-size', 'large')")
+    overflowing = []
+    for name, url in PAGE_TYPES.items():
+        visit(page, site, url)
+        assert page.evaluate("document.documentElement.dataset.textSize") == "large"
+        if horizontal_overflow(page):
+            overflowing.append(name)
+    assert overflowing == []
+
+
+def test_the_front_page_sets_its_items_in_three_columns_on_wide_screens_and_one_on_phones(site, new_page):
+    def item_lefts(width):
+        page = new_page(width)
+        visit(page, site, "/")
+        return page.evaluate("Array.from(document.querySelectorAll('.ed-front .ed-list--columns > li'), li => Math.round(li.getBoundingClientRect().left))")
+
+    assert len(set(item_lefts(1280))) == 3
+    assert len(set(item_lefts(768))) == 2
+    assert len(set(item_lefts(375))) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [("社保认证", "手机一点 认证完成 群众乐了"), ("扫黑除恶", "湛河区深入开展平安建设"), ("招商引资", "方塘清如许 源头活水来")],
+)
+def test_search_finds_the_right_report_first_for_a_chinese_query(site, new_page, query, title):
+    page = new_page()
+    page.goto(f"{site}/search/?q={quote(query)}")
+    expect(first_result(page)).to_have_text(title)
+    expect(page.get_by_role("status")).to_contain_text(f"与“{query}”相关的稿件")
+    expect(page.locator(".ed-results__list mark").first).to_be_visible()
+    first_result(page).click()
+    expect(page.locator("h1")).to_have_text(title)
+
+
+def test_a_search_result_shows_the_decks_dateline_and_an_excerpt_of_the_report(site, new_page):
+    page = new_page()
+    page.goto(site + SEARCH)
+    entry = page.locator(".ed-results__list > li").first
+    expect(entry.locator(".ed-decks__title a")).to_have_attribute("href", REPORT)
+    expect(entry.locator(".ed-decks__subtitle")).to_have_text("湛河区扎实开展全员招商加快项目建设")
+    expect(entry.locator(".ed-item__meta")).to_have_text("2020年12月30日 星期三 第A06版 湛河区")
+    expect(entry.locator(".ed-item__summary")).to_contain_text("招商")
+    expect(page).to_have_title("搜索：招商引资 - 平顶山日报")
+
+
+def test_the_masthead_search_box_takes_the_reader_to_the_results(site, new_page):
+    page = new_page(375)
+    page.goto(site + REPORT)
+    box = page.get_by_role("search", name="站内搜索").get_by_label("搜索稿件")
+    box.fill("社保认证")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q="))
+    expect(first_result(page)).to_have_text("手机一点 认证完成 群众乐了")
+    expect(page.get_by_role("search", name="搜索稿件").get_by_label("搜索稿件")).to_have_value("社保认证")
+
+
+def test_only_reports_are_indexed_for_search_not_the_lists_that_show_them(real_site, real_items):
+    entry = json.loads((real_site.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh-cn"]["page_count"] == len(real_items)
+
+
+def test_without_javascript_search_is_a_plain_form_and_its_page_points_to_the_archive_and_tags(site, new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto(site + REPORT)
+    expect(page.locator(".ed-text-size")).to_be_hidden()
+    box = page.get_by_role("search", name="站内搜索").get_by_label("搜索稿件")
+    box.fill("扫黑除恶")
+    box.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=" + re.escape(quote("扫黑除恶"))))
+    fallback = page.locator(".ed-results__fallback")
+    expect(fallback).to_contain_text("搜索需要浏览器启用 JavaScript")
+    expect(fallback.locator("a[href='/editions/']")).to_be_visible()
+    expect(fallback.locator("a[href='/tags/']")).to_be_visible()
+
+
+def test_the_text_size_control_changes_the_report_text_and_is_remembered_on_the_next_page(site, new_page):
+    page = new_page(375)
+    page.context.add_init_script(
+        "new MutationObserver((_, observer) => { if (document.body) { window.sizeBeforeBody = document.documentElement.dataset.textSize || 'medium'; observer.disconnect(); } })"
+        ".observe(document, {childList: true, subtree: true});"
+    )
+    page.goto(site + REPORT)
+    control = page.get_by_role("group", name="字号")
+    larger, default, smaller = (control.get_by_role("button", name=name) for name in ("大号字", "中号字", "小号字"))
+    expect(default).to_have_attribute("aria-pressed", "true")
+    body, title = text_size(page), text_size(page, "h1")
+
+    larger.click()
+    expect(larger).to_have_attribute("aria-pressed", "true")
+    expect(default).to_have_attribute("aria-pressed", "false")
+    assert text_size(page) > body and text_size(page, "h1") > title
+
+    page.locator(".ed-pager a[rel=next]").click()
+    expect(page.locator("h1")).to_have_text("社区开展创文志愿服务日活动")
+    assert page.evaluate("window.sizeBeforeBody") == "large", "the stored size is on <html> before the body is parsed"
+    expect(larger).to_have_attribute("aria-pressed", "true")
+    assert text_size(page) > body
+
+    smaller.click()
+    assert text_size(page) < body
+    default.click()
+    assert text_size(page) == body
+    assert page.evaluate("localStorage.getItem('ed-text-size')") == "medium"
+
+
+def test_the_colours_follow_the_system_dark_setting(site, new_page):
+    def paper(scheme):
+        page = new_page(color_scheme=scheme)
+        visit(page, site, REPORT)
+        return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+    def lightness(rgb):
+        return sum(int(part) for part in re.findall(r"\d+", rgb)[:3]) / 3
+
+    assert lightness(paper("light")) > 200
+    assert lightness(paper("dark")) < 40
+
+
+def test_a_printed_report_is_a_clipping_without_search_text_size_or_navigation(site, new_page):
+    page = new_page()
+    visit(page, site, REPORT)
+    page.emulate_media(media="print")
+    for selector in (".ed-search", ".ed-text-size", ".ed-masthead__tools", ".ed-nav", ".ed-crumbs", ".ed-pager", ".ed-tags", ".ed-skip"):
+        expect(page.locator(selector).first).to_be_hidden()
+    for selector in (".ed-masthead__title", ".ed-decks", ".ed-byline", ".ed-body"):
+        expect(page.locator(selector).first).to_be_visible()
+
+
+def test_the_keyboard_reaches_a_visible_skip_link_first_and_it_leads_into_the_main_content(site, new_page):
+    page = new_page(375)
+    visit(page, site, REPORT)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="跳到正文")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+
+
+@pytest.mark.parametrize("url", ["/", REPORT, SEARCH])
+def test_every_control_shows_a_visible_focus_ring_when_tabbed_to(site, new_page, url):
+    page = new_page(375)
+    visit(page, site, url)
+    unmarked, seen = [], set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e), r = e.getBoundingClientRect();
+            return {key: e.outerHTML.slice(0, 80), ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2,
+                    shown: r.width > 0 && r.bottom > 0 && r.top < innerHeight, body: e === document.body}; }"""
+        )
+        if focused["body"] or focused["key"] in seen:
+            break
+        seen.add(focused["key"])
+        if not (focused["ring"] and focused["shown"]):
+            unmarked.append(focused["key"])
+    assert len(seen) > 10
+    assert unmarked == []
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_every_page_type_has_one_h1_and_headings_in_order(site, new_page, name):
+    page = new_page()
+    visit(page, site, PAGE_TYPES[name])
+    levels = heading_levels(page)
+    assert levels.count(1) == 1 and levels[0] == 1, levels
+    assert skipped_heading_levels(levels) == [], levels
+
+
+@pytest.mark.parametrize("name", PAGE_TYPES)
+def test_axe_finds_no_accessibility_violations_on_any_page_type_in_either_colour_scheme(site, new_page, name):
+    page = new_page(color_scheme="light")
+    visit(page, site, PAGE_TYPES[name])
+    found = {"light": axe_violations(page)}
+    page.emulate_media(color_scheme="dark")
+    found["dark"] = axe_violations(page)
+    assert found == {"light": [], "dark": []}
+
+
+def test_the_nu_html_checker_finds_no_errors_in_any_built_page(real_site):
+    require_tools()
+    assert vnu_errors(real_site.root) == []
