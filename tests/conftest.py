@@ -97,3 +97,17 @@ def real_items():
         assert not source.problems, source.problems
         items.append(source.values | {"body": source.body})
     return sorted(items, key=lambda v: (v["date"], v["page"], v["position"]))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One system Chromium for the whole run: Playwright's sync API allows one instance per process."""
+    from playwright.sync_api import sync_playwright
+
+    from browser_support import CHROMIUM, CHROMIUM_ARGS, require_tools
+
+    require_tools()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -9,11 +9,9 @@ import re
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     SCREENSHOTS,
     axe_violations,
     heading_levels,
@@ -53,15 +51,6 @@ def site(real_site):
     require_tools()
     with serve(real_site.root) as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def browser():
-    require_tools()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

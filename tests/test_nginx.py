@@ -21,8 +21,6 @@ from publishing.release import publish
 
 pytestmark = pytest.mark.nginx
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'",
     "x-content-type-options": "nosniff",
@@ -200,7 +198,6 @@ def test_html_and_css_are_sent_as_the_gzip_file_the_build_wrote(server, path, fi
     assert plain.body == (server.root / file).read_bytes()
 
 
-@pytest.mark.skipif(not BROTLI_MODULE.exists(), reason="brotli_static needs libnginx-mod-http-brotli-static")
 def test_brotli_is_sent_as_the_br_file_the_build_wrote_when_nginx_has_the_module(server):
     response = server.get("/", **{"Accept-Encoding": "br, gzip"})
     assert response.headers.get("content-encoding") == "br"
@@ -230,25 +227,21 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.mark.browser
-def test_the_content_security_policy_blocks_nothing_any_page_type_uses(server, crawl):
-    from playwright.sync_api import sync_playwright
-
+def test_the_content_security_policy_blocks_nothing_any_page_type_uses(server, crawl, browser):
     pages = {}
     for path, response in sorted(crawl.items()):
         if response.headers["content-type"].startswith("text/html"):
             pages.setdefault(page_shape(path), path)
     paths = [*pages.values(), "/no-such-page/"]
     problems = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.add_init_script(RECORD_VIOLATIONS)
-        page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None)
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        for path in paths:
-            page.goto(server.url(path), wait_until="load")
-            problems.extend(f"{path}: {violation}" for violation in page.evaluate("window.__violations"))
-        browser.close()
+    page = browser.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}") if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    for path in paths:
+        page.goto(server.url(path), wait_until="load")
+        problems.extend(f"{path}: {violation}" for violation in page.evaluate("window.__violations"))
+    page.close()
     assert len(paths) >= 10
     csp = [p for p in problems if "Content Security Policy" in p or "blocked" in p or "page error" in p]
     assert not csp, "\n".join(csp)
@@ -263,18 +256,13 @@ SEARCH = """async (query) => {
 
 
 @pytest.mark.browser
-def test_pagefind_search_runs_its_webassembly_under_the_content_security_policy(server):
-    if not (server.root / "pagefind" / "pagefind.js").is_file():
-        pytest.skip("this build has no Pagefind index (SEARCH_INDEX is off)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.add_init_script(RECORD_VIOLATIONS)
-        page.goto(server.url("/"), wait_until="load")
-        urls = page.evaluate(SEARCH, "招商引资")
-        violations = page.evaluate("window.__violations")
-        browser.close()
+def test_pagefind_search_runs_its_webassembly_under_the_content_security_policy(server, browser):
+    assert (server.root / "pagefind" / "pagefind.js").is_file(), "the build has a search index"
+    page = browser.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    page.goto(server.url("/"), wait_until="load")
+    urls = page.evaluate(SEARCH, "招商引资")
+    violations = page.evaluate("window.__violations")
+    page.close()
     assert not violations
     assert urls and all(url.startswith("/") for url in urls)

@@ -1,0 +1,1 @@
+"""The archive-scale benchmark (`invoke bench`): a synthetic archive of a daily, built and measured."""

@@ -1,0 +1,282 @@
+"""`invoke bench`: build a synthetic archive as `invoke build` does, and with plain Pelican; measure both.
+
+Our build is what `invoke build` runs: the checker, then `publishing.build.build_into`
+(`python -m pelican` in a subprocess, swapped into the output whole), with the project's own
+settings, plugins and theme. Each build is measured from outside: wall time; the peak RSS of the
+build process and of the processes it waited for (its search indexer, its workers), which it
+reports itself at exit through `probe/sitecustomize.py`; the summed PSS of all the build's
+processes, sampled, which is what counts when several run at once; the files written.
+"""
+
+import contextlib
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT / "plugins") not in sys.path:
+    sys.path.insert(0, str(ROOT / "plugins"))
+
+from content_schema.check import check_tree  # noqa: E402
+from content_schema.slugs import pinyin_slug  # noqa: E402
+from publishing.build import BuildFailed, build_into  # noqa: E402
+
+from .synthetic import SECTIONS, write_corpus, write_day  # noqa: E402
+
+DAY = 150
+HEADER = "| reports | full s | incremental s | peak MB | output files | output MB | ms/report | plain Pelican s | ratio |"
+PROBE = Path(__file__).resolve().parent / "probe"  # its sitecustomize reports the build's peak memory
+
+
+@dataclass
+class Build:
+    """One measured build: seconds of checking and of Pelican, memory in MiB, what it wrote."""
+
+    check_seconds: float
+    build_seconds: float
+    cpu_seconds: float
+    own_mb: float
+    children_mb: float
+    tree_mb: float
+    files: int
+    megabytes: float
+
+    @property
+    def seconds(self):
+        return self.check_seconds + self.build_seconds
+
+    @property
+    def memory_mb(self):
+        """The most the build held at once: its largest process, or all its processes if more."""
+        return max(self.own_mb, self.children_mb, self.tree_mb)
+
+
+def bench(reports, compare=True, incremental=True, folder=None, seed=1):
+    """Measure a full build of `reports` synthetic reports, one more day, and plain Pelican; print a README table row."""
+    display = Display()
+    display.machine()
+    with workspace(folder) as work:
+        content = work / "content"
+        settings = write_settings(work / "settings.py", project_settings(content))
+        with display.phase(f"write {reports:,} reports (not timed)") as line:
+            dates = write_corpus(content, reports, seed)
+            line["details"] = f"{len(dates)} editions, {dates[0]} to {dates[-1]}"
+        full = build_edition(display, "full build", work, settings, content)
+        plain = build_plain(display, work, content) if compare else None
+        again = None
+        if incremental:
+            with display.phase(f"write one more day ({DAY} reports, not timed)"):
+                write_day(content, dates[-1] + datetime.timedelta(days=1), DAY, seed)
+            again = build_edition(display, "incremental build", work, settings, content)
+    display.machine()
+    print()
+    print(HEADER)
+    print("|" + " --- |" * HEADER.count(" | ") + " --- |")
+    print(table_row(reports, full, again, plain))
+
+
+def build_edition(display, title, work, settings, content):
+    """What `invoke build` does: check every item, then build into output/, swapped in whole."""
+    with display.phase(f"{title}: check") as line:
+        started = time.perf_counter()
+        line["details"] = f"{check(settings):,} items, no problems"
+        checked = time.perf_counter() - started
+    with display.phase(f"{title}: pelican") as line:
+        build = measured(checked, work, work / "output", lambda env: build_into(work / "output", settings, content=str(content), env=env, capture=True))
+        line["details"] = describe(build)
+    return build
+
+
+def build_plain(display, work, content):
+    """The same archive with plain Pelican: its default theme and URLs, no plugins."""
+    settings = write_settings(work / "plain" / "settings.py", plain_settings(content))
+    output = work / "plain" / "output"
+    # Plain Pelican as its users run it: without `--fatal warnings` (it warns that feeds have no SITEURL).
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output)]
+    with display.phase("plain Pelican, default theme: pelican") as line:
+        build = measured(0.0, work, output, lambda env: run_checked(command, env))
+        line["details"] = describe(build)
+    return build
+
+
+def run_checked(command, env):
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildFailed(f"plain Pelican failed (exit {result.returncode})", result.stdout + result.stderr)
+
+
+def check(settings_file):
+    """The checker as `invoke build` runs it first; the number of items checked."""
+    from pelican.settings import read_settings
+
+    pinyin_slug.cache_clear()  # each `invoke build` is a fresh process
+    settings = read_settings(str(settings_file))
+    sources, problems = check_tree(settings["PATH"], settings)
+    if problems:
+        raise SystemExit("\n".join(map(str, problems[:20])) + f"\n{len(problems)} problem(s) in the synthetic archive")
+    return len(sources)
+
+
+def measured(check_seconds, work, output, run):
+    """Run one build (`run(env)` starts it in a subprocess) and measure it."""
+    peak_file = work / "peak.json"
+    peak_file.unlink(missing_ok=True)
+    paths = [str(PROBE), *filter(None, [os.environ.get("PYTHONPATH")])]
+    # COLUMNS: a failed build's log, shown below, reads better not wrapped at 80 columns.
+    env = os.environ | {"COLUMNS": "160", "PYTHONPATH": os.pathsep.join(paths), "BENCH_PEAK_FILE": str(peak_file), "BENCH_PARENT_PID": str(os.getpid())}
+    with TreeMemory() as tree:
+        started = time.perf_counter()
+        try:
+            run(env)
+        except BuildFailed as error:
+            raise SystemExit(f"{error}\n{error.output[-4000:]}") from None
+        seconds = time.perf_counter() - started
+    probe = json.loads(peak_file.read_text())
+    files, size = output_size(output)
+    return Build(check_seconds, seconds, probe["cpu_seconds"], probe["self_kb"] / 1024, probe["children_kb"] / 1024, tree.peak_kb / 1024, files, size / 2**20)
+
+
+def describe(build):
+    memory = f"peak: build process {build.own_mb:,.0f} MB, its subprocesses {build.children_mb:,.0f} MB, all at once {build.tree_mb:,.0f} MB"
+    return f"{build.cpu_seconds:.1f} s CPU; {memory}; {build.files:,} files, {build.megabytes:,.0f} MB"
+
+
+def table_row(reports, full, again, plain):
+    builds = [build for build in (full, again) if build]
+    cells = [
+        f"{reports:,}",
+        f"{full.seconds:.1f}",
+        f"{again.seconds:.1f}" if again else "–",
+        f"{max(build.memory_mb for build in builds):,.0f}",
+        f"{full.files:,}",
+        f"{full.megabytes:,.0f}",
+        f"{1000 * full.seconds / reports:.1f}",
+        f"{plain.seconds:.1f}" if plain else "–",
+        f"{full.seconds / plain.seconds:.2f}" if plain else "–",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
+def project_settings(content):
+    """pelicanconf.py as it is (caching included), with absolute paths and the synthetic page names."""
+    return (
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *  # noqa: F403\n\n"
+        f"PATH = {str(content)!r}\nTHEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\nSECTIONS = {SECTIONS!r}\n"
+    )
+
+
+def plain_settings(content):
+    # PLUGINS = [] because with no PLUGINS Pelican loads every plugin installed in the environment.
+    return f"PATH = {str(content)!r}\nSITENAME = 'Plain Pelican'\nTIMEZONE = 'Asia/Shanghai'\nPLUGINS = []\n"
+
+
+def write_settings(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def output_size(folder):
+    files = size = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            files += 1
+            size += os.stat(os.path.join(root, name)).st_size
+    return files, size
+
+
+@contextlib.contextmanager
+def workspace(folder):
+    """A temporary folder removed afterwards; or the given new folder, kept for a look or a profile."""
+    if folder is None:
+        with tempfile.TemporaryDirectory(prefix="edition-bench-") as path:
+            yield Path(path)
+        return
+    path = Path(folder).resolve()
+    if path.exists() and any(path.iterdir()):
+        raise SystemExit(f"{path} is not empty; give a new folder for the benchmark to keep.")
+    path.mkdir(parents=True, exist_ok=True)
+    yield path
+
+
+class TreeMemory:
+    """Samples the summed PSS of this process's descendants (a build and its workers)."""
+
+    def __init__(self, interval=0.2):
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self):
+        while not self._stop.wait(self.interval):
+            self.peak_kb = max(self.peak_kb, sum(map(pss_kb, descendants(os.getpid()))))
+
+
+def descendants(pid):
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+        children = [int(child) for task in tasks for child in (task / "children").read_text().split()]
+    except OSError:  # the process ended, or no /proc (not Linux)
+        return []
+    return children + [grandchild for child in children for grandchild in descendants(child)]
+
+
+def pss_kb(pid):
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            return next((int(line.split()[1]) for line in handle if line.startswith("Pss:")), 0)
+    except OSError:
+        return 0
+
+
+class Display:
+    """A line per phase with its seconds (and the time since the start), for terminals and CI logs alike.
+
+    On a terminal a spinner with the elapsed time shows while a phase runs; in a log the phase's
+    name is printed when it starts, so a build that hangs shows where.
+    """
+
+    def __init__(self):
+        self.console = Console(highlight=False, soft_wrap=True)
+        self.started = time.perf_counter()
+
+    @contextlib.contextmanager
+    def phase(self, title):
+        line, started = {}, time.perf_counter()
+        if self.console.is_terminal:
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            with Progress(*columns, console=self.console, transient=True) as progress:
+                progress.add_task(title, total=None)
+                yield line
+        else:
+            self.console.print(f"{self.clock()} {title} …", markup=False)
+            yield line
+        details = f" — {line['details']}" if line.get("details") else ""
+        self.console.print(f"{self.clock()} {title}: {time.perf_counter() - started:.1f} s{details}", markup=False)
+
+    def machine(self):
+        """Cores and load: other work on the machine slows every build measured."""
+        load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+        self.console.print(f"{self.clock()} {os.cpu_count()} cores, load average {load} (1 / 5 / 15 min)", markup=False)
+
+    def clock(self):
+        return f"[{time.perf_counter() - self.started:7.1f} s]"
