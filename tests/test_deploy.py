@@ -79,7 +79,11 @@ def make_edition(folder, front="第一期"):
     folder = Path(folder)
     (folder / "theme" / "css").mkdir(parents=True, exist_ok=True)
     (folder / "index.html").write_text(f"<!DOCTYPE html><title>{front}</title>", encoding="utf-8")
-    (folder / "theme" / "css" / "edition.css").write_text("body { margin: 0 }", encoding="utf-8")
+    css = folder / "theme" / "css" / "edition.css"
+    css.write_text("body { margin: 0 }", encoding="utf-8")
+    # Pelican copies theme files keeping their time (and incremental builds keep unchanged
+    # pages' inodes), and rsync links only files whose time matches too.
+    os.utime(css, (1_600_000_000, 1_600_000_000))
     return folder
 
 

@@ -4,6 +4,8 @@ Also puts every item in printed order (edition, page, position) wherever
 Pelican lists items, and gives templates Chinese dates.
 """
 
+from jinja2 import pass_environment
+from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
@@ -32,10 +34,22 @@ class EditionGenerator(Generator):
                 write(page.save_as, self.get_template("edition_page"), self.context, edition=edition, edition_page=page, url=page.url)
 
 
+@pass_environment
+def entry(environment, item, level=3, role=None, show_page=True):
+    """An item's entry in a list, rendered once and reused: an item stands on up to ten lists."""
+    cache = item.__dict__.setdefault("_entries", {})
+    key = (level, role, show_page)
+    if key not in cache:
+        cache[key] = Markup(environment.get_template("_item.html").render(item=item, level=level, role=role, show_page=show_page))
+    return cache[key]
+
+
 def configure(pelican):
     settings = pelican.settings
     settings["ARTICLE_ORDER_BY"] = page_order
     settings.setdefault("JINJA_FILTERS", {})["chinese_date"] = chinese_date
+    # Globals reach imported macros without `with context`, which would re-run the macro file on every page.
+    settings.setdefault("JINJA_GLOBALS", {}).update(entry=entry, SITEURL=settings["SITEURL"], SEARCH_URL=settings.get("SEARCH_URL", ""))
 
 
 def get_generators(pelican):
