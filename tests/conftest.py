@@ -38,6 +38,15 @@ class Site:
             yield "/" + (relative[: -len("index.html")] if relative.endswith("index.html") else relative)
 
 
+def search_page_count(root):
+    """Pages in the search index, over all its weekly shards."""
+    import json
+
+    shards = json.loads((Path(root) / "pagefind" / "shards.json").read_text(encoding="utf-8"))["shards"]
+    entries = [json.loads((Path(root) / "pagefind" / shard["name"] / "pagefind-entry.json").read_text(encoding="utf-8")) for shard in shards]
+    return sum(entry["languages"]["zh-cn"]["page_count"] for entry in entries)
+
+
 def main_text(soup):
     return " ".join(soup.select_one("main").get_text(" ", strip=True).split())
 

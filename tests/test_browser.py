@@ -21,6 +21,7 @@ from browser_support import (
     skipped_heading_levels,
     vnu_errors,
 )
+from conftest import search_page_count
 
 pytestmark = pytest.mark.browser
 
@@ -175,8 +176,7 @@ def test_the_masthead_search_box_takes_the_reader_to_the_results(site, new_page)
 
 
 def test_only_reports_are_indexed_for_search_not_the_lists_that_show_them(real_site, real_items):
-    entry = json.loads((real_site.root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["zh-cn"]["page_count"] == len(real_items)
+    assert search_page_count(real_site.root) == len(real_items)
 
 
 def test_without_javascript_search_is_a_plain_form_and_its_page_points_to_the_archive_and_tags(site, new_page):
@@ -302,3 +302,19 @@ def test_axe_finds_no_accessibility_violations_on_any_page_type_in_either_colour
 def test_the_nu_html_checker_finds_no_errors_in_any_built_page(real_site):
     require_tools()
     assert vnu_errors(real_site.root) == []
+
+
+def test_search_finds_reports_in_every_weekly_shard_of_the_archive(tmp_path, new_page):
+    from conftest import build, write_item
+
+    content = tmp_path / "content"
+    write_item(content, "old.md", "老城区改造启动", date="2020-11-02", Slug="old-week", body="本报讯(记者张三)老城区棚户区改造工程正式启动。")
+    write_item(content, "new.md", "新区公园开放", date="2020-12-30", Slug="new-week", body="本报讯(记者张三)湛河新区滨河公园今日开放。")
+    site = build(content, tmp_path)
+    assert search_page_count(site.root) == 2
+    assert len(json.loads((site.root / "pagefind" / "shards.json").read_text())["shards"]) == 2
+    with serve(site.root) as base:
+        page = new_page()
+        for query, title in (("棚户区", "老城区改造启动"), ("滨河公园", "新区公园开放")):
+            page.goto(f"{base}/search/?q={quote(query)}")
+            expect(first_result(page)).to_have_text(title)

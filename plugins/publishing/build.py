@@ -43,9 +43,11 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
 
 
 # Rendered pages, feeds and the digests of the last build: the incremental
-# plugin rewrites these by unlinking first. Static files, the search index
-# and compressed copies are written in place by other tools, so never linked.
+# plugin rewrites these by unlinking first; the search plugin replaces a
+# week's index folder whole. Static files and compressed copies are written
+# in place by other tools, so they are never linked.
 LINKED_SUFFIXES = (".html", ".xml", ".json")
+COMPRESSED = (".gz", ".br")
 
 
 def link_previous(output, fresh):
@@ -54,9 +56,10 @@ def link_previous(output, fresh):
         return
     for folder, dirs, files in os.walk(output):
         relative = Path(folder).relative_to(output)
-        dirs[:] = [d for d in dirs if not (relative == Path(".") and d in ("pagefind", "theme", "images"))]
+        dirs[:] = [d for d in dirs if not (relative == Path(".") and d in ("theme", "images"))]
+        in_search_index = relative.parts[:1] == ("pagefind",)
         for name in files:
-            if name.endswith(LINKED_SUFFIXES):
+            if (in_search_index or name.endswith(LINKED_SUFFIXES)) and not name.endswith(COMPRESSED):
                 target = fresh / relative / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.link(Path(folder) / name, target)
@@ -76,4 +79,9 @@ def swap_in(fresh, output):
     except OSError:
         os.rename(old, output)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    remove_in_background(old)
+
+
+def remove_in_background(folder):
+    """The replaced build is gone from readers' view already; unlinking 50,000 files need not hold the editor up."""
+    subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

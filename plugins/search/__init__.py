@@ -1,27 +1,98 @@
 """Static full-text search: Pagefind's extended build indexes the written site.
 
-The extended build segments Chinese, so 社保认证 finds 社会保险待遇资格认证's
-report; only the part of a page marked `data-pagefind-body` is indexed.
-Runs when Pelican has finished writing, so plain `pelican` builds get it too.
+The extended build segments Chinese, so 社保认证 finds the report on
+社会保险待遇资格认证; only pages marked `data-pagefind-body` (reports) are
+indexed. Pagefind holds a whole index in memory (about a third of a
+megabyte per report) and cannot add to one, so the archive is indexed in
+weekly shards under pagefind/<year>-W<week>/, listed in pagefind/shards.json
+for the search page to merge; a build re-indexes only the weeks whose pages
+changed. Runs when the pages are written (after the incremental plugin).
 """
 
+import datetime
+import hashlib
+import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from pelican import signals
+
+EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+SHARDS = "shards.json"
+UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
 class SearchIndexFailed(Exception):
     pass
 
 
+def week_of(folder_name):
+    year, week, _ = datetime.date.fromisoformat(folder_name).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def shards_of(output):
+    """{week: [edition folders]} for every edition in the output, newest week first."""
+    weeks = {}
+    for name in sorted(os.listdir(output), reverse=True):
+        if EDITION_FOLDER.match(name) and (output / name).is_dir():
+            weeks.setdefault(week_of(name), []).append(name)
+    return weeks
+
+
+def shard_digest(output, folders):
+    """Changes whenever a page of the shard is written again (new inode or time) or goes."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        for path in sorted((output / folder).rglob("*.html")):
+            status = path.stat()
+            hasher.update(f"{path.relative_to(output)}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns};".encode())
+    return hasher.hexdigest()
+
+
+def index_shard(output, name, folders):
+    bundle = output / "pagefind" / name
+    shutil.rmtree(bundle, ignore_errors=True)  # never write through a hard link into the last build
+    glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
+    command = [sys.executable, "-m", "pagefind_bin_extended", "--site", str(output), "--glob", glob, "--output-subdir", f"pagefind/{name}", "--force-language", "zh-cn", "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SearchIndexFailed(f"Pagefind failed on {name} (exit {result.returncode}): {result.stdout}{result.stderr}")
+    for path in bundle.iterdir():
+        if path.name.startswith(UNUSED):
+            path.unlink()
+
+
+def read_shards(bundle):
+    try:
+        return {shard["name"]: shard["digest"] for shard in json.loads((bundle / SHARDS).read_text(encoding="utf-8"))["shards"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def index_site(pelican):
     if not pelican.settings.get("SEARCH_INDEX", True):
         return
-    command = [sys.executable, "-m", "pagefind_bin_extended", "--site", pelican.output_path, "--force-language", "zh-cn", "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SearchIndexFailed(f"Pagefind failed (exit {result.returncode}): {result.stdout}{result.stderr}")
+    output = Path(pelican.output_path)
+    bundle = output / "pagefind"
+    bundle.mkdir(exist_ok=True)
+    previous, shards = read_shards(bundle), shards_of(output)
+    digests = {name: shard_digest(output, folders) for name, folders in shards.items()}
+    stale = [name for name in shards if previous.get(name) != digests[name] or not (bundle / name / "pagefind.js").is_file()]
+    with ThreadPoolExecutor(max_workers=pelican.settings.get("BUILD_PROCESSES") or os.cpu_count() or 1) as pool:
+        list(pool.map(lambda name: index_shard(output, name, shards[name]), stale))
+    for path in bundle.iterdir():
+        if path.is_dir() and path.name not in shards:
+            shutil.rmtree(path)
+    listing = bundle / SHARDS
+    if listing.exists():
+        listing.unlink()
+    listing.write_text(json.dumps({"shards": [{"name": name, "digest": digests[name]} for name in shards]}, ensure_ascii=False), encoding="utf-8")
 
 
 def register():

@@ -59,10 +59,26 @@ async function showMore() {
   }
 }
 
+// The archive is indexed in weekly shards (pagefind/shards.json, newest first):
+// load the newest shard's Pagefind and merge the others into it.
+async function loadIndex(base) {
+  const response = await fetch(`${base}shards.json`);
+  const shards = (await response.json()).shards.map((shard) => shard.name);
+  if (!shards.length) {
+    throw new Error("the search index is empty");
+  }
+  const pagefind = await import(`${base}${shards[0]}/pagefind.js`);
+  await pagefind.options({ basePath: `${base}${shards[0]}/` });
+  for (const shard of shards.slice(1)) {
+    await pagefind.mergeIndex(`${base}${shard}/`);
+  }
+  return pagefind;
+}
+
 async function search() {
   let pagefind;
   try {
-    pagefind = await import(results.dataset.pagefind);
+    pagefind = await loadIndex(results.dataset.pagefind);
   } catch (error) {
     status.textContent = "搜索暂时无法使用。";
     fallback.querySelector(".ed-results__needs-script").hidden = true;
