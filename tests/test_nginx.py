@@ -267,3 +267,17 @@ def test_pagefind_search_runs_its_webassembly_under_the_content_security_policy(
     page.close()
     assert not violations
     assert urls and all(url.startswith("/") for url in urls)
+
+
+def test_the_builds_bookkeeping_files_are_not_served(server):
+    assert (server.root / ".build-digests.json").is_file()
+    response = server.get("/.build-digests.json")
+    assert response.status == 404
+    assert "页面不存在" in response.body.decode("utf-8")
+
+
+def test_search_index_chunks_are_cached_for_a_year_and_pages_for_minutes(server):
+    chunk = next((server.root / "pagefind").glob("*/fragment/*"))
+    response = server.get("/" + chunk.relative_to(server.root).as_posix())
+    assert "immutable" in response.headers["cache-control"]
+    assert server.get("/").headers["cache-control"] == "public, max-age=300"
