@@ -11,7 +11,6 @@ from invoke import task
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from content_schema.check import check_tree  # noqa: E402
 from content_schema.fields import FIELDS, ROLES  # noqa: E402
 from content_schema.slugs import pinyin_slug  # noqa: E402
 from publishing.build import BuildFailed, build_into  # noqa: E402
@@ -26,27 +25,13 @@ CONFIG = {
 }
 
 
-def _settings(path=CONFIG["settings"]):
-    from pelican.settings import read_settings
-
-    return read_settings(str(path))
-
-
-def _check(content=None, settings_file=CONFIG["settings"]):
-    settings = _settings(settings_file)
-    sources, problems = check_tree(content or settings["PATH"], settings, label_root=os.getcwd())
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    if problems:
-        sys.exit(f"{len(problems)} problem(s) in {len(sources)} item(s); nothing was built.")
-    return sources
-
-
 @task
 def check(c, content=None):
     """Check every report and photo item without building; one line per problem."""
-    sources = _check(content)
-    print(f"{len(sources)} item(s) checked, no problems.")
+    from content_schema.__main__ import main
+
+    arguments = [str(content)] if content else []
+    sys.exit(main([*arguments, "--settings", str(CONFIG["settings"])]))
 
 
 def _build(settings_file, output=CONFIG["output"]):

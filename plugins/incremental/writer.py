@@ -13,7 +13,7 @@ import os
 
 from pelican.writers import Writer
 
-from .fingerprints import digest, page_digest
+from .fingerprints import page_digest
 
 MANIFEST = ".build-digests.json"
 
@@ -57,7 +57,7 @@ class QueueingWriter(Writer):
         method(self, *args, **kwargs)
 
     def flush(self, base, processes):
-        """Render what changed; return {output name: digest} for the next build."""
+        """Render what changed, record every digest for the next build; return (rendered, total)."""
         refuse_duplicates(self.jobs)
         previous = read_manifest(self.output_path)
         digests, todo = {}, []
@@ -130,5 +130,3 @@ def remove_stale(output_path, previous, current):
         if os.path.isfile(path):
             os.unlink(path)
 
-
-__all__ = ["QueueingWriter", "digest"]
