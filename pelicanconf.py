@@ -20,6 +20,10 @@ PAGE_PATHS = []
 STATIC_PATHS = ["images"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_DATE = None
+# One language, no translations. Pelican's translation matching is quadratic
+# in the number of reports (35 s at 50,000); slugs are checked unique anyway.
+ARTICLE_TRANSLATION_ID = None
+PAGE_TRANSLATION_ID = None
 SECTIONS = ["湛河区"]  # known page names (版名); an unknown one is refused
 FUTURE_DATE_MARGIN_DAYS = 2  # an edition date later than this is refused
 PERSON_SLUGS = {}  # name → slug, to tell apart two people whose names share a pinyin

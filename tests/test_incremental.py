@@ -1,6 +1,5 @@
 """An incremental build gives exactly the files a clean build of the same content gives."""
 
-
 from conftest import search_page_count, write_item, write_settings
 from publishing.build import build_into
 
@@ -17,7 +16,17 @@ def search_pages(folder):
 def write_day(content, date, pages=2, items=3):
     for page in range(1, pages + 1):
         for position in range(1, items + 1):
-            write_item(content, f"{date}/a{page:02d}-{position}.md", f"{date} 第{page}版 第{position}篇", date=date, page=f"A{page:02d}", section=f"版{page}", position=position, Tags=f"标签{position}、共同", people=f"记者:张{'一二三'[position - 1]}")
+            write_item(
+                content,
+                f"{date}/a{page:02d}-{position}.md",
+                f"{date} 第{page}版 第{position}篇",
+                date=date,
+                page=f"A{page:02d}",
+                section=f"版{page}",
+                position=position,
+                Tags=f"标签{position}、共同",
+                people=f"记者:张{'一二三'[position - 1]}",
+            )
 
 
 def assert_same_as_clean_build(tmp_path, settings, content):
@@ -26,7 +35,11 @@ def assert_same_as_clean_build(tmp_path, settings, content):
     incremental, clean = files(tmp_path / "output"), files(tmp_path / "clean")
     assert incremental.keys() == clean.keys()
     assert [name for name in clean if incremental[name] != clean[name]] == []
-    assert search_pages(tmp_path / "output") == search_pages(tmp_path / "clean") == sum(name.count("/") == 3 and name.endswith("index.html") and name[:4].isdigit() for name in clean)
+    assert (
+        search_pages(tmp_path / "output")
+        == search_pages(tmp_path / "clean")
+        == sum(name.count("/") == 3 and name.endswith("index.html") and name[:4].isdigit() for name in clean)
+    )
     return incremental
 
 
@@ -49,3 +62,72 @@ def test_an_incremental_build_equals_a_clean_one_after_adding_editing_and_deleti
     final = assert_same_as_clean_build(tmp_path, settings, content)
     assert "2020-12-29/a02/item-2020-12-29-a02-3/index.html" not in final, "a deleted report's page goes"
     assert "改过的正文" in final["2020-12-28/a01/item-2020-12-28-a01-2/index.html"].decode()
+
+
+def test_a_feed_made_of_reused_entries_is_the_feed_feedgenerator_writes():
+    import datetime
+    import io
+
+    from feedgenerator import Atom1Feed
+
+    from incremental.writer import ReusedEntriesFeed
+
+    def write(cls, first):
+        feed = Atom1Feed(title="平顶山日报", link="https://example.org/", feed_url="https://example.org/feeds/all.atom.xml", description="")
+        for number in (first, first + 1):
+            date = datetime.datetime(2020, 12, 30, 8, number, tzinfo=datetime.UTC)
+            content = f"<p>第{number}篇 & <b>正文</b></p>"
+            feed.add_item(
+                title=f"报道{number}",
+                link=f"https://example.org/{number}/",
+                description="",
+                content=content,
+                pubdate=date,
+                author_name="张亚丹",
+                categories=["湛河区", "换届"],
+            )
+        feed.__class__ = cls
+        buffer = io.StringIO()
+        feed.write(buffer, "utf-8")
+        return buffer.getvalue(), feed.items
+
+    plain, _ = write(Atom1Feed, 1)
+    reused, items = write(ReusedEntriesFeed, 1)
+    assert reused == plain
+    again = ReusedEntriesFeed(title="平顶山日报", link="https://example.org/", feed_url="https://example.org/feeds/all.atom.xml", description="")
+    again.items = items  # the same entries in a second feed: their XML is written as it was made
+    buffer = io.StringIO()
+    again.write(buffer, "utf-8")
+    assert buffer.getvalue() == plain
+    assert all(item.get("_entry_xml", "").startswith("<entry>") for item in items)
+
+
+def test_a_staged_build_is_committed_page_by_page(tmp_path):
+    import json
+
+    from publishing.build import commit
+
+    def tree(root, files):
+        for name, text in files.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+
+    output, fresh = tmp_path / "output", tmp_path / "fresh"
+    tree(output, {
+        "index.html": "old front", "index.html.gz": "old front, compressed",
+        "2020-12-29/a01/gone/index.html": "deleted report", "2020-12-29/a01/gone/index.html.br": "its copy",
+        "2020-12-29/a01/kept/index.html": "unchanged report", "theme/css/old.css": "old theme",
+        "pagefind/2020-W52/pagefind.js": "old week", "pagefind/2020-W53/pagefind.js": "unchanged week", "pagefind/2019-W01/pagefind.js": "week gone",
+    })  # fmt: skip
+    tree(fresh, {
+        "index.html": "new front", "2020-12-30/a01/new/index.html": "new report", "theme/css/edition.css": "new theme",
+        "pagefind/2020-W52/pagefind.js": "new week", ".build-removed.json": json.dumps(["2020-12-29/a01/gone/index.html"]),
+        "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
+    })  # fmt: skip
+    commit(fresh, output)
+    assert {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()} == {
+        "index.html": "new front", "2020-12-30/a01/new/index.html": "new report", "2020-12-29/a01/kept/index.html": "unchanged report",
+        "theme/css/edition.css": "new theme", "pagefind/2020-W52/pagefind.js": "new week", "pagefind/2020-W53/pagefind.js": "unchanged week",
+        "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
+    }, "a page written again loses its old compressed copy; a deleted one goes with its copies; gone weeks go"  # fmt: skip
+    assert not (output / "2020-12-29/a01/gone").exists(), "an emptied folder goes too"

@@ -135,10 +135,14 @@ def check_source(source, content_dir, path, settings, now=None):
         now = now or datetime.datetime.now(tz).replace(tzinfo=None)
         margin = datetime.timedelta(days=option(settings, "FUTURE_DATE_MARGIN_DAYS"))
         if values["date"] > now + margin:
-            source.problem(source.lines["date"], "Date", f"{values['date']:%Y-%m-%d} is in the future", f"an edition date no later than {margin.days} days from today")
+            source.problem(
+                source.lines["date"], "Date", f"{values['date']:%Y-%m-%d} is in the future", f"an edition date no later than {margin.days} days from today"
+            )
     sections = option(settings, "SECTIONS")
     if sections and values.get("section") and values["section"] not in sections:
-        source.problem(source.lines["section"], "Section", f"unknown page name “{values['section']}”", "one of " + "、".join(sections) + " (SECTIONS in pelicanconf.py)")
+        source.problem(
+            source.lines["section"], "Section", f"unknown page name “{values['section']}”", "one of " + "、".join(sections) + " (SECTIONS in pelicanconf.py)"
+        )
     if "image" in values and not (content_dir / values["image"]).is_file():
         source.problem(source.lines["image"], "Image", f"{values['image']} does not exist", "a file inside content/")
     check_body(source, content_dir, path)
@@ -146,7 +150,12 @@ def check_source(source, content_dir, path, settings, now=None):
 
 def check_body(source, content_dir, path):
     for match in UNSAFE_HTML.finditer(source.body):
-        source.problem(body_line(source, match.start()), "body", f"unsafe HTML “{match.group(0).strip()}”", "Markdown text; no scripts, styles, frames, forms or event handlers")
+        source.problem(
+            body_line(source, match.start()),
+            "body",
+            f"unsafe HTML “{match.group(0).strip()}”",
+            "Markdown text; no scripts, styles, frames, forms or event handlers",
+        )
     for match in LINK.finditer(source.body):
         target = match.group(1) or match.group(2)
         line = body_line(source, match.start())
@@ -206,7 +215,15 @@ def page_names(sources):
         key = (values["date"].date(), values["page"])
         first = names.setdefault(key, source)
         if first.values["section"] != values["section"]:
-            problems.append(Problem(source.path, source.lines["section"], "Section", f"page {values['page']} is named “{first.values['section']}” in {first.path}", "one page name per page of an edition"))
+            problems.append(
+                Problem(
+                    source.path,
+                    source.lines["section"],
+                    "Section",
+                    f"page {values['page']} is named “{first.values['section']}” in {first.path}",
+                    "one page name per page of an edition",
+                )
+            )
     return problems
 
 

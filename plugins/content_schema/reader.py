@@ -5,8 +5,9 @@ loosely and slugs names with unidecode; this reader gives Pelican metadata
 already parsed by the schema, with pinyin slugs, and a sanitised body.
 """
 
+import datetime
+import os
 from functools import cached_property
-from pathlib import Path
 
 from pelican import urlwrappers
 from pelican.readers import MarkdownReader
@@ -39,6 +40,14 @@ class Category(urlwrappers.Category):
     save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
 
 
+class EditionDatetime(SafeDatetime):
+    """Pelican formats every item's date on reading, with a slow portable strftime;
+    Python's own handles Chinese and every year we print."""
+
+    def strftime(self, fmt, safe=True):
+        return datetime.datetime.strftime(self, fmt) if "%-" not in fmt else super().strftime(fmt, safe)
+
+
 # Sources checked (and rendered) when the build started, by absolute path.
 CHECKED = {}
 
@@ -51,7 +60,8 @@ class NewsReader(MarkdownReader):
         self._wrappers = {}
 
     def read(self, source_path):
-        source = CHECKED.pop(str(Path(source_path).resolve()), None)
+        # Pelican's path is the checked file's own unless the content folder is reached by a symlink.
+        source = CHECKED.pop(source_path, None) or CHECKED.pop(os.path.realpath(source_path), None)
         if source is None:
             with open(source_path, "rb") as handle:
                 source = parse_source(source_path, handle.read())
@@ -78,7 +88,7 @@ def pelican_metadata(values, settings, url_wrapper):
     metadata.setdefault("kind", "report")
     for key in ("date", "modified"):
         if key in values:
-            metadata[key] = SafeDatetime(*values[key].timetuple()[:6])
+            metadata[key] = EditionDatetime(*values[key].timetuple()[:6])
     metadata["page_slug"] = values["page"].lower()
     metadata["category"] = url_wrapper(Category, values["section"], "SECTION_SLUGS")
     metadata["tags"] = [url_wrapper(Tag, tag, "TAG_SLUGS") for tag in values.get("tags", [])]

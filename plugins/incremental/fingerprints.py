@@ -27,8 +27,8 @@ def tree_digest(*folders, suffixes=(".html", ".py", ".css", ".js")):
     return hasher.hexdigest()
 
 
-# Where the build reads and writes is not what a page shows (each build writes to a new folder).
-WHERE = {"OUTPUT_PATH", "PATH", "CACHE_PATH"}
+# Where the build reads and writes, and on how many cores, is not what a page shows.
+WHERE = {"OUTPUT_PATH", "PATH", "CACHE_PATH", "LAST_OUTPUT", "BUILD_PROCESSES"}
 
 
 def settings_digest(settings):
@@ -83,5 +83,7 @@ def page_digest(base, name, template_name, kwargs):
     subjects = [(key, subject_digest(kwargs[key])) for key in SUBJECTS if key in kwargs]
     if not subjects or any(value is None for _, value in subjects):
         return None
-    extra = sorted((key, getattr(value, "slug", value)) for key, value in kwargs.items() if key not in SUBJECTS and isinstance(getattr(value, "slug", value), str | int))
+    extra = sorted(
+        (key, getattr(value, "slug", value)) for key, value in kwargs.items() if key not in SUBJECTS and isinstance(getattr(value, "slug", value), str | int)
+    )
     return digest(base, name, template_name, subjects, extra)

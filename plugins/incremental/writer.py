@@ -2,20 +2,34 @@
 
 Generators hand it pages and feeds as usual; it only queues them. When
 Pelican has finished (`flush`), the queue is split across worker processes
-forked from the finished build, each rendering its share. Files are always
-written to a new inode (unlink, then create), so an output folder made of
-hard links to the previous build never changes the previous build's files.
+forked from the finished build, each rendering its share.
+
+The last build is found in LAST_OUTPUT when `invoke build` stages the build
+in a new, empty folder (publishing.build): only changed pages are written
+there, and the pages to remove are listed in REMOVED for the commit.
+Without LAST_OUTPUT (a plain `pelican` run) the output folder is the last
+build and is updated in place. Files are always written to a new inode
+(unlink, then create), so a hard link to an earlier build is never changed.
 """
 
+import gc
+import io
 import json
+import logging
 import multiprocessing
 import os
+from collections import Counter
 
+from feedgenerator import Atom1Feed
+from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
 from pelican.writers import Writer
 
 from .fingerprints import page_digest
 
+logger = logging.getLogger(__name__)
+
 MANIFEST = ".build-digests.json"
+REMOVED = ".build-removed.json"  # pages of the last build this one no longer has (staged builds)
 
 
 class QueueingWriter(Writer):
@@ -26,6 +40,7 @@ class QueueingWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.jobs = []
+        self.feed_items = {}  # (id of an item, site URL) → (the item, its feed entry's fields)
         QueueingWriter.instances.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -37,6 +52,22 @@ class QueueingWriter(Writer):
             return super().write_feed(elements, context, path, *args, **kwargs)
         self.jobs.append(("feed", path, (elements, context, path, *args), kwargs))
         return None
+
+    # A report is an entry in up to a dozen feeds (the site's, its page's, its
+    # people's, its tags'): each entry is made once per build and reused.
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if type(feed) is Atom1Feed:
+            feed.__class__ = ReusedEntriesFeed
+        return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        key = (id(item), self.site_url)
+        if key not in self.feed_items:
+            super()._add_item_to_the_feed(feed, item)
+            self.feed_items[key] = (item, feed.items[-1])
+        else:
+            feed.items.append(self.feed_items[key][1])
 
     def _open_w(self, filename, encoding, override=False):
         # A new inode every time: the file may be a hard link into the last build.
@@ -59,20 +90,46 @@ class QueueingWriter(Writer):
     def flush(self, base, processes):
         """Render what changed, record every digest for the next build; return (rendered, total)."""
         refuse_duplicates(self.jobs)
-        previous = read_manifest(self.output_path)
+        last = self.settings.get("LAST_OUTPUT") or self.output_path
+        previous = read_manifest(last)
         digests, todo = {}, []
         for job in self.jobs:
             name = job[1]
             value = self.job_digest(base, job)
             digests[name] = value
-            unchanged = value is not None and previous.get(name) == value and os.path.isfile(os.path.join(self.output_path, name))
+            unchanged = value is not None and previous.get(name) == value and os.path.isfile(os.path.join(last, name))
             if not unchanged:
                 todo.append(job)
+        kinds = Counter("feed" if job[0] == "feed" else job[2][1].name for job in todo)
+        logger.info("Rendering %d of %d pages: %s", len(todo), len(digests), ", ".join(f"{count} {kind}" for kind, count in kinds.most_common()))
         render_all(self, todo, processes)
-        remove_stale(self.output_path, previous, digests)
+        if last == self.output_path:
+            remove_stale(self.output_path, previous, digests)
+        else:
+            with open(os.path.join(self.output_path, REMOVED), "w", encoding="utf-8") as handle:
+                json.dump(sorted(previous.keys() - digests.keys()), handle)
         write_manifest(self.output_path, digests)
         self.jobs = []
         return len(todo), len(digests)
+
+
+ENTRY_XML = "_entry_xml"  # kept in an entry's fields, which feedgenerator writes by name
+
+
+class ReusedEntriesFeed(Atom1Feed):
+    """Atom1Feed whose entries' XML is made once per entry and written again as it was."""
+
+    def write_items(self, handler):
+        for item in self.items:
+            xml = item.get(ENTRY_XML)
+            if xml is None:
+                buffer = io.StringIO()
+                entry = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+                entry.startElement("entry", self.item_attributes(item))
+                self.add_item_elements(entry, item)
+                entry.endElement("entry")
+                xml = item[ENTRY_XML] = buffer.getvalue()
+            handler.ignorableWhitespace(xml)  # written as it is, like the entry it was made from
 
 
 def refuse_duplicates(jobs):
@@ -99,12 +156,16 @@ def render_all(writer, jobs, processes):
             writer.run_job(job)
         return
     # Fork after the whole site is in memory: workers share it copy-on-write.
+    # Frozen objects are left out of the workers' garbage collections, which
+    # would otherwise write to (and so copy) every page of the site's memory.
+    gc.freeze()
     _PENDING[:] = [(writer, jobs, processes)]
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             pool.map(_render_share, range(processes))
     finally:
         _PENDING.clear()
+        gc.unfreeze()
 
 
 def read_manifest(output_path):
@@ -129,4 +190,3 @@ def remove_stale(output_path, previous, current):
         path = os.path.join(output_path, name)
         if os.path.isfile(path):
             os.unlink(path)
-

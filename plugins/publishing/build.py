@@ -1,7 +1,17 @@
-"""Atomic builds: Pelican writes into a fresh folder that replaces the output
-folder only when the whole build succeeded. A failed build leaves the last
-good output exactly as it was."""
+"""Staged builds: Pelican writes into a fresh folder, and only a build that
+succeeded is committed to the output folder. A failed build leaves the last
+good output exactly as it was.
 
+The fresh folder holds only what this build changed: the incremental writer
+reads the last build (LAST_OUTPUT) to skip unchanged pages, and lists the
+pages that went. The commit moves each new file into place with rename(2),
+replaces the theme, the images and each re-indexed search week as whole
+folders, and removes what went; its cost follows what changed, not the size
+of the archive. Readers of a local build may see the commit half done for a
+moment; `invoke publish` deploys a finished build by an atomic switch.
+"""
+
+import json
 import os
 import shutil
 import subprocess
@@ -23,7 +33,7 @@ def pelican_command(settings_file, output, content="content", extra=()):
 
 
 def build_into(output, settings_file, content="content", env=None, extra=(), capture=False):
-    """Build the site into a new sibling of `output`, then swap it in.
+    """Build the site into a new sibling of `output`, then commit it to `output`.
 
     With capture, Pelican's output is kept and given with BuildFailed instead of printed.
     """
@@ -31,57 +41,83 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        link_previous(output, fresh)
-        command = pelican_command(settings_file, fresh, content, extra)
+        staged = ("-e", f"LAST_OUTPUT={json.dumps(str(output))}") if output.is_dir() else ()
+        command = pelican_command(settings_file, fresh, content, (*extra, *staged))
         result = subprocess.run(command, env=env, capture_output=capture, text=True)
         if result.returncode != 0:
             message = f"build failed (exit {result.returncode}); {output} was left as it was"
             raise BuildFailed(message, (result.stdout or "") + (result.stderr or ""))
-        swap_in(fresh, output)
+        commit(fresh, output)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-# Rendered pages, feeds and the digests of the last build: the incremental
-# plugin rewrites these by unlinking first; the search plugin replaces a
-# week's index folder whole. Static files and compressed copies are written
-# in place by other tools, so they are never linked.
-LINKED_SUFFIXES = (".html", ".xml", ".json")
-COMPRESSED = (".gz", ".br")
+# Written whole by Pelican or Pagefind on every build that touches them: replaced whole.
+WHOLE = ("theme", "images")
+COMPRESSED = (".gz", ".br")  # pelican-precompress's copies beside a page
+REMOVED = ".build-removed.json"  # incremental.writer.REMOVED: the pages this build no longer has
 
 
-def link_previous(output, fresh):
-    """Fill fresh with hard links to the last build's pages so unchanged ones need no rendering."""
-    if not output.is_dir():
-        return
-    for folder, dirs, files in os.walk(output):
-        relative = Path(folder).relative_to(output)
-        dirs[:] = [d for d in dirs if not (relative == Path(".") and d in ("theme", "images"))]
-        in_search_index = relative.parts[:1] == ("pagefind",)
-        for name in files:
-            if (in_search_index or name.endswith(LINKED_SUFFIXES)) and not name.endswith(COMPRESSED):
-                target = fresh / relative / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(Path(folder) / name, target)
-
-
-def swap_in(fresh, output):
-    """Replace output with fresh by two renames; on any error restore the old output."""
+def commit(fresh, output):
+    """Make output what the staged build in fresh says it is."""
     fresh.chmod(0o755)
     if not output.exists():
         os.rename(fresh, output)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.rmdir(old)
-    os.rename(output, old)
+    removed_list = fresh / REMOVED
+    removed = json.loads(removed_list.read_text(encoding="utf-8")) if removed_list.exists() else []
+    removed_list.unlink(missing_ok=True)
+    folders = [Path(name) for name in WHOLE if (fresh / name).is_dir()]
+    if (fresh / "pagefind").is_dir():
+        folders += [path.relative_to(fresh) for path in (fresh / "pagefind").iterdir() if path.is_dir()]
+    for folder in folders:
+        replace_folder(fresh / folder, output / folder)
+    for folder, dirs, files in os.walk(fresh):
+        relative = Path(folder).relative_to(fresh)
+        dirs[:] = [name for name in dirs if relative / name not in folders]
+        (output / relative).mkdir(exist_ok=True)
+        for name in files:
+            os.replace(fresh / relative / name, output / relative / name)
+            if not name.endswith(COMPRESSED):
+                for suffix in COMPRESSED:  # an older compressed copy of a page written again
+                    if not (fresh / relative / (name + suffix)).exists():
+                        (output / relative / (name + suffix)).unlink(missing_ok=True)
+    for name in removed:
+        for suffix in ("", *COMPRESSED):
+            (output / (name + suffix)).unlink(missing_ok=True)
+        remove_empty_parents(output / name, output)
+    drop_unlisted_shards(output / "pagefind")
+
+
+def replace_folder(new, old):
+    """old becomes new by two renames; the replaced one is removed."""
+    old.parent.mkdir(parents=True, exist_ok=True)
+    if not old.exists():
+        os.rename(new, old)
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{old.name}.old-", dir=old.parent))
+    os.rmdir(aside)
+    os.rename(old, aside)
+    os.rename(new, old)
+    shutil.rmtree(aside)
+
+
+def remove_empty_parents(path, top):
+    for parent in path.parents:
+        if parent == top or not parent.is_relative_to(top):
+            return
+        try:
+            parent.rmdir()
+        except OSError:  # not empty
+            return
+
+
+def drop_unlisted_shards(bundle):
+    """Search weeks whose editions are all gone."""
     try:
-        os.rename(fresh, output)
-    except OSError:
-        os.rename(old, output)
-        raise
-    remove_in_background(old)
-
-
-def remove_in_background(folder):
-    """The replaced build is gone from readers' view already; unlinking 50,000 files need not hold the editor up."""
-    subprocess.Popen(["rm", "-rf", "--", str(folder)], start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        listed = {shard["name"] for shard in json.loads((bundle / "shards.json").read_text(encoding="utf-8"))["shards"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    for path in bundle.iterdir():
+        if path.is_dir() and path.name not in listed:
+            shutil.rmtree(path)

@@ -22,6 +22,8 @@ from pathlib import Path
 
 from pelican import signals
 
+from incremental.writer import MANIFEST  # the incremental writer's record of every page's digest
+
 EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHARDS = "shards.json"
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
@@ -36,13 +38,48 @@ def week_of(folder_name):
     return f"{year}-W{week:02d}"
 
 
-def shards_of(output):
-    """{week: [edition folders]} for every edition in the output, newest week first."""
+def shards_of(output, pages=None):
+    """{week: [edition folders]} for every edition built (in `pages`, else in the output), newest week first."""
+    names = {page.partition("/")[0] for page in pages} if pages is not None else {name for name in os.listdir(output) if (output / name).is_dir()}
     weeks = {}
-    for name in sorted(os.listdir(output), reverse=True):
-        if EDITION_FOLDER.match(name) and (output / name).is_dir():
+    for name in sorted(names, reverse=True):
+        if EDITION_FOLDER.match(name):
             weeks.setdefault(week_of(name), []).append(name)
     return weeks
+
+
+def read_pages(output):
+    """{page: digest} the incremental writer recorded for every page of this build, or None."""
+    try:
+        return json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def shard_digests(output, shards, pages):
+    """{week: digest}: changes whenever a page of the week changes or goes.
+
+    Taken from the digests the incremental writer recorded for every page, so
+    no file is opened; without that record, from the files themselves.
+    """
+    if pages is None:
+        return {name: shard_digest(output, folders) for name, folders in shards.items()}
+    week_of_folder = {folder: name for name, folders in shards.items() for folder in folders}
+    listed = {name: [] for name in shards}
+    for page, value in pages.items():
+        week = week_of_folder.get(page.partition("/")[0])
+        if week is not None and page.endswith(".html"):
+            # A page with no digest is rendered every time: its week is indexed every time.
+            listed[week].append(f"{page}:{value if value is not None else os.urandom(8).hex()}")
+    return {name: hashlib.blake2b("\n".join(sorted(entries)).encode(), digest_size=16).hexdigest() for name, entries in listed.items()}
+
+
+def complete_week(output, last, pages, folders):
+    """A staged build holds only the pages it changed: link the week's others from the last build."""
+    for page in pages:
+        if page.partition("/")[0] in folders and page.endswith(".html") and not (output / page).exists():
+            (output / page).parent.mkdir(parents=True, exist_ok=True)
+            os.link(last / page, output / page)
 
 
 def shard_digest(output, folders):
@@ -59,7 +96,20 @@ def index_shard(output, name, folders):
     bundle = output / "pagefind" / name
     shutil.rmtree(bundle, ignore_errors=True)  # never write through a hard link into the last build
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
-    command = [sys.executable, "-m", "pagefind_bin_extended", "--site", str(output), "--glob", glob, "--output-subdir", f"pagefind/{name}", "--force-language", "zh-cn", "--silent"]
+    command = [
+        sys.executable,
+        "-m",
+        "pagefind_bin_extended",
+        "--site",
+        str(output),
+        "--glob",
+        glob,
+        "--output-subdir",
+        f"pagefind/{name}",
+        "--force-language",
+        "zh-cn",
+        "--silent",
+    ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         raise SearchIndexFailed(f"Pagefind failed on {name} (exit {result.returncode}): {result.stdout}{result.stderr}")
@@ -79,16 +129,22 @@ def index_site(pelican):
     if not pelican.settings.get("SEARCH_INDEX", True):
         return
     output = Path(pelican.output_path)
+    last = Path(pelican.settings.get("LAST_OUTPUT") or output)
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
-    previous, shards = read_shards(bundle), shards_of(output)
-    digests = {name: shard_digest(output, folders) for name, folders in shards.items()}
-    stale = [name for name in shards if previous.get(name) != digests[name] or not (bundle / name / "pagefind.js").is_file()]
+    pages = read_pages(output)
+    shards = shards_of(output, pages)
+    previous, digests = read_shards(last / "pagefind"), shard_digests(output, shards, pages)
+    stale = [name for name in shards if previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file()]
+    if last != output:
+        for name in stale:
+            complete_week(output, last, pages, shards[name])
     with ThreadPoolExecutor(max_workers=pelican.settings.get("BUILD_PROCESSES") or os.cpu_count() or 1) as pool:
         list(pool.map(lambda name: index_shard(output, name, shards[name]), stale))
-    for path in bundle.iterdir():
-        if path.is_dir() and path.name not in shards:
-            shutil.rmtree(path)
+    if last == output:  # a staged build's commit removes the weeks no longer listed
+        for path in bundle.iterdir():
+            if path.is_dir() and path.name not in shards:
+                shutil.rmtree(path)
     listing = bundle / SHARDS
     if listing.exists():
         listing.unlink()
