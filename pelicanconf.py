@@ -92,4 +92,9 @@ DELETE_OUTPUT_DIRECTORY = False  # every build starts in a fresh folder (publish
 BUILD_PROCESSES = 0  # 0: one worker per core
 CACHE_PATH = "cache"
 CHECK_CACHE = True  # unchanged reports are not parsed or rendered again (cache/checked-sources.pickle)
-LOAD_CONTENT_CACHE = False
+# Pelican keeps each report's Article between builds and reads only changed files
+# (per settings and plugin code: content_schema/cache.py); `pelican --ignore-cache` skips it.
+CACHE_CONTENT = True
+CONTENT_CACHING_LAYER = "generator"
+LOAD_CONTENT_CACHE = True
+GZIP_CACHE = False  # compressing 200 MB at 50,000 reports costs more than it saves

@@ -131,3 +131,15 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
         "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
     }, "a page written again loses its old compressed copy; a deleted one goes with its copies; gone weeks go"  # fmt: skip
     assert not (output / "2020-12-29/a01/gone").exists(), "an emptied folder goes too"
+
+
+def test_reports_kept_by_pelicans_cache_follow_a_change_of_settings(tmp_path):
+    """Pelican's cache keeps each report between builds; settings that shape a report start a new cache."""
+    content = tmp_path / "content"
+    write_day(content, "2020-12-30", pages=1, items=1)
+    build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = []\n"), content=str(content), capture=True)
+    assert len(list((tmp_path / "cache").glob("articles-*/ArticlesGenerator"))) == 1, "the reports were cached"
+    build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = []\nTAG_SLUGS = {'共同': 'shared'}\n"), content=str(content), capture=True)
+    page = (tmp_path / "output/2020-12-30/a01/item-2020-12-30-a01-1/index.html").read_text(encoding="utf-8")
+    assert 'href="/tags/shared/"' in page and "gong-tong" not in page, "the report was read again with the new slug"
+    assert len(list((tmp_path / "cache").glob("articles-*"))) == 1, "the old cache is gone"

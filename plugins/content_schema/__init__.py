@@ -1,9 +1,11 @@
 """Content schema plugin: refuse bad content before anything is written.
 
-Connects two things: a check of the whole content tree when Pelican starts
+Connects three things: a check of the whole content tree when Pelican starts
 (every problem, one line each, then a non-zero exit; bodies are rendered in
-the same pass, on every core), and the schema's own reader for Markdown
-items, which takes what the check read instead of reading files again.
+the same pass, on every core); the schema's own reader for Markdown items,
+which takes what the check read instead of reading files again; and
+Pelican's cache of reports between builds, kept per settings and code
+(cache.py), so that only changed files are read at all.
 """
 
 import os
@@ -11,8 +13,9 @@ import sys
 
 from pelican import signals
 
+from .cache import remember_build, use_cache_of_this_code
 from .check import check_tree
-from .reader import CHECKED, NewsReader
+from .reader import CHECKED, WRAPPERS, NewsReader
 
 
 def refuse_bad_content(pelican):
@@ -22,11 +25,18 @@ def refuse_bad_content(pelican):
     sources, problems = check_tree(settings["PATH"], settings, render=True, processes=processes, cache=cache)
     CHECKED.clear()
     CHECKED.update((source.file, source) for source in sources)
+    WRAPPERS.clear()
+    use_cache_of_this_code(settings)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
         # SystemExit, not an exception: Pelican would log a traceback over the list.
         raise SystemExit(f"{len(problems)} problem(s) in content; nothing was built.")
+
+
+def forget_checked(generator):
+    """Reports not read this build (Pelican had them cached) leave their checked copy behind."""
+    CHECKED.clear()
 
 
 def use_news_reader(readers):
@@ -37,3 +47,5 @@ def use_news_reader(readers):
 def register():
     signals.initialized.connect(refuse_bad_content)
     signals.readers_init.connect(use_news_reader)
+    signals.generator_init.connect(remember_build)
+    signals.article_generator_finalized.connect(forget_checked)

@@ -50,14 +50,21 @@ class EditionDatetime(SafeDatetime):
 
 # Sources checked (and rendered) when the build started, by absolute path.
 CHECKED = {}
+# The one Tag, Author or Category object per (class, name) of this build,
+# shared by the reports read now and those loaded from Pelican's cache.
+WRAPPERS = {}
+
+
+def shared_wrapper(cls, name, slug, settings):
+    wrapper = WRAPPERS.get((cls, name))
+    if wrapper is None:
+        wrapper = WRAPPERS[cls, name] = cls(name, settings)
+        wrapper.slug = slug
+    return wrapper
 
 
 class NewsReader(MarkdownReader):
     file_extensions = ["md"]
-
-    def __init__(self, settings):
-        super().__init__(settings)
-        self._wrappers = {}
 
     def read(self, source_path):
         # Pelican's path is the checked file's own unless the content folder is reached by a symlink.
@@ -74,12 +81,8 @@ class NewsReader(MarkdownReader):
 
     def wrapper(self, cls, name, explicit):
         """One Tag, Author or Category object per name for the whole build."""
-        key = (cls, name)
-        if key not in self._wrappers:
-            wrapper = cls(name, self.settings)
-            wrapper.slug = name_slug(name, self.settings.get(explicit))
-            self._wrappers[key] = wrapper
-        return self._wrappers[key]
+        wrapper = WRAPPERS.get((cls, name))
+        return wrapper or shared_wrapper(cls, name, name_slug(name, self.settings.get(explicit)), self.settings)
 
 
 def pelican_metadata(values, settings, url_wrapper):
