@@ -22,11 +22,13 @@ def refuse_bad_content(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     cache = os.path.join(settings["CACHE_PATH"], "checked-sources.pickle") if settings.get("CHECK_CACHE") else None
-    sources, problems = check_tree(settings["PATH"], settings, render=True, processes=processes, cache=cache)
+    # Bodies are rendered here, on every core, for the reports Pelican will read: all of
+    # them, or only the changed ones when Pelican has the others in its cache.
+    cached = use_cache_of_this_code(settings)
+    sources, problems = check_tree(settings["PATH"], settings, render="changed" if cached else True, processes=processes, cache=cache)
     CHECKED.clear()
     CHECKED.update((source.file, source) for source in sources)
     WRAPPERS.clear()
-    use_cache_of_this_code(settings)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

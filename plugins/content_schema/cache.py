@@ -50,9 +50,9 @@ for _cls in (reader.Author, reader.Tag, reader.Category):
 
 
 def use_cache_of_this_code(settings):
-    """Point CACHE_PATH at the cache of these settings and plugins; drop the others."""
+    """Point CACHE_PATH at the cache of these settings and plugins, drop the others; is there one?"""
     if not (settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator"):
-        return
+        return False
     # Imported here: Pelican loads plugins by name in PLUGINS order, so incremental is loaded by now.
     from incremental.fingerprints import digest, settings_digest, tree_digest
 
@@ -64,6 +64,7 @@ def use_cache_of_this_code(settings):
             if entry.startswith(FOLDER) and entry != name:
                 shutil.rmtree(os.path.join(top, entry), ignore_errors=True)
     settings["CACHE_PATH"] = os.path.join(top, name)
+    return settings.get("LOAD_CONTENT_CACHE", False) and os.path.isfile(os.path.join(settings["CACHE_PATH"], "ArticlesGenerator"))
 
 
 def remember_build(generator):

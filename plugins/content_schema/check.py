@@ -49,11 +49,12 @@ def content_files(content_dir):
 def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None):
     """Parse and check every item; return (sources, problems).
 
-    With render, each item also gets its body rendered (`source.html`), so
-    the build reads every file once. Files are shared out to `processes`
-    workers forked from this one. With a cache file, files unchanged since
-    the last run (same size and time) are not parsed or rendered again; the
-    rules are still applied to every item.
+    With render=True, each item also gets its body rendered (`source.html`),
+    so the build reads every file once; with render="changed", only the items
+    parsed in this run (the build's other reports come from Pelican's cache).
+    Work is shared out to `processes` workers forked from this one. With a
+    cache file, files unchanged since the last run (same size and time) are
+    not parsed again; the rules are still applied to every item.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
@@ -61,17 +62,11 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed = {path: known[path][1] for path in stamps if path in known and known[path][0] == stamps[path]}
     missing = [path for path in stamps if path not in parsed]
-    job = (label_root, render)
-    if processes > 1 and len(missing) > 500:
-        _JOB[:] = [job]
-        try:
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                parsed.update(zip(missing, pool.map(_read_file, missing, chunksize=250), strict=True))
-        finally:
-            _JOB.clear()
-    else:
-        parsed.update((path, read_file(path, *job)) for path in missing)
-    save_cache(cache, {path: (stamps[path], parsed[path]) for path in stamps})
+    parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
+    save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None)) for path in stamps})
+    if render is True:
+        unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
+        parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
     sources = [replace(parsed[path], problems=list(parsed[path].problems)) for path in stamps]
     for path, source in zip(stamps, sources, strict=True):
         check_source(source, content_dir, path, settings, now)
@@ -83,8 +78,25 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
 _JOB = []
 
 
-def _read_file(path):
-    return read_file(path, *_JOB[0])
+def share_out(function, items, arguments, processes):
+    """[function(item, *arguments) for item in items], on `processes` forked workers when it pays."""
+    if processes <= 1 or len(items) <= 500:
+        return [function(item, *arguments) for item in items]
+    _JOB[:] = [(function, arguments)]
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return pool.map(_run_job, items, chunksize=250)
+    finally:
+        _JOB.clear()
+
+
+def _run_job(item):
+    function, arguments = _JOB[0]
+    return function(item, *arguments)
+
+
+def _render_source(source):
+    return replace(source, html=render_body(source.body))
 
 
 def read_file(path, label_root, render):
