@@ -104,6 +104,7 @@ def test_a_feed_made_of_reused_entries_is_the_feed_feedgenerator_writes():
 
 def test_a_staged_build_is_committed_page_by_page(tmp_path):
     import json
+    import os
 
     from publishing.build import commit
 
@@ -116,7 +117,8 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
     tree(output, {
         "index.html": "old front", "index.html.gz": "old front, compressed",
         "2020-12-29/a01/gone/index.html": "deleted report", "2020-12-29/a01/gone/index.html.br": "its copy",
-        "2020-12-29/a01/kept/index.html": "unchanged report", "theme/css/old.css": "old theme",
+        "2020-12-29/a01/kept/index.html": "unchanged report", "2020-12-29/a01/kept/index.html.gz": "its copy, still good",
+        "theme/css/old.css": "old theme",
         "pagefind/2020-W52/pagefind.js": "old week", "pagefind/2020-W53/pagefind.js": "unchanged week", "pagefind/2019-W01/pagefind.js": "week gone",
     })  # fmt: skip
     tree(fresh, {
@@ -124,9 +126,12 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
         "pagefind/2020-W52/pagefind.js": "new week", ".build-removed.json": json.dumps(["2020-12-29/a01/gone/index.html"]),
         "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
     })  # fmt: skip
+    (fresh / "2020-12-29/a01/kept").mkdir(parents=True)
+    os.link(output / "2020-12-29/a01/kept/index.html", fresh / "2020-12-29/a01/kept/index.html")  # as the search indexer links it
     commit(fresh, output)
     assert {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()} == {
-        "index.html": "new front", "2020-12-30/a01/new/index.html": "new report", "2020-12-29/a01/kept/index.html": "unchanged report",
+        "index.html": "new front", "2020-12-30/a01/new/index.html": "new report",
+        "2020-12-29/a01/kept/index.html": "unchanged report", "2020-12-29/a01/kept/index.html.gz": "its copy, still good",
         "theme/css/edition.css": "new theme", "pagefind/2020-W52/pagefind.js": "new week", "pagefind/2020-W53/pagefind.js": "unchanged week",
         "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
     }, "a page written again loses its old compressed copy; a deleted one goes with its copies; gone weeks go"  # fmt: skip

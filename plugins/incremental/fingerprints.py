@@ -28,7 +28,7 @@ def tree_digest(*folders, suffixes=(".html", ".py", ".css", ".js")):
 
 
 # Where the build reads and writes, and on how many cores, is not what a page shows.
-WHERE = {"OUTPUT_PATH", "PATH", "CACHE_PATH", "LAST_OUTPUT", "BUILD_PROCESSES"}
+WHERE = {"OUTPUT_PATH", "PATH", "CACHE_PATH", "LAST_OUTPUT", "BUILD_PROCESSES", "SEARCH_AFTER_BUILD"}
 
 
 def settings_digest(settings):

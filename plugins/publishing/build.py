@@ -41,17 +41,27 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        staged = ("-e", f"LAST_OUTPUT={json.dumps(str(output))}") if output.is_dir() else ()
-        command = pelican_command(settings_file, fresh, content, (*extra, *staged))
-        result = subprocess.run(command, env=env, capture_output=capture, text=True)
-        if result.returncode != 0:
-            message = f"build failed (exit {result.returncode}); {output} was left as it was"
-            raise BuildFailed(message, (result.stdout or "") + (result.stderr or ""))
+        # One -e with every setting: Pelican keeps only the last -e given (a caller's own comes after).
+        staged = ["SEARCH_AFTER_BUILD=true", *([f"LAST_OUTPUT={json.dumps(str(output))}"] if output.is_dir() else [])]
+        run(pelican_command(settings_file, fresh, content, ("-e", *staged, *extra)), output, env, capture)
+        if (fresh / SEARCH_PENDING).exists():
+            # The search index is made once Pelican's memory is free: the two are never held at once.
+            paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
+            run([sys.executable, "-m", "search", str(fresh)], output, (env or os.environ) | {"PYTHONPATH": paths}, capture)
         commit(fresh, output)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
+def run(command, output, env, capture):
+    result = subprocess.run(command, env=env, capture_output=capture, text=True)
+    if result.returncode != 0:
+        message = f"build failed (exit {result.returncode}); {output} was left as it was"
+        raise BuildFailed(message, (result.stdout or "") + (result.stderr or ""))
+
+
+PLUGINS = Path(__file__).resolve().parents[1]
+SEARCH_PENDING = ".search-pending.json"  # search.PENDING: the build asks to be indexed after Pelican
 # Written whole by Pelican or Pagefind on every build that touches them: replaced whole.
 WHOLE = ("theme", "images")
 COMPRESSED = (".gz", ".br")  # pelican-precompress's copies beside a page
@@ -77,7 +87,10 @@ def commit(fresh, output):
         dirs[:] = [name for name in dirs if relative / name not in folders]
         (output / relative).mkdir(exist_ok=True)
         for name in files:
-            os.replace(fresh / relative / name, output / relative / name)
+            source, target = fresh / relative / name, output / relative / name
+            if target.exists() and os.path.samestat(source.stat(), target.stat()):
+                continue  # the last build's own page, linked for the search indexer
+            os.replace(source, target)
             if not name.endswith(COMPRESSED):
                 for suffix in COMPRESSED:  # an older compressed copy of a page written again
                     if not (fresh / relative / (name + suffix)).exists():

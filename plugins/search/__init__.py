@@ -6,7 +6,9 @@ indexed. Pagefind holds a whole index in memory (about a third of a
 megabyte per report) and cannot add to one, so the archive is indexed in
 weekly shards under pagefind/<year>-W<week>/, listed in pagefind/shards.json
 for the search page to merge; a build re-indexes only the weeks whose pages
-changed. Runs when the pages are written (after the incremental plugin).
+changed. Runs when the pages are written (after the incremental plugin); in
+a staged build (SEARCH_AFTER_BUILD, set by publishing.build) it runs after
+Pelican has exited, so that the index and the site are never both in memory.
 """
 
 import datetime
@@ -19,6 +21,7 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from types import SimpleNamespace
 
 from pelican import signals
 
@@ -125,11 +128,45 @@ def read_shards(bundle):
         return {}
 
 
+PENDING = ".search-pending.json"  # a staged build's request to be indexed once Pelican has exited
+
+
 def index_site(pelican):
-    if not pelican.settings.get("SEARCH_INDEX", True):
+    settings = pelican.settings
+    if not settings.get("SEARCH_INDEX", True):
         return
     output = Path(pelican.output_path)
-    last = Path(pelican.settings.get("LAST_OUTPUT") or output)
+    last = Path(settings.get("LAST_OUTPUT") or output)
+    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    if settings.get("SEARCH_AFTER_BUILD"):
+        # publishing.build runs index_output when Pelican's memory is free again, and then
+        # compresses the index as pelican-precompress (which has run by then) would have.
+        compress = "pelican.plugins.precompress" in settings.get("PLUGINS", ())
+        options = {key: sorted(value) if isinstance(value, set) else value for key, value in settings.items() if key.startswith("PRECOMPRESS_")}
+        request = {"last": str(last), "processes": processes, "precompress": options if compress else None}
+        (output / PENDING).write_text(json.dumps(request), encoding="utf-8")
+        return
+    index_output(output, last, processes)
+
+
+def index_pending(output):
+    """Index a staged build that asked for it (SEARCH_AFTER_BUILD); False if it did not."""
+    request = Path(output) / PENDING
+    if not request.exists():
+        return False
+    pending = json.loads(request.read_text(encoding="utf-8"))
+    request.unlink()
+    index_output(Path(output), Path(pending["last"]), pending["processes"])
+    if pending["precompress"] is not None:
+        from pelican.plugins.precompress import compress_files
+
+        options = {key: set(value) if isinstance(value, list) else value for key, value in pending["precompress"].items()}
+        compress_files(SimpleNamespace(settings=options | {"OUTPUT_PATH": str(Path(output) / "pagefind")}))
+    return True
+
+
+def index_output(output, last, processes):
+    """Index the weeks whose pages changed since `last` (the last build, or output itself)."""
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
     pages = read_pages(output)
@@ -139,7 +176,7 @@ def index_site(pelican):
     if last != output:
         for name in stale:
             complete_week(output, last, pages, shards[name])
-    with ThreadPoolExecutor(max_workers=pelican.settings.get("BUILD_PROCESSES") or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(lambda name: index_shard(output, name, shards[name]), stale))
     if last == output:  # a staged build's commit removes the weeks no longer listed
         for path in bundle.iterdir():

@@ -1,8 +1,8 @@
 """Peak memory and CPU time of a build, reported by the build process itself as it exits.
 
-Python imports this in every process started with this folder on PYTHONPATH; only the build
-process (a child of the benchmark, not a worker of the build) writes the file the benchmark
-reads. Its own peak is VmHWM: getrusage(RUSAGE_SELF) would include the benchmark's peak, which
+Python imports this in every process started with this folder on PYTHONPATH; only the build's
+processes that the benchmark started itself (Pelican, then the search indexer; not their
+workers) write the file the benchmark reads, each adding to what the one before wrote. Its own peak is VmHWM: getrusage(RUSAGE_SELF) would include the benchmark's peak, which
 Linux carries over exec after vfork. Its children's getrusage peaks carry over at most its own.
 """
 
@@ -25,8 +25,15 @@ def report_peak():
         own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         # CPU seconds as well: unlike wall time, they barely change when other work shares the machine.
         cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-        with open(os.environ["BENCH_PEAK_FILE"], "w") as handle:
-            json.dump({"self_kb": own_peak_kb(), "children_kb": children.ru_maxrss, "cpu_seconds": cpu}, handle)
+        path = os.environ["BENCH_PEAK_FILE"]
+        try:
+            with open(path) as handle:
+                before = json.load(handle)
+        except (OSError, ValueError):
+            before = {"self_kb": 0, "children_kb": 0, "cpu_seconds": 0.0}
+        with open(path, "w") as handle:
+            peaks = {"self_kb": max(before["self_kb"], own_peak_kb()), "children_kb": max(before["children_kb"], children.ru_maxrss)}
+            json.dump(peaks | {"cpu_seconds": before["cpu_seconds"] + cpu}, handle)
 
 
 if os.environ.get("BENCH_PEAK_FILE"):
