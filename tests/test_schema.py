@@ -50,3 +50,25 @@ def test_pinyin_slugs_read_polyphones_as_words():
     assert pinyin_slug("增长") == "zeng-zhang"
     assert pinyin_slug("「退选」不「褪色」扮好新角色") == "tui-xuan-bu-tui-se-ban-hao-xin-jue-se"
     assert pinyin_slug("张亚丹") == "zhang-ya-dan"
+
+
+def test_the_check_cache_gives_the_same_problems_until_a_file_changes(tmp_path):
+    import os
+
+    from conftest import write_item
+    from content_schema.check import check_tree
+
+    content, cache = tmp_path / "content", tmp_path / "cache" / "checked.pickle"
+    write_item(content, "2020-12-30/a01-1.md", "一", body="本报讯 <script>x()</script> 正文。")
+    bad_link = write_item(content, "2020-12-30/a01-2.md", "二", position=2, body="见[上篇](../a.md)。")
+    write_item(content, "2020-12-30/a01-3.md", "三", position=3)
+
+    def problems():
+        return sorted(str(problem) for problem in check_tree(content, {"SECTIONS": []}, label_root=tmp_path, cache=cache)[1])
+
+    first = problems()
+    assert len(first) == 2 and "a01-1.md:9: body: unsafe HTML “<script”" in first[0] and "a01-2.md:9: body: relative link ../a.md will break" in first[1]
+    assert problems() == first, "the same problems from the cache"
+    bad_link.write_text(bad_link.read_text(encoding="utf-8").replace("(../a.md)", "(/tags/)"), encoding="utf-8")
+    os.utime(bad_link, ns=(0, 0))  # a new time, whatever the clock's resolution
+    assert problems() == first[:1], "a changed file is read again"

@@ -63,11 +63,13 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     parsed = {path: known[path][1] for path in stamps if path in known and known[path][0] == stamps[path]}
     missing = [path for path in stamps if path not in parsed]
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
-    save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None)) for path in stamps})
+    if missing or len(known) != len(stamps):
+        save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None) if path in missing else parsed[path]) for path in stamps})
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
-    sources = [replace(parsed[path], problems=list(parsed[path].problems)) for path in stamps]
+    # The rules below add problems to each source: the cache was saved (or left as it was) before.
+    sources = [parsed[path] for path in stamps]
     for path, source in zip(stamps, sources, strict=True):
         check_source(source, content_dir, path, settings, now)
     problems = [problem for source in sources for problem in source.problems]
@@ -103,6 +105,7 @@ def read_file(path, label_root, render):
     """What depends on the file alone: its fields, body, rendered body."""
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
     source.file = str(Path(path).resolve())
+    scan_body(source)
     if render and not source.problems:
         source.html = render_body(source.body)
     return source
@@ -113,14 +116,18 @@ def stamp(path):
     return (status.st_size, status.st_mtime_ns)
 
 
+CACHE_VERSION = 2  # a cache written by other code holds other Sources: it is read afresh
+
+
 def load_cache(cache):
     if not cache:
         return {}
     try:
         with open(cache, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            version, entries = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
         return {}
+    return entries if version == CACHE_VERSION else {}
 
 
 def save_cache(cache, entries):
@@ -129,7 +136,7 @@ def save_cache(cache, entries):
     Path(cache).parent.mkdir(parents=True, exist_ok=True)
     temporary = f"{cache}.{os.getpid()}"
     with open(temporary, "wb") as handle:
-        pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((CACHE_VERSION, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, cache)
 
 
@@ -160,17 +167,23 @@ def check_source(source, content_dir, path, settings, now=None):
     check_body(source, content_dir, path)
 
 
-def check_body(source, content_dir, path):
+def scan_body(source):
+    """What the body rules need of a body, found once when the file is read (and cached with it)."""
     for match in UNSAFE_HTML.finditer(source.body):
-        source.problem(
+        problem = Problem(
+            source.path,
             body_line(source, match.start()),
             "body",
             f"unsafe HTML “{match.group(0).strip()}”",
             "Markdown text; no scripts, styles, frames, forms or event handlers",
         )
-    for match in LINK.finditer(source.body):
-        target = match.group(1) or match.group(2)
-        line = body_line(source, match.start())
+        source.body_problems.append(problem)
+    source.links = [(match.group(1) or match.group(2), body_line(source, match.start())) for match in LINK.finditer(source.body)]
+
+
+def check_body(source, content_dir, path):
+    source.problems.extend(source.body_problems)
+    for target, line in source.links:
         pelican = PELICAN_LINK.match(target)
         if pelican:
             linked = pelican.group(2).split("#")[0]

@@ -39,6 +39,8 @@ class Source:
     digest: str = ""
     file: str = ""  # absolute path, for the build's reader to find this source again
     html: str | None = None  # the rendered body, when the check was asked to render
+    body_problems: list = field(default_factory=list)  # found in the body alone (check.scan_body)
+    links: list = field(default_factory=list)  # (target, line) of every link in the body
 
     def problem(self, line, name, what, expected):
         self.problems.append(Problem(self.path, line, name, what, expected))
