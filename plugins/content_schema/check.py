@@ -64,7 +64,8 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     missing = [path for path in stamps if path not in parsed]
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
     if missing or len(known) != len(stamps):
-        save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None) if path in missing else parsed[path]) for path in stamps})
+        read_now = set(missing)
+        save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None) if path in read_now else parsed[path]) for path in stamps})
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
