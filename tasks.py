@@ -20,6 +20,7 @@ CONFIG = {
     "publish_settings": ROOT / "publishconf.py",
     "content": ROOT / "content",
     "output": ROOT / "output",
+    "cache": ROOT / "cache",
     "host": "127.0.0.1",
     "port": 8000,
 }
@@ -45,19 +46,20 @@ def _build(settings_file, output=CONFIG["output"]):
 
 @task
 def build(c):
-    """Check the content, then build the edition into output/ (replaced only on success)."""
+    """Check the content, then build the edition; output/ changes only if the build succeeded."""
     _build(CONFIG["settings"])
 
 
 @task
 def clean(c):
-    """Remove the built edition (output/)."""
-    shutil.rmtree(CONFIG["output"], ignore_errors=True)
+    """Remove the built edition (output/) and what builds keep between them (cache/)."""
+    for folder in (CONFIG["output"], CONFIG["cache"]):
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @task(pre=[clean, build])
 def rebuild(c):
-    """Remove output/ and build again from scratch."""
+    """Remove output/ and cache/, and build again from scratch."""
 
 
 @task
