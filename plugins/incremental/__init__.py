@@ -1,10 +1,11 @@
 """Incremental, parallel output: render only pages whose inputs changed, on every core.
 
-`invoke build` starts each build in a fresh folder holding hard links to
-the last good output (publishing.build); this plugin's writer then renders
-just the pages whose digest differs from the last build's, in worker
-processes, and removes pages that are no longer produced. A clean build
-and an incremental one give identical files (tested).
+`invoke build` stages each build in an empty folder and tells Pelican where
+the last good output is (LAST_OUTPUT, publishing.build); this plugin's
+writer then renders just the pages whose digest differs from the last
+build's, on every core, and lists the pages no longer produced for the
+commit to remove. Run by plain `pelican`, it updates the output folder in
+place. A clean build and an incremental one give identical files (tested).
 """
 
 import os
