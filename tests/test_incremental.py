@@ -138,6 +138,22 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
     assert not (output / "2020-12-29/a01/gone").exists(), "an emptied folder goes too"
 
 
+def test_a_page_written_again_keeps_its_new_compressed_copies(tmp_path):
+    """Whatever order the file system lists a page and its copies in."""
+    from publishing.build import commit
+
+    output, fresh = tmp_path / "output", tmp_path / "fresh"
+    folders = [f"tags/t{number}" for number in range(30)]
+    for root, text in ((output, "old"), (fresh, "new")):
+        for folder in folders:
+            (root / folder).mkdir(parents=True)
+            for name in ("index.html", "index.html.gz", "index.html.br"):
+                (root / folder / name).write_text(f"{text} {name}", encoding="utf-8")
+    commit(fresh, output)
+    for folder in folders:
+        assert sorted(path.read_text(encoding="utf-8") for path in (output / folder).iterdir()) == ["new index.html", "new index.html.br", "new index.html.gz"]
+
+
 def test_reports_kept_by_pelicans_cache_follow_a_change_of_settings(tmp_path):
     """Pelican's cache keeps each report between builds; settings that shape a report start a new cache."""
     content = tmp_path / "content"

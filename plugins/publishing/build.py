@@ -86,6 +86,7 @@ def commit(fresh, output):
         relative = Path(folder).relative_to(fresh)
         dirs[:] = [name for name in dirs if relative / name not in folders]
         (output / relative).mkdir(exist_ok=True)
+        listed = set(files)
         for name in files:
             source, target = fresh / relative / name, output / relative / name
             if target.exists() and os.path.samestat(source.stat(), target.stat()):
@@ -93,7 +94,7 @@ def commit(fresh, output):
             os.replace(source, target)
             if not name.endswith(COMPRESSED):
                 for suffix in COMPRESSED:  # an older compressed copy of a page written again
-                    if not (fresh / relative / (name + suffix)).exists():
+                    if name + suffix not in listed:  # (the listing: a copy may be moved already)
                         (output / relative / (name + suffix)).unlink(missing_ok=True)
     for name in removed:
         for suffix in ("", *COMPRESSED):
