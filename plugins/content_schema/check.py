@@ -42,8 +42,12 @@ def option(settings, name):
 
 
 def content_files(content_dir):
-    """Every Markdown item below content_dir, in a stable order."""
-    return sorted(Path(content_dir).rglob("*.md"))
+    """Every Markdown item below content_dir, ordered by path parts.
+
+    Strings, not Path objects: making and sorting 50,000 Paths takes seconds.
+    """
+    found = [os.path.join(folder, name) for folder, _, names in os.walk(content_dir) for name in names if name.endswith(".md")]
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
 def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None):
@@ -104,6 +108,7 @@ def _render_source(source):
 
 def read_file(path, label_root, render):
     """What depends on the file alone: its fields, body, rendered body."""
+    path = Path(path)
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
     source.file = str(Path(path).resolve())
     scan_body(source)
@@ -113,11 +118,11 @@ def read_file(path, label_root, render):
 
 
 def stamp(path):
-    status = path.stat()
+    status = os.stat(path)
     return (status.st_size, status.st_mtime_ns)
 
 
-CACHE_VERSION = 2  # a cache written by other code holds other Sources: it is read afresh
+CACHE_VERSION = 3  # a cache written by other code holds other Sources: it is read afresh
 
 
 def load_cache(cache):
@@ -188,7 +193,7 @@ def check_body(source, content_dir, path):
         pelican = PELICAN_LINK.match(target)
         if pelican:
             linked = pelican.group(2).split("#")[0]
-            base = content_dir if linked.startswith("/") else path.parent
+            base = content_dir if linked.startswith("/") else Path(path).parent
             if not (base / linked.lstrip("/")).is_file():
                 source.problem(line, "body", f"link {target} points at nothing", "{filename} or {static} followed by a file inside content/")
         elif not re.match(r"^(https?:|mailto:|#|/)", target):
