@@ -110,7 +110,7 @@ def read_file(path, label_root, render):
     """What depends on the file alone: its fields, body, rendered body."""
     path = Path(path)
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
-    source.file = str(Path(path).resolve())
+    source.file = str(path.resolve())
     scan_body(source)
     if render and not source.problems:
         source.html = render_body(source.body)

@@ -19,6 +19,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from incremental.writer import REMOVED  # the pages this build no longer has
+from search import PENDING as SEARCH_PENDING  # the build asks to be indexed after Pelican
+
 
 class BuildFailed(Exception):
     """Pelican exited non-zero; the previous output is untouched."""
@@ -61,11 +64,9 @@ def run(command, output, env, capture):
 
 
 PLUGINS = Path(__file__).resolve().parents[1]
-SEARCH_PENDING = ".search-pending.json"  # search.PENDING: the build asks to be indexed after Pelican
 # Written whole by Pelican or Pagefind on every build that touches them: replaced whole.
 WHOLE = ("theme", "images")
 COMPRESSED = (".gz", ".br")  # pelican-precompress's copies beside a page
-REMOVED = ".build-removed.json"  # incremental.writer.REMOVED: the pages this build no longer has
 
 
 def commit(fresh, output):

@@ -25,7 +25,7 @@ from types import SimpleNamespace
 
 from pelican import signals
 
-from incremental.writer import MANIFEST  # the incremental writer's record of every page's digest
+from incremental.writer import read_manifest  # every page the build wrote, with its digest
 
 EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHARDS = "shards.json"
@@ -41,32 +41,20 @@ def week_of(folder_name):
     return f"{year}-W{week:02d}"
 
 
-def shards_of(output, pages=None):
-    """{week: [edition folders]} for every edition built (in `pages`, else in the output), newest week first."""
-    names = {page.partition("/")[0] for page in pages} if pages is not None else {name for name in os.listdir(output) if (output / name).is_dir()}
+def shards_of(pages):
+    """{week: [edition folders]} for every edition built, newest week first."""
     weeks = {}
-    for name in sorted(names, reverse=True):
+    for name in sorted({page.partition("/")[0] for page in pages}, reverse=True):
         if EDITION_FOLDER.match(name):
             weeks.setdefault(week_of(name), []).append(name)
     return weeks
 
 
-def read_pages(output):
-    """{page: digest} the incremental writer recorded for every page of this build, or None."""
-    try:
-        return json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def shard_digests(output, shards, pages):
+def shard_digests(shards, pages):
     """{week: digest}: changes whenever a page of the week changes or goes.
 
-    Taken from the digests the incremental writer recorded for every page, so
-    no file is opened; without that record, from the files themselves.
+    Taken from the digests the incremental writer recorded for every page, so no file is opened.
     """
-    if pages is None:
-        return {name: shard_digest(output, folders) for name, folders in shards.items()}
     week_of_folder = {folder: name for name, folders in shards.items() for folder in folders}
     listed = {name: [] for name in shards}
     for page, value in pages.items():
@@ -77,27 +65,17 @@ def shard_digests(output, shards, pages):
     return {name: hashlib.blake2b("\n".join(sorted(entries)).encode(), digest_size=16).hexdigest() for name, entries in listed.items()}
 
 
-def complete_week(output, last, pages, folders):
-    """A staged build holds only the pages it changed: link the week's others from the last build."""
+def complete_folders(output, last, pages, folders):
+    """A staged build holds only the pages it changed: link the others of these folders from the last build."""
     for page in pages:
         if page.partition("/")[0] in folders and page.endswith(".html") and not (output / page).exists():
             (output / page).parent.mkdir(parents=True, exist_ok=True)
             os.link(last / page, output / page)
 
 
-def shard_digest(output, folders):
-    """Changes whenever a page of the shard is written again (new inode or time) or goes."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        for path in sorted((output / folder).rglob("*.html")):
-            status = path.stat()
-            hasher.update(f"{path.relative_to(output)}:{status.st_ino}:{status.st_size}:{status.st_mtime_ns};".encode())
-    return hasher.hexdigest()
-
-
 def index_shard(output, name, folders):
     bundle = output / "pagefind" / name
-    shutil.rmtree(bundle, ignore_errors=True)  # never write through a hard link into the last build
+    shutil.rmtree(bundle, ignore_errors=True)  # a week is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
     command = [
         sys.executable,
@@ -169,13 +147,12 @@ def index_output(output, last, processes):
     """Index the weeks whose pages changed since `last` (the last build, or output itself)."""
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
-    pages = read_pages(output)
-    shards = shards_of(output, pages)
-    previous, digests = read_shards(last / "pagefind"), shard_digests(output, shards, pages)
+    pages = read_manifest(output)
+    shards = shards_of(pages)
+    previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages)
     stale = [name for name in shards if previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file()]
     if last != output:
-        for name in stale:
-            complete_week(output, last, pages, shards[name])
+        complete_folders(output, last, pages, {folder for name in stale for folder in shards[name]})
     with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(lambda name: index_shard(output, name, shards[name]), stale))
     if last == output:  # a staged build's commit removes the weeks no longer listed

@@ -1,7 +1,7 @@
 """`invoke bench`: build a synthetic archive as `invoke build` does, and with plain Pelican; measure both.
 
 Our build is what `invoke build` runs: the checker, then `publishing.build.build_into`
-(`python -m pelican` in a subprocess, swapped into the output whole), with the project's own
+(`python -m pelican` in a subprocess, staged and committed to the output), with the project's own
 settings, plugins and theme. Each build is measured from outside: wall time; the peak RSS of the
 build process and of the processes it waited for (its search indexer, its workers), which it
 reports itself at exit through `probe/sitecustomize.py`; the summed PSS of all the build's
@@ -86,7 +86,7 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1):
 
 
 def build_edition(display, title, work, settings, content):
-    """What `invoke build` does: build into output/ (the check runs inside the build), swapped in whole."""
+    """What `invoke build` does: build into output/ (the check runs inside the build), staged and committed."""
     with display.phase(f"{title}: pelican") as line:
         build = measured(0.0, work, work / "output", lambda env: build_into(work / "output", settings, content=str(content), env=env, capture=True))
         line["details"] = describe(build)
