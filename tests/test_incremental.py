@@ -163,4 +163,6 @@ def test_reports_kept_by_pelicans_cache_follow_a_change_of_settings(tmp_path):
     build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = []\nTAG_SLUGS = {'共同': 'shared'}\n"), content=str(content), capture=True)
     page = (tmp_path / "output/2020-12-30/a01/item-2020-12-30-a01-1/index.html").read_text(encoding="utf-8")
     assert 'href="/tags/shared/"' in page and "gong-tong" not in page, "the report was read again with the new slug"
+    # The check's cache keeps no bodies: the body was read from the file again.
+    assert "正文。" in page
     assert len(list((tmp_path / "cache").glob("articles-*"))) == 1, "the old cache is gone"

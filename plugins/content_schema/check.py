@@ -58,7 +58,9 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     parsed in this run (the build's other reports come from Pelican's cache).
     Work is shared out to `processes` workers forked from this one. With a
     cache file, files unchanged since the last run (same size and time) are
-    not parsed again; the rules are still applied to every item.
+    not parsed again; the rules are still applied to every item. The cache
+    keeps no bodies (all the rules need of a body is found when it is read):
+    a source from the cache has body None.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
@@ -69,7 +71,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
     if missing or len(known) != len(stamps):
         read_now = set(missing)
-        save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None) if path in read_now else parsed[path]) for path in stamps})
+        save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None, body=None) if path in read_now else parsed[path]) for path in stamps})
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
@@ -103,7 +105,14 @@ def _run_job(item):
 
 
 def _render_source(source):
-    return replace(source, html=render_body(source.body))
+    return replace(source, html=render_body(body_of(source)))
+
+
+def body_of(source):
+    """The body of a source, read again from its file if it came from the cache without one."""
+    if source.body is not None:
+        return source.body
+    return parse_source(Path(source.file), Path(source.file).read_bytes()).body
 
 
 def read_file(path, label_root, render):
@@ -122,7 +131,7 @@ def stamp(path):
     return (status.st_size, status.st_mtime_ns)
 
 
-CACHE_VERSION = 3  # a cache written by other code holds other Sources: it is read afresh
+CACHE_VERSION = 4  # a cache written by other code holds other Sources: it is read afresh
 
 
 def load_cache(cache):

@@ -14,7 +14,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
 from .body import render_body
-from .check import name_slug
+from .check import body_of, name_slug
 from .source import parse_source
 
 
@@ -74,7 +74,7 @@ class NewsReader(MarkdownReader):
                 source = parse_source(source_path, handle.read())
         if source.problems:
             raise ContentError("\n".join(map(str, source.problems)))
-        html = source.html if source.html is not None else render_body(source.body)
+        html = source.html if source.html is not None else render_body(body_of(source))
         metadata = pelican_metadata(source.values, self.settings, self.wrapper)
         metadata["source_digest"] = source.digest
         return html, metadata

@@ -33,7 +33,7 @@ class Source:
     path: str
     values: dict = field(default_factory=dict)
     lines: dict = field(default_factory=dict)
-    body: str = ""
+    body: str | None = ""  # None: left out of the check's cache
     body_line: int = 1
     problems: list = field(default_factory=list)
     digest: str = ""
