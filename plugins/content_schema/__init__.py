@@ -5,7 +5,8 @@ Connects three things: a check of the whole content tree when Pelican starts
 the same pass, on every core); the schema's own reader for Markdown items,
 which takes what the check read instead of reading files again; and
 Pelican's cache of reports between builds, kept per settings and code
-(cache.py), so that only changed files are read at all.
+(cache.py), so that only changed files are read at all, with the rendered
+bodies in a table beside it, fetched only for the pages rendered.
 """
 
 import os
@@ -13,7 +14,7 @@ import sys
 
 from pelican import signals
 
-from .cache import remember_build, use_cache_of_this_code
+from .cache import remember_build, store_bodies, use_cache_of_this_code
 from .check import check_tree
 from .reader import CHECKED, WRAPPERS, NewsReader
 
@@ -50,4 +51,5 @@ def register():
     signals.initialized.connect(refuse_bad_content)
     signals.readers_init.connect(use_news_reader)
     signals.generator_init.connect(remember_build)
+    signals.article_generator_pretaxonomy.connect(store_bodies)
     signals.article_generator_finalized.connect(forget_checked)

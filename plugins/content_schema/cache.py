@@ -2,30 +2,53 @@
 
 With CONTENT_CACHING_LAYER = "generator", Pelican keeps every report's Article
 between builds, keyed by the file's modification time, and reads again only
-the files that changed. It leaves two things to us:
+the files that changed. It leaves three things to us:
 
 - an Article holds the settings and the whole site's context, which neither
   pickle nor belong in a cache: they are left out when the cache is saved and
   set to this build's when it is loaded; tags, people and sections come back
   as this build's own (one object per name);
 - the cache knows nothing of settings or code, so it is kept in a folder
-  named by their digest: a change of either starts a new cache.
+  named by their digest: a change of either starts a new cache;
+- Pelican loads and saves the whole cache on every build, bodies and all
+  (200 MB at 50,000 reports), and keeps every body in memory. Here the
+  rendered bodies go to a table beside the cache (bodies.sqlite) as soon as
+  the reports are read, and each Article fetches its own when a page or
+  feed entry is rendered: the cache and the build hold the rest only.
 """
 
 import copyreg
 import os
 import shutil
+import sqlite3
 
 from pelican.contents import Article
 
 from . import reader
+from .body import render_body
+from .source import parse_source
 
 FOLDER = "articles-"
+BODIES = "bodies.sqlite"
 _BUILD = {}  # this build's settings and context, for Articles loaded from the cache
 
 
-def _restore_article(state):
-    article = Article.__new__(Article)
+class StoredArticle(Article):
+    """An Article whose rendered body is in the bodies table, fetched when it is shown."""
+
+    @property
+    def _content(self):
+        return stored_body(self)
+
+    def get_content(self, siteurl):  # not memoized: Pelican's memo would keep every body
+        return self._update_content(self._content, siteurl)
+
+    def get_static_links(self):
+        return self._static_links
+
+
+def _restore_article(cls, state):
+    article = cls.__new__(cls)
     article.__dict__.update(state)
     article.settings = _BUILD["settings"]
     article._context = _BUILD["context"]
@@ -33,7 +56,7 @@ def _restore_article(state):
 
 
 def _reduce_article(article):
-    return _restore_article, ({key: value for key, value in article.__dict__.items() if key not in ("settings", "_context")},)
+    return _restore_article, (type(article), {key: value for key, value in article.__dict__.items() if key not in ("settings", "_context")})
 
 
 def _restore_wrapper(cls, name, slug):
@@ -44,14 +67,15 @@ def _reduce_wrapper(wrapper):
     return _restore_wrapper, (type(wrapper), wrapper.name, wrapper.slug)
 
 
-copyreg.pickle(Article, _reduce_article)
+for _cls in (Article, StoredArticle):
+    copyreg.pickle(_cls, _reduce_article)
 for _cls in (reader.Author, reader.Tag, reader.Category):
     copyreg.pickle(_cls, _reduce_wrapper)
 
 
 def use_cache_of_this_code(settings):
     """Point CACHE_PATH at the cache of these settings and plugins, drop the others; is there one?"""
-    if not (settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator"):
+    if not caching(settings):
         return False
     # Imported here: Pelican loads plugins by name in PLUGINS order, so incremental is loaded by now.
     from incremental.fingerprints import digest, settings_digest, tree_digest
@@ -67,6 +91,65 @@ def use_cache_of_this_code(settings):
     return settings.get("LOAD_CONTENT_CACHE", False) and os.path.isfile(os.path.join(settings["CACHE_PATH"], "ArticlesGenerator"))
 
 
+def caching(settings):
+    return bool(settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator")
+
+
 def remember_build(generator):
     """Before Pelican loads its cache: what loaded Articles are to hold."""
     _BUILD.update(settings=generator.settings, context=generator.context)
+
+
+# One connection per process: rendering workers are forked, and a connection must not cross a fork.
+_CONNECTION = {}
+
+
+def connection():
+    if _CONNECTION.get("pid") != os.getpid():
+        path = os.path.join(_BUILD["settings"]["CACHE_PATH"], BODIES)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        db = sqlite3.connect(path, isolation_level=None)
+        db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a body rendered again
+        db.execute("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
+        _CONNECTION.update(pid=os.getpid(), db=db)
+    return _CONNECTION["db"]
+
+
+def store_bodies(generator):
+    """Before Pelican saves its cache: bodies of the reports read now go to the table, out of memory."""
+    if not caching(generator.settings):
+        return
+    articles = [*generator.articles, *generator.translations, *generator.hidden_articles, *generator.hidden_translations, *generator.drafts, *generator.drafts_translations]
+    fresh = [article for article in articles if type(article) is Article]
+    db = connection()
+    try:
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", [(a.source_path, a.source_digest, a.__dict__["_content"]) for a in fresh])
+        current = {article.source_path for article in articles}
+        gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
+        db.executemany("DELETE FROM bodies WHERE path = ?", gone)
+        db.execute("COMMIT")
+    except sqlite3.Error:
+        # Not stored: these Articles keep their bodies, and so does Pelican's cache.
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        return
+    for article in fresh:
+        article._static_links = article.get_static_links()
+        del article.__dict__["_content"]
+        article.__class__ = StoredArticle
+
+
+def stored_body(article):
+    try:
+        row = connection().execute("SELECT html FROM bodies WHERE path = ? AND digest = ?", (article.source_path, article.source_digest)).fetchone()
+    except sqlite3.Error:
+        row = None
+    if row is not None:
+        return row[0]
+    # The table was lost or damaged: render the body again from its file, if that is unchanged.
+    with open(article.source_path, "rb") as handle:
+        source = parse_source(article.source_path, handle.read())
+    if source.digest != article.source_digest:
+        raise RuntimeError(f"{article.source_path} changed while the edition was being built; build again")
+    return render_body(source.body)

@@ -10,6 +10,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from pelican.contents import Article
+
 SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
 
 
@@ -60,7 +62,7 @@ def item_digest(item):
 def subject_digest(value):
     """Digest of the object a page is about; None if it cannot be described."""
     kind = type(value).__name__
-    if kind == "Article":
+    if isinstance(value, Article):  # or a subclass (content_schema.cache.StoredArticle)
         return item_digest(value)
     if kind == "ListPage":
         links = [(page.url if page else None) for page in (value.newer, value.older)]
