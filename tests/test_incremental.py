@@ -64,6 +64,20 @@ def test_an_incremental_build_equals_a_clean_one_after_adding_editing_and_deleti
     assert "改过的正文" in final["2020-12-28/a01/item-2020-12-28-a01-2/index.html"].decode()
 
 
+def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_path):
+    """Bodies are kept in a table beside Pelican's cache; without it, a cached report's body is read again."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    write_day(content, "2020-12-29")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    (table,) = (tmp_path / "cache").glob("articles-*/bodies.sqlite")
+    table.unlink()
+    # The new day puts the cached reports' full text into feeds written again.
+    write_day(content, "2020-12-30")
+    pages = assert_same_as_clean_build(tmp_path, settings, content)
+    assert pages["feeds/all.atom.xml"].decode().count("正文。") == 12
+
+
 def test_a_feed_made_of_reused_entries_is_the_feed_feedgenerator_writes():
     import datetime
     import io

@@ -51,12 +51,20 @@ def neighbour(item):
 
 def item_digest(item):
     """An item as every page that shows it sees it: its source, place and neighbours."""
-    cached = getattr(item, "_page_digest", None)
-    if cached is None:
+    try:
+        return item._page_digest
+    except AttributeError:
         page = item.edition_page
-        cached = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next))
-        item._page_digest = cached
-    return cached
+        item._page_digest = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next))
+        return item._page_digest
+
+
+def item_digests(items):
+    """item_digest of each item; a list page of 50 items asks for 50, and there are 60,000 pages."""
+    try:
+        return [item._page_digest for item in items]
+    except AttributeError:
+        return [item_digest(item) for item in items]
 
 
 def subject_digest(value):
@@ -68,13 +76,13 @@ def subject_digest(value):
         links = [(page.url if page else None) for page in (value.newer, value.older)]
         # A numbered (older) page shows neither the total nor the page count: it must not change with them.
         totals = (value.pages, value.total) if value.number == 0 else ()
-        return digest(kind, value.url, value.number, totals, links, [item_digest(i) for i in value.items])
+        return digest(kind, value.url, value.number, totals, links, item_digests(value.items))
     if kind == "EditionPage":
         links = [(page.url, page.name) if page else None for page in (value.prev, value.next)]
-        return digest(kind, value.url, value.name, links, subject_digest(value.edition), [item_digest(i) for i in value.items])
+        return digest(kind, value.url, value.name, links, subject_digest(value.edition), item_digests(value.items))
     if kind == "Edition":
         links = [edition.url if edition else None for edition in (value.prev, value.next)]
-        return digest(kind, value.url, links, [(p.url, p.name, [item_digest(i) for i in p.items]) for p in value.pages])
+        return digest(kind, value.url, links, [(p.url, p.name, item_digests(p.items)) for p in value.pages])
     if isinstance(value, list):
         return digest([subject_digest(element) for element in value])
     return None
@@ -82,10 +90,14 @@ def subject_digest(value):
 
 def page_digest(base, name, template_name, kwargs):
     """Digest of one output file, or None when it must always be rendered."""
-    subjects = [(key, subject_digest(kwargs[key])) for key in SUBJECTS if key in kwargs]
-    if not subjects or any(value is None for _, value in subjects):
+    subjects = []
+    for key in SUBJECTS:
+        if key in kwargs:
+            value = subject_digest(kwargs[key])
+            if value is None:
+                return None
+            subjects.append((key, value))
+    if not subjects:
         return None
-    extra = sorted(
-        (key, getattr(value, "slug", value)) for key, value in kwargs.items() if key not in SUBJECTS and isinstance(getattr(value, "slug", value), str | int)
-    )
+    extra = sorted((key, plain) for key, value in kwargs.items() if key not in SUBJECTS and isinstance(plain := getattr(value, "slug", value), (str, int)))
     return digest(base, name, template_name, subjects, extra)
