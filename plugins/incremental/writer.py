@@ -40,7 +40,8 @@ class QueueingWriter(Writer):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.jobs = []
-        self.feed_items = {}  # (id of an item, site URL) → (the item, its feed entry's fields)
+        self.feed_items = {}  # (id of an item, site URL, kind of feed) → (the item, its feed entry's fields)
+        self.feed_uses = Counter()  # id of an item → entries of it still to be written by this process
         QueueingWriter.instances.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -62,12 +63,23 @@ class QueueingWriter(Writer):
         return feed
 
     def _add_item_to_the_feed(self, feed, item):
-        key = (id(item), self.site_url)
+        key = (id(item), self.site_url, type(feed))
         if key not in self.feed_items:
             super()._add_item_to_the_feed(feed, item)
             self.feed_items[key] = (item, feed.items[-1])
         else:
             feed.items.append(self.feed_items[key][1])
+        # An entry (its full text) is kept only until the last feed of this process that shows it.
+        self.feed_uses[id(item)] -= 1
+        if self.feed_uses[id(item)] <= 0:
+            del self.feed_items[key], self.feed_uses[id(item)]
+
+    def count_feed_uses(self, jobs):
+        """How many of these jobs' feeds show each item."""
+        most = self.settings.get("FEED_MAX_ITEMS")
+        for kind, _, args, _ in jobs:
+            if kind == "feed":
+                self.feed_uses.update(id(item) for item in list(args[0])[:most])
 
     def _open_w(self, filename, encoding, override=False):
         # A new inode every time: the file may be a hard link into the last build.
@@ -129,6 +141,7 @@ class ReusedEntriesFeed(Atom1Feed):
                 self.add_item_elements(entry, item)
                 entry.endElement("entry")
                 xml = item[ENTRY_XML] = buffer.getvalue()
+                item["content"] = item["description"] = None  # in the XML now; the entry may be kept a while
             handler.ignorableWhitespace(xml)  # written as it is, like the entry it was made from
 
 
@@ -145,15 +158,19 @@ _PENDING = []
 
 def _render_share(share):
     writer, jobs, processes = _PENDING[0]
-    for job in jobs[share::processes]:
-        writer.run_job(job)
+    render(writer, jobs[share::processes])
     return share
+
+
+def render(writer, jobs):
+    writer.count_feed_uses(jobs)
+    for job in jobs:
+        writer.run_job(job)
 
 
 def render_all(writer, jobs, processes):
     if processes <= 1 or len(jobs) < 200:
-        for job in jobs:
-            writer.run_job(job)
+        render(writer, jobs)
         return
     # Fork after the whole site is in memory: workers share it copy-on-write.
     # Frozen objects are left out of the workers' garbage collections, which
