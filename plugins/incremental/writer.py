@@ -154,12 +154,13 @@ def refuse_duplicates(jobs):
 
 
 _PENDING = []
+CHUNK = 1000  # pages per worker: a fresh worker holds its own copy of just what its pages touched
 
 
-def _render_share(share):
-    writer, jobs, processes = _PENDING[0]
-    render(writer, jobs[share::processes])
-    return share
+def _render_chunk(start):
+    writer, jobs = _PENDING[0]
+    render(writer, jobs[start : start + CHUNK])
+    return start
 
 
 def render(writer, jobs):
@@ -172,18 +173,17 @@ def render_all(writer, jobs, processes):
     if processes <= 1 or len(jobs) < 200:
         render(writer, jobs)
         return
-    # Fork after the whole site is in memory: workers share it copy-on-write.
-    # Frozen objects are left out of the workers' garbage collections, which
-    # would otherwise write to (and so copy) every page of the site's memory.
-    # This process renders a share too: one copy fewer of what a worker comes
-    # to hold privately, for the same number of processes rendering.
+    # Workers are forked after the whole site is in memory and share it
+    # copy-on-write. A worker touching an object writes to its memory (the
+    # reference count), so a long-lived worker would come to hold a copy of the
+    # whole site: each renders one chunk and exits, and this process renders
+    # nothing. Frozen objects are left out of the workers' garbage collections,
+    # which would otherwise touch every object.
     gc.freeze()
-    _PENDING[:] = [(writer, jobs, processes)]
+    _PENDING[:] = [(writer, jobs)]
     try:
-        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
-            others = pool.map_async(_render_share, range(1, processes))
-            _render_share(0)
-            others.get()
+        with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
+            pool.map(_render_chunk, range(0, len(jobs), CHUNK), chunksize=1)
     finally:
         _PENDING.clear()
         gc.unfreeze()
