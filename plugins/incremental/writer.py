@@ -12,6 +12,8 @@ build and is updated in place. Files are always written to a new inode
 (unlink, then create), so a hard link to an earlier build is never changed.
 """
 
+import ctypes
+import ctypes.util
 import gc
 import io
 import json
@@ -155,6 +157,7 @@ def refuse_duplicates(jobs):
 
 _PENDING = []
 CHUNK = 1000  # pages per worker: a fresh worker holds its own copy of just what its pages touched
+NARROW = ("article", "edition_page", "edition")  # a page about one item, one page of an edition or one edition
 
 
 def _render_chunk(start):
@@ -169,24 +172,46 @@ def render(writer, jobs):
         writer.run_job(job)
 
 
+def is_narrow(job):
+    """Does the page show a few items only? Lists, feeds and site-wide pages show many."""
+    kind, _, _, kwargs = job
+    return kind == "file" and any(key in kwargs for key in NARROW)
+
+
 def render_all(writer, jobs, processes):
+    """Render jobs on `processes` cores, holding as little memory twice as can be.
+
+    Workers are forked once the whole site is in memory and share it
+    copy-on-write; but rendering a page writes to the memory of every object
+    it shows (reference counts), and a written page of memory is copied. So
+    pages that show many items (lists, feeds) are rendered here first; then
+    each worker renders one chunk of pages that show few, and exits, holding
+    a copy of just what that chunk touched. Frozen objects are left out of the
+    workers' garbage collections, which would otherwise touch every object.
+    """
     if processes <= 1 or len(jobs) < 200:
         render(writer, jobs)
         return
-    # Workers are forked after the whole site is in memory and share it
-    # copy-on-write. A worker touching an object writes to its memory (the
-    # reference count), so a long-lived worker would come to hold a copy of the
-    # whole site: each renders one chunk and exits, and this process renders
-    # nothing. Frozen objects are left out of the workers' garbage collections,
-    # which would otherwise touch every object.
+    narrow = [job for job in jobs if is_narrow(job)]
+    render(writer, [job for job in jobs if not is_narrow(job)])
+    gc.collect()
     gc.freeze()
-    _PENDING[:] = [(writer, jobs)]
+    release_free_memory()
+    _PENDING[:] = [(writer, narrow)]
     try:
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
-            pool.map(_render_chunk, range(0, len(jobs), CHUNK), chunksize=1)
+            pool.map(_render_chunk, range(0, len(narrow), CHUNK), chunksize=1)
     finally:
         _PENDING.clear()
         gc.unfreeze()
+
+
+def release_free_memory():
+    """Give memory freed by the build back to the system (glibc keeps it), so workers do not share it for nothing."""
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    except (OSError, AttributeError, TypeError):
+        pass  # not glibc: nothing to give back this way
 
 
 def read_manifest(output_path):
