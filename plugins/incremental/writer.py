@@ -157,7 +157,6 @@ def refuse_duplicates(jobs):
 
 _PENDING = []
 CHUNK = 1000  # pages per worker: a fresh worker holds its own copy of just what its pages touched
-NARROW = ("article", "edition_page", "edition")  # a page about one item, one page of an edition or one edition
 
 
 def _render_chunk(start):
@@ -172,10 +171,21 @@ def render(writer, jobs):
         writer.run_job(job)
 
 
-def is_narrow(job):
-    """Does the page show a few items only? Lists, feeds and site-wide pages show many."""
-    kind, _, _, kwargs = job
-    return kind == "file" and any(key in kwargs for key in NARROW)
+def shown_items(job):
+    """The items a page or feed shows; none for site-wide pages (the sitemap, the indexes)."""
+    kind, _, args, kwargs = job
+    if kind == "feed":
+        return list(args[0])[:50]
+    if "article" in kwargs:
+        return [kwargs["article"]]
+    for key in ("listing", "edition_page", "edition"):
+        if key in kwargs:
+            return kwargs[key].items
+    return []
+
+
+def middle_date(items):
+    return items[len(items) // 2].date
 
 
 def render_all(writer, jobs, processes):
@@ -184,23 +194,26 @@ def render_all(writer, jobs, processes):
     Workers are forked once the whole site is in memory and share it
     copy-on-write; but rendering a page writes to the memory of every object
     it shows (reference counts), and a written page of memory is copied. So
-    pages that show many items (lists, feeds) are rendered here first; then
-    each worker renders one chunk of pages that show few, and exits, holding
-    a copy of just what that chunk touched. Frozen objects are left out of the
+    each worker renders one chunk of pages and exits, holding a copy of just
+    what that chunk touched; pages are put in order of the dates of the items
+    they show, so that a chunk's items are close in time, and so in memory
+    (reports are read in date order). Site-wide pages, which show every
+    item, are rendered here first. Frozen objects are left out of the
     workers' garbage collections, which would otherwise touch every object.
     """
     if processes <= 1 or len(jobs) < 200:
         render(writer, jobs)
         return
-    narrow = [job for job in jobs if is_narrow(job)]
-    render(writer, [job for job in jobs if not is_narrow(job)])
+    dated = [(middle_date(items), job) for job in jobs if (items := shown_items(job))]
+    render(writer, [job for job in jobs if not shown_items(job)])
+    dated.sort(key=lambda pair: pair[0])
     gc.collect()
     gc.freeze()
     release_free_memory()
-    _PENDING[:] = [(writer, narrow)]
+    _PENDING[:] = [(writer, [job for _, job in dated])]
     try:
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
-            pool.map(_render_chunk, range(0, len(narrow), CHUNK), chunksize=1)
+            pool.map(_render_chunk, range(0, len(dated), CHUNK), chunksize=1)
     finally:
         _PENDING.clear()
         gc.unfreeze()
