@@ -1,5 +1,6 @@
 """An incremental build gives exactly the files a clean build of the same content gives."""
 
+from benchmark.synthetic import SECTIONS, write_corpus
 from conftest import search_page_count, write_item, write_settings
 from publishing.build import build_into
 
@@ -180,3 +181,18 @@ def test_reports_kept_by_pelicans_cache_follow_a_change_of_settings(tmp_path):
     # The check's cache keeps no bodies: the body was read from the file again.
     assert "正文。" in page
     assert len(list((tmp_path / "cache").glob("articles-*"))) == 1, "the old cache is gone"
+
+
+def test_pages_rendered_by_forked_workers_equal_pages_rendered_in_one_process(tmp_path):
+    """Workers render chunks of pages in date order, and feed entries are shared and dropped: none of it shows."""
+    write_corpus(tmp_path / "content", 300)
+    outputs = {}
+    for processes in (1, 2):
+        folder = tmp_path / f"processes-{processes}"
+        folder.mkdir()
+        settings = write_settings(folder, f"SECTIONS = {SECTIONS!r}\nBUILD_PROCESSES = {processes}\n")
+        build_into(folder / "output", settings, content=str(tmp_path / "content"), capture=True)
+        outputs[processes] = files(folder / "output")
+    assert len(outputs[1]) > 600, "enough pages for workers to be used"
+    assert outputs[1].keys() == outputs[2].keys()
+    assert [name for name in outputs[1] if outputs[1][name] != outputs[2][name]] == []

@@ -38,8 +38,14 @@ def refuse_bad_content(pelican):
 
 
 def forget_checked(generator):
-    """Reports not read this build (Pelican had them cached) leave their checked copy behind."""
+    """Reports not read this build (Pelican had them cached) leave their checked copy behind.
+
+    Every tag's, person's and section's URL is worked out now, once, in the
+    build process, not again in each rendering worker.
+    """
     CHECKED.clear()
+    for wrapper in WRAPPERS.values():
+        wrapper.url, wrapper.save_as  # noqa: B018 (cached properties)
 
 
 def use_news_reader(readers):

@@ -156,13 +156,13 @@ def refuse_duplicates(jobs):
 
 
 _PENDING = []
-CHUNK = 1000  # pages per worker: a fresh worker holds its own copy of just what its pages touched
+CHUNK = 1000  # pages per worker at most: a fresh worker holds its own copy of just what its pages touched
 
 
-def _render_chunk(start):
+def _render_chunk(bounds):
     writer, jobs = _PENDING[0]
-    render(writer, jobs[start : start + CHUNK])
-    return start
+    render(writer, jobs[slice(*bounds)])
+    return bounds
 
 
 def render(writer, jobs):
@@ -205,15 +205,21 @@ def render_all(writer, jobs, processes):
         render(writer, jobs)
         return
     dated = [(middle_date(items), job) for job in jobs if (items := shown_items(job))]
-    render(writer, [job for job in jobs if not shown_items(job)])
+    # Site-wide pages, and one page of each template: every template it
+    # includes is compiled here, once, not in each worker.
+    first_of_each = {job[2][1].name: id(job) for job in reversed(jobs) if job[0] == "file"}
+    here = {id(job) for job in jobs if not shown_items(job)} | set(first_of_each.values())
+    render(writer, [job for job in jobs if id(job) in here])
+    dated = [(date, job) for date, job in dated if id(job) not in here]
     dated.sort(key=lambda pair: pair[0])
     gc.collect()
     gc.freeze()
     release_free_memory()
     _PENDING[:] = [(writer, [job for _, job in dated])]
+    size = max(1, min(CHUNK, -(-len(dated) // (4 * processes))))  # a few chunks per worker, for balance
     try:
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
-            pool.map(_render_chunk, range(0, len(dated), CHUNK), chunksize=1)
+            pool.map(_render_chunk, [(start, start + size) for start in range(0, len(dated), size)], chunksize=1)
     finally:
         _PENDING.clear()
         gc.unfreeze()
