@@ -1,6 +1,7 @@
 """An incremental build gives exactly the files a clean build of the same content gives."""
 
 from benchmark.synthetic import SECTIONS, write_corpus
+
 from conftest import search_page_count, write_item, write_settings
 from publishing.build import build_into
 

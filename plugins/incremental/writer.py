@@ -12,6 +12,7 @@ build and is updated in place. Files are always written to a new inode
 (unlink, then create), so a hard link to an earlier build is never changed.
 """
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -227,10 +228,8 @@ def render_all(writer, jobs, processes):
 
 def release_free_memory():
     """Give memory freed by the build back to the system (glibc keeps it), so workers do not share it for nothing."""
-    try:
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc: nothing to give back this way
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
-    except (OSError, AttributeError, TypeError):
-        pass  # not glibc: nothing to give back this way
 
 
 def read_manifest(output_path):
