@@ -119,7 +119,15 @@ def store_bodies(generator):
     """Before Pelican saves its cache: bodies of the reports read now go to the table, out of memory."""
     if not caching(generator.settings):
         return
-    articles = [*generator.articles, *generator.translations, *generator.hidden_articles, *generator.hidden_translations, *generator.drafts, *generator.drafts_translations]
+    kept = (
+        generator.articles,
+        generator.translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+        generator.drafts,
+        generator.drafts_translations,
+    )
+    articles = [article for group in kept for article in group]
     fresh = [article for article in articles if type(article) is Article]
     db = connection()
     try:
