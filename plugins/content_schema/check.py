@@ -77,6 +77,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
     # The rules below add problems to each source: the cache was saved (or left as it was) before.
     sources = [parsed[path] for path in stamps]
+    now = now or datetime.datetime.now(ZoneInfo(option(settings, "TIMEZONE"))).replace(tzinfo=None)
     for path, source in zip(stamps, sources, strict=True):
         check_source(source, content_dir, path, settings, now)
     problems = [problem for source in sources for problem in source.problems]
@@ -269,12 +270,13 @@ def page_names(sources):
 
 def shared_urls(sources, key, name_of, explicit, field, url, setting):
     """Two different names whose slugs are equal would share one page: refuse."""
-    problems, owners = [], defaultdict(dict)
+    problems, first, owners = [], {}, defaultdict(dict)
     for source in sources:
         value = source.values.get(key)
         for item in value if isinstance(value, list) else [value] if value else []:
-            name = name_of(item)
-            owners[name_slug(name, explicit)].setdefault(name, source)
+            first.setdefault(name_of(item), source)
+    for name, source in first.items():  # a slug per name, not per mention
+        owners[name_slug(name, explicit)][name] = source
     for slug, names in owners.items():
         if len(names) > 1:
             (first, _), *others = names.items()

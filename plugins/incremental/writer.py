@@ -217,7 +217,8 @@ def render_all(writer, jobs, processes):
     gc.freeze()
     release_free_memory()
     _PENDING[:] = [(writer, [job for _, job in dated])]
-    size = max(1, min(CHUNK, -(-len(dated) // (4 * processes))))  # a few chunks per worker, for balance
+    # A worker's first touch of each report costs a copy: chunks as large as memory allows.
+    size = max(1, min(CHUNK, -(-len(dated) // processes)))
     try:
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
             pool.map(_render_chunk, [(start, start + size) for start in range(0, len(dated), size)], chunksize=1)
