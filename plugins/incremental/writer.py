@@ -82,7 +82,7 @@ class QueueingWriter(Writer):
         most = self.settings.get("FEED_MAX_ITEMS")
         for kind, _, args, _ in jobs:
             if kind == "feed":
-                self.feed_uses.update(id(item) for item in list(args[0])[:most])
+                self.feed_uses.update(id(item) for item in args[0][:most])
 
     def _open_w(self, filename, encoding, override=False):
         # A new inode every time: the file may be a hard link into the last build.
@@ -176,7 +176,7 @@ def shown_items(job):
     """The items a page or feed shows; none for site-wide pages (the sitemap, the indexes)."""
     kind, _, args, kwargs = job
     if kind == "feed":
-        return list(args[0])[:50]
+        return args[0][:50]  # its newest entries, for their date
     if "article" in kwargs:
         return [kwargs["article"]]
     for key in ("listing", "edition_page", "edition"):
