@@ -1,5 +1,6 @@
 """An incremental build gives exactly the files a clean build of the same content gives."""
 
+import pytest
 from benchmark.synthetic import SECTIONS, write_corpus
 
 from conftest import search_page_count, write_item, write_settings
@@ -66,7 +67,8 @@ def test_an_incremental_build_equals_a_clean_one_after_adding_editing_and_deleti
     assert "改过的正文" in final["2020-12-28/a01/item-2020-12-28-a01-2/index.html"].decode()
 
 
-def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_path):
+@pytest.mark.parametrize("damage", ["lost", "not a database"])
+def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_path, damage):
     """Bodies are kept in a table beside Pelican's cache; without it, a cached report's body is read again."""
     content = tmp_path / "content"
     settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
@@ -74,6 +76,8 @@ def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     (table,) = (tmp_path / "cache").glob("articles-*/bodies.sqlite")
     table.unlink()
+    if damage == "not a database":
+        table.write_bytes(b"not a database " * 1000)
     # The new day puts the cached reports' full text into feeds written again.
     write_day(content, "2020-12-30")
     pages = assert_same_as_clean_build(tmp_path, settings, content)

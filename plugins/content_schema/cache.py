@@ -17,6 +17,7 @@ the files that changed. It leaves three things to us:
   feed entry is rendered: the cache and the build hold the rest only.
 """
 
+import contextlib
 import copyreg
 import os
 import shutil
@@ -128,24 +129,37 @@ def store_bodies(generator):
         generator.drafts_translations,
     )
     articles = [article for group in kept for article in group]
-    fresh = [article for article in articles if type(article) is Article]
-    db = connection()
-    try:
-        db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", [(a.source_path, a.source_digest, a.__dict__["_content"]) for a in fresh])
-        current = {article.source_path for article in articles}
-        gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
-        db.executemany("DELETE FROM bodies WHERE path = ?", gone)
-        db.execute("COMMIT")
-    except sqlite3.Error:
-        # Not stored: these Articles keep their bodies, and so does Pelican's cache.
-        if db.in_transaction:
-            db.execute("ROLLBACK")
-        return
+    fresh = [article for article in articles if type(article) is Article and hasattr(article, "source_digest")]
+    if not write_bodies(fresh, {article.source_path for article in articles}):
+        return  # not stored: these Articles keep their bodies, and so does Pelican's cache
     for article in fresh:
         article._static_links = article.get_static_links()
         del article.__dict__["_content"]
         article.__class__ = StoredArticle
+
+
+def write_bodies(fresh, current):
+    """Store the bodies of the reports read now and drop those of files gone; False if it failed."""
+    try:
+        db = connection()
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", [(a.source_path, a.source_digest, a.__dict__["_content"]) for a in fresh])
+        gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
+        db.executemany("DELETE FROM bodies WHERE path = ?", gone)
+        db.execute("COMMIT")
+        return True
+    except sqlite3.OperationalError:
+        return False  # busy (another build): tried again next build
+    except sqlite3.Error:
+        # A damaged table is dropped: the next build starts a new one (cached reports missing
+        # from it are rendered from their files).
+        db = _CONNECTION.pop("db", None)
+        _CONNECTION.clear()
+        if db is not None:
+            db.close()
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(_BUILD["settings"]["CACHE_PATH"], BODIES))
+        return False
 
 
 def stored_body(article):
