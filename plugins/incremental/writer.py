@@ -160,10 +160,10 @@ _PENDING = []
 CHUNK = 1000  # pages per worker at most: a fresh worker holds its own copy of just what its pages touched
 
 
-def _render_chunk(bounds):
-    writer, jobs = _PENDING[0]
-    render(writer, jobs[slice(*bounds)])
-    return bounds
+def _render_chunk(index):
+    writer, chunks = _PENDING[0]
+    render(writer, chunks[index])
+    return index
 
 
 def render(writer, jobs):
@@ -216,15 +216,23 @@ def render_all(writer, jobs, processes):
     gc.collect()
     gc.freeze()
     release_free_memory()
-    _PENDING[:] = [(writer, [job for _, job in dated])]
-    # A worker's first touch of each report costs a copy: chunks as large as memory allows.
-    size = max(1, min(CHUNK, -(-len(dated) // processes)))
+    chunks = chunked([job for _, job in dated], processes)
+    _PENDING[:] = [(writer, chunks)]
     try:
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
-            pool.map(_render_chunk, [(start, start + size) for start in range(0, len(dated), size)], chunksize=1)
+            pool.map(_render_chunk, range(len(chunks)), chunksize=1)
     finally:
         _PENDING.clear()
         gc.unfreeze()
+
+
+def chunked(jobs, processes):
+    """One chunk per worker, dealt out like cards (for balance) when that is few enough pages;
+    else chunks of CHUNK pages in order. A worker's first touch of each report costs a copy:
+    chunks are as large as memory allows."""
+    if len(jobs) <= processes * CHUNK:
+        return [jobs[share::processes] for share in range(processes)]
+    return [jobs[start : start + CHUNK] for start in range(0, len(jobs), CHUNK)]
 
 
 def release_free_memory():
