@@ -12,9 +12,10 @@ the files that changed. It leaves three things to us:
   named by their digest: a change of either starts a new cache;
 - Pelican loads and saves the whole cache on every build, bodies and all
   (200 MB at 50,000 reports), and keeps every body in memory. Here the
-  rendered bodies go to a table beside the cache (bodies.sqlite) as soon as
-  the reports are read, and each Article fetches its own when a page or
-  feed entry is rendered: the cache and the build hold the rest only.
+  rendered bodies go to a table beside the cache (bodies.sqlite) once the
+  reports are read, before Pelican saves its cache, and each Article fetches
+  its own when a page or feed entry is rendered: the cache and the build
+  hold the rest only. A lost or damaged table is made good from the files.
 """
 
 import contextlib
