@@ -205,13 +205,17 @@ def render_all(writer, jobs, processes):
     if processes <= 1 or len(jobs) < 200:
         render(writer, jobs)
         return
-    dated = [(middle_date(items), job) for job in jobs if (items := shown_items(job))]
-    # Site-wide pages, and one page of each template: every template it
-    # includes is compiled here, once, not in each worker.
-    first_of_each = {job[2][1].name: id(job) for job in reversed(jobs) if job[0] == "file"}
-    here = {id(job) for job in jobs if not shown_items(job)} | set(first_of_each.values())
-    render(writer, [job for job in jobs if id(job) in here])
-    dated = [(date, job) for date, job in dated if id(job) not in here]
+    # Site-wide pages, and one page of each template (every template it includes
+    # is compiled here, once, not in each worker), are rendered here.
+    first_of_each = {id(job) for job in {job[2][1].name: job for job in reversed(jobs) if job[0] == "file"}.values()}
+    here, dated = [], []
+    for job in jobs:
+        items = shown_items(job)
+        if not items or id(job) in first_of_each:
+            here.append(job)
+        else:
+            dated.append((middle_date(items), job))
+    render(writer, here)
     dated.sort(key=lambda pair: pair[0])
     gc.collect()
     gc.freeze()
