@@ -80,8 +80,9 @@ FEED_MAX_ITEMS = 50
 # Theme and plugins
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# Order matters on the "finalized" signal: incremental writes the pages, then search indexes them.
-PLUGINS = ["content_schema", "edition", "news_meta", "listings", "incremental", "search"]
+# Order matters: incremental comes first, to hold garbage collection before the check loads the
+# archive; on the "finalized" signal it writes the pages, then search indexes them.
+PLUGINS = ["incremental", "content_schema", "edition", "news_meta", "listings", "search"]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 TYPOGRIFY = False

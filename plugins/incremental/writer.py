@@ -203,6 +203,7 @@ def render_all(writer, jobs, processes):
     workers' garbage collections, which would otherwise touch every object.
     """
     if processes <= 1 or len(jobs) < 200:
+        resume_collection()
         render(writer, jobs)
         return
     # Site-wide pages, and one page of each template (every template it includes
@@ -218,7 +219,7 @@ def render_all(writer, jobs, processes):
     render(writer, here)
     dated.sort(key=lambda pair: pair[0])
     gc.collect()
-    gc.freeze()
+    resume_collection()
     release_free_memory()
     chunks = chunked([job for _, job in dated], processes)
     _PENDING[:] = [(writer, chunks)]
@@ -228,6 +229,12 @@ def render_all(writer, jobs, processes):
     finally:
         _PENDING.clear()
         gc.unfreeze()
+
+
+def resume_collection():
+    """Collection back on (the incremental plugin holds it while the site is loaded), sparing what is loaded now."""
+    gc.freeze()
+    gc.enable()
 
 
 def chunked(jobs, processes):
