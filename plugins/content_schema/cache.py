@@ -48,6 +48,16 @@ class StoredArticle(Article):
     def get_static_links(self):
         return self._static_links
 
+    def get_relative_source_path(self, source_path=None):
+        """Worked out once and kept with the report: Pelican asks on every build, with slow path arithmetic."""
+        if source_path and source_path != self.source_path:
+            return super().get_relative_source_path(source_path)
+        try:
+            return self.__dict__["_relative_source_path"]
+        except KeyError:
+            relative = self.__dict__["_relative_source_path"] = super().get_relative_source_path()
+            return relative
+
 
 def _restore_article(cls, state):
     article = cls.__new__(cls)
