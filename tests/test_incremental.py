@@ -201,3 +201,30 @@ def test_pages_rendered_by_forked_workers_equal_pages_rendered_in_one_process(tm
     assert len(outputs[1]) > 600, "enough pages for workers to be used"
     assert outputs[1].keys() == outputs[2].keys()
     assert [name for name in outputs[1] if outputs[1][name] != outputs[2][name]] == []
+
+
+def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_build(tmp_path):
+    """A checkout gives every file a new time: reports are known by their bytes, so CI, given
+    the last build's cache/ and output/, reads and renders only what a commit changed."""
+    import os
+    import time
+
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    for date in ("2020-12-28", "2020-12-29"):
+        write_day(content, date)
+    assert "12 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    report = tmp_path / "output/2020-12-28/a01/item-2020-12-28-a01-1/index.html"
+    written = report.stat().st_ino
+
+    later = time.time() + 3600
+    for path in content.rglob("*.md"):
+        os.utime(path, (later, later))
+    assert "0 item(s) read, 12 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert report.stat().st_ino == written, "an unchanged report's page is not written again"
+
+    edited = content / "2020-12-29/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    assert "1 item(s) read, 11 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert "改过的正文" in (tmp_path / "output/2020-12-29/a01/item-2020-12-29-a01-2/index.html").read_text(encoding="utf-8")
+    assert report.stat().st_ino == written

@@ -14,9 +14,9 @@ import sys
 
 from pelican import signals
 
-from .cache import remember_build, store_bodies, use_cache_of_this_code
+from .cache import remember_build, stamp_by_content, store_bodies, use_cache_of_this_code
 from .check import check_tree
-from .reader import CHECKED, WRAPPERS, NewsReader
+from .reader import CHECKED, DIGESTS, WRAPPERS, NewsReader
 
 
 def refuse_bad_content(pelican):
@@ -29,6 +29,8 @@ def refuse_bad_content(pelican):
     sources, problems = check_tree(settings["PATH"], settings, render="changed" if cached else True, processes=processes, cache=cache)
     CHECKED.clear()
     CHECKED.update((source.file, source) for source in sources)
+    DIGESTS.clear()
+    DIGESTS.update((source.file, source.digest) for source in sources)
     WRAPPERS.clear()
     if problems:
         for problem in problems:
@@ -43,7 +45,10 @@ def forget_checked(generator):
     Every tag's, person's and section's URL is worked out now, once, in the
     build process, not again in each rendering worker.
     """
+    # The reader takes each report it reads out of CHECKED: what is left came from Pelican's cache.
+    print(f"{len(DIGESTS) - len(CHECKED)} item(s) read, {len(CHECKED)} kept from the last build")
     CHECKED.clear()
+    DIGESTS.clear()
     for wrapper in WRAPPERS.values():
         wrapper.url, wrapper.save_as  # noqa: B018 (cached properties)
 
@@ -57,5 +62,6 @@ def register():
     signals.initialized.connect(refuse_bad_content)
     signals.readers_init.connect(use_news_reader)
     signals.generator_init.connect(remember_build)
+    signals.article_generator_init.connect(stamp_by_content)
     signals.article_generator_pretaxonomy.connect(store_bodies)
     signals.article_generator_finalized.connect(forget_checked)

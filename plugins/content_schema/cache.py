@@ -1,9 +1,12 @@
 """Pelican's own cache of reports between builds, made safe for this build.
 
 With CONTENT_CACHING_LAYER = "generator", Pelican keeps every report's Article
-between builds, keyed by the file's modification time, and reads again only
-the files that changed. It leaves three things to us:
+between builds and reads again only the files that changed. It leaves four
+things to us:
 
+- it knows a file by its modification time, which a fresh checkout changes
+  for every file: here it knows it by its bytes (the digest the check took),
+  so that CI, given the last build's cache, reads only what a commit changed;
 - an Article holds the settings and the whole site's context, which neither
   pickle nor belong in a cache: they are left out when the cache is saved and
   set to this build's when it is loaded; tags, people and sections come back
@@ -28,7 +31,7 @@ from pelican.contents import Article
 
 from . import reader
 from .body import render_body
-from .source import parse_source
+from .source import content_digest, parse_source
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
@@ -105,6 +108,21 @@ def use_cache_of_this_code(settings):
 
 def caching(settings):
     return bool(settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator")
+
+
+def stamp_by_content(generator):
+    """Pelican's cache knows a file by its time, which a fresh checkout (CI) changes for every file:
+    it knows it by its bytes instead, the digest the check took this build."""
+    if caching(generator.settings):
+        generator._filestamp_func = content_stamp
+
+
+def content_stamp(path):
+    digest = reader.DIGESTS.get(path)
+    if digest is None:  # reached another way than the check's (a symlink): read it
+        with open(path, "rb") as handle:
+            digest = content_digest(handle.read())
+    return digest
 
 
 def remember_build(generator):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from .body import render_body
 from .slugs import pinyin_slug
-from .source import Problem, parse_source
+from .source import Problem, content_digest, parse_source
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
@@ -66,10 +66,10 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     content_dir = Path(content_dir)
     known = load_cache(cache)
     stamps = {path: stamp(path) for path in content_files(content_dir)}
-    parsed = {path: known[path][1] for path in stamps if path in known and known[path][0] == stamps[path]}
+    parsed, restamped = unchanged_sources(known, stamps)
     missing = [path for path in stamps if path not in parsed]
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
-    if missing or len(known) != len(stamps):
+    if missing or restamped or len(known) != len(stamps):
         read_now = set(missing)
         save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None, body=None) if path in read_now else parsed[path]) for path in stamps})
     if render is True:
@@ -83,6 +83,29 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     return sources, problems
+
+
+def unchanged_sources(known, stamps):
+    """({path: cached source} of the files unchanged since the cache was saved, how many only by their bytes).
+
+    Unchanged: the same size and time, or else the same bytes; a checkout gives every file a new time.
+    """
+    parsed, restamped = {}, 0
+    for path, current in stamps.items():
+        entry = known.get(path)
+        if entry is None:
+            continue
+        if entry[0] != current:
+            if entry[0][0] != current[0] or file_digest(path) != entry[1].digest:
+                continue
+            restamped += 1
+        parsed[path] = entry[1]
+    return parsed, restamped
+
+
+def file_digest(path):
+    with open(path, "rb") as handle:
+        return content_digest(handle.read())
 
 
 _JOB = []

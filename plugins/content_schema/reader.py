@@ -50,6 +50,8 @@ class EditionDatetime(SafeDatetime):
 
 # Sources checked (and rendered) when the build started, by absolute path.
 CHECKED = {}
+# The digest of each file's bytes the check took, by absolute path: Pelican's cache stamps files by it.
+DIGESTS = {}
 # The one Tag, Author or Category object per (class, name) of this build,
 # shared by the reports read now and those loaded from Pelican's cache.
 WRAPPERS = {}

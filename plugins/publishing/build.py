@@ -38,7 +38,7 @@ def pelican_command(settings_file, output, content="content", extra=()):
 def build_into(output, settings_file, content="content", env=None, extra=(), capture=False):
     """Build the site into a new sibling of `output`, then commit it to `output`.
 
-    With capture, Pelican's output is kept and given with BuildFailed instead of printed.
+    With capture, Pelican's output is kept instead of printed: given with BuildFailed, or returned.
     """
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -46,12 +46,13 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     try:
         # One -e with every setting: Pelican keeps only the last -e given (a caller's own comes after).
         staged = ["SEARCH_AFTER_BUILD=true", *([f"LAST_OUTPUT={json.dumps(str(output))}"] if output.is_dir() else [])]
-        run(pelican_command(settings_file, fresh, content, ("-e", *staged, *extra)), output, env, capture)
+        log = run(pelican_command(settings_file, fresh, content, ("-e", *staged, *extra)), output, env, capture)
         if (fresh / SEARCH_PENDING).exists():
             # The search index is made once Pelican's memory is free: the two are never held at once.
             paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
             run([sys.executable, "-m", "search", str(fresh)], output, (env or os.environ) | {"PYTHONPATH": paths}, capture)
         commit(fresh, output)
+        return log
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
 
@@ -61,6 +62,7 @@ def run(command, output, env, capture):
     if result.returncode != 0:
         message = f"build failed (exit {result.returncode}); {output} was left as it was"
         raise BuildFailed(message, (result.stdout or "") + (result.stderr or ""))
+    return (result.stdout or "") + (result.stderr or "")
 
 
 PLUGINS = Path(__file__).resolve().parents[1]
