@@ -66,3 +66,15 @@ def test_every_action_is_pinned_to_a_full_commit(workflow):
             if "uses" in step:
                 ref = step["uses"].split("@")[1]
                 assert len(ref) == 40 and all(c in "0123456789abcdef" for c in ref), step["uses"]
+
+
+def test_ci_builds_start_from_the_last_build_of_their_kind(workflow):
+    """Restored output/ and cache/ make a commit's build in CI incremental; pull requests and main keep theirs apart."""
+    build = workflow["jobs"]["build"]["steps"]
+    restore = next(step for step in build if step.get("uses", "").startswith("actions/cache/restore@"))
+    save = next(step for step in build if step.get("uses", "").startswith("actions/cache/save@"))
+    assert restore["with"]["path"].split() == save["with"]["path"].split() == ["output", "cache"]
+    assert restore["with"]["key"] == save["with"]["key"] and "github.event_name" in save["with"]["key"]
+    assert restore["with"]["restore-keys"] == save["with"]["key"].split("${{ github.sha }}")[0]
+    order = [step.get("name") for step in build]
+    assert order.index(restore["name"]) < order.index("Build with the development settings") < order.index("Build with the production settings") < order.index(save["name"])
