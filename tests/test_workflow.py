@@ -77,4 +77,9 @@ def test_ci_builds_start_from_the_last_build_of_their_kind(workflow):
     assert restore["with"]["key"] == save["with"]["key"] and "github.event_name" in save["with"]["key"]
     assert restore["with"]["restore-keys"] == save["with"]["key"].split("${{ github.sha }}")[0]
     order = [step.get("name") for step in build]
-    assert order.index(restore["name"]) < order.index("Build with the development settings") < order.index("Build with the production settings") < order.index(save["name"])
+    assert (
+        order.index(restore["name"])
+        < order.index("Build with the development settings")
+        < order.index("Build with the production settings")
+        < order.index(save["name"])
+    )
