@@ -32,7 +32,8 @@ class BuildFailed(Exception):
 
 
 def pelican_command(settings_file, output, content="content", extra=()):
-    return [sys.executable, "-m", "pelican", content, "-s", str(settings_file), "-o", str(output), "--fatal", "warnings", *extra]
+    """Pelican's command line, run by publishing.pelican_process (PLUGINS on the path)."""
+    return [sys.executable, "-m", "publishing.pelican_process", content, "-s", str(settings_file), "-o", str(output), "--fatal", "warnings", *extra]
 
 
 def build_into(output, settings_file, content="content", env=None, extra=(), capture=False):
@@ -43,14 +44,15 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
+    env = (env or os.environ) | {"PYTHONPATH": paths}
     try:
         # One -e with every setting: Pelican keeps only the last -e given (a caller's own comes after).
         staged = ["SEARCH_AFTER_BUILD=true", *([f"LAST_OUTPUT={json.dumps(str(output))}"] if output.is_dir() else [])]
         log = run(pelican_command(settings_file, fresh, content, ("-e", *staged, *extra)), output, env, capture)
         if (fresh / SEARCH_PENDING).exists():
             # The search index is made once Pelican's memory is free: the two are never held at once.
-            paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
-            run([sys.executable, "-m", "search", str(fresh)], output, (env or os.environ) | {"PYTHONPATH": paths}, capture)
+            run([sys.executable, "-m", "search", str(fresh)], output, env, capture)
         commit(fresh, output)
         return log
     finally:
