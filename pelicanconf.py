@@ -92,7 +92,7 @@ OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # every build starts in a fresh folder (publishing.build)
 BUILD_PROCESSES = 0  # 0: one worker per core
 CACHE_PATH = "cache"
-CHECK_CACHE = True  # unchanged reports are not parsed again (cache/checked-sources.pickle)
+CHECK_CACHE = True  # unchanged reports are not parsed again (cache/checked-sources.sqlite)
 # Pelican keeps each report's Article between builds and reads only changed files
 # (per settings and plugin code: content_schema/cache.py); `pelican --ignore-cache` skips it.
 CACHE_CONTENT = True

@@ -228,3 +228,33 @@ def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_buil
     assert "1 item(s) read, 11 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
     assert "改过的正文" in (tmp_path / "output/2020-12-29/a01/item-2020-12-29-a01-2/index.html").read_text(encoding="utf-8")
     assert report.stat().st_ino == written
+
+
+@pytest.mark.parametrize("damage", [None, "not a database"])
+def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_anew(tmp_path, damage):
+    """A source taken from the check's cache comes without its text (body None); one parsed now has it."""
+    import sqlite3
+
+    from content_schema.check import check_tree
+
+    content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    write_day(content, "2020-12-30", pages=1, items=3)
+    edited = content / "2020-12-30/a01-2.md"
+
+    def parsed_now():
+        sources, problems = check_tree(content, {"SECTIONS": []}, cache=cache)
+        assert problems == []
+        return sorted(source.path.rsplit("/", 1)[-1] for source in sources if source.body is not None)
+
+    assert parsed_now() == ["a01-1.md", "a01-2.md", "a01-3.md"]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    if damage:
+        (tmp_path / "cache" / "checked.sqlite").write_bytes(b"not a database " * 1000)
+    assert parsed_now() == (["a01-1.md", "a01-2.md", "a01-3.md"] if damage else ["a01-2.md"])
+    assert parsed_now() == []
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM sources").fetchone() == (3,), "one row per file"
+    (content / "2020-12-30/a01-3.md").unlink()
+    assert parsed_now() == []
+    with sqlite3.connect(cache) as db:
+        assert db.execute("SELECT count(*) FROM sources").fetchone() == (2,), "a deleted file's row goes"

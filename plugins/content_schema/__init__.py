@@ -22,7 +22,7 @@ from .reader import CHECKED, DIGESTS, WRAPPERS, NewsReader
 def refuse_bad_content(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-    cache = os.path.join(settings["CACHE_PATH"], "checked-sources.pickle") if settings.get("CHECK_CACHE") else None
+    cache = os.path.join(settings["CACHE_PATH"], "checked-sources.sqlite") if settings.get("CHECK_CACHE") else None
     # Bodies are rendered here, on every core, for the reports Pelican will read: all of
     # them, or only the changed ones when Pelican has the others in its cache.
     cached = use_cache_of_this_code(settings)

@@ -5,11 +5,13 @@ rules that need the whole edition (slugs, positions, names sharing a URL)
 are checked here.
 """
 
+import contextlib
 import datetime
 import multiprocessing
 import os
 import pickle
 import re
+import sqlite3
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -69,9 +71,9 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     parsed, restamped = unchanged_sources(known, stamps)
     missing = [path for path in stamps if path not in parsed]
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
-    if missing or restamped or len(known) != len(stamps):
-        read_now = set(missing)
-        save_cache(cache, {path: (stamps[path], replace(parsed[path], html=None, body=None) if path in read_now else parsed[path]) for path in stamps})
+    changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
+    changed.update((path, (stamps[path], parsed[path])) for path in restamped)
+    save_cache(cache, changed, known.keys() - stamps.keys())
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
@@ -86,11 +88,11 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
 
 
 def unchanged_sources(known, stamps):
-    """({path: cached source} of the files unchanged since the cache was saved, how many only by their bytes).
+    """({path: cached source} of the files unchanged since the cache was saved, [those only by their bytes]).
 
     Unchanged: the same size and time, or else the same bytes; a checkout gives every file a new time.
     """
-    parsed, restamped = {}, 0
+    parsed, restamped = {}, []
     for path, current in stamps.items():
         entry = known.get(path)
         if entry is None:
@@ -98,7 +100,7 @@ def unchanged_sources(known, stamps):
         if entry[0] != current:
             if entry[0][0] != current[0] or file_digest(path) != entry[1].digest:
                 continue
-            restamped += 1
+            restamped.append(path)
         parsed[path] = entry[1]
     return parsed, restamped
 
@@ -155,28 +157,54 @@ def stamp(path):
     return (status.st_size, status.st_mtime_ns)
 
 
-CACHE_VERSION = 4  # a cache written by other code holds other Sources: it is read afresh
+CACHE_VERSION = 5  # a cache written by other code holds other Sources: it is read afresh
+
+
+# The check's cache is a table of one row per file, so that a build writes only the rows of the
+# files it read (a new day: 150 of 50,000), not the whole cache again.
+def open_cache(cache):
+    Path(cache).parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(cache, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a file parsed again
+    if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:
+        db.execute("DROP TABLE IF EXISTS sources")
+        db.execute(f"PRAGMA user_version = {CACHE_VERSION}")
+    db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, source BLOB)")
+    return db
 
 
 def load_cache(cache):
-    if not cache:
+    """{path: (stamp, source)} of the last run; nothing when there is no cache, or a damaged one."""
+    if not cache or not os.path.exists(cache):
         return {}
     try:
-        with open(cache, "rb") as handle:
-            version, entries = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        with contextlib.closing(open_cache(cache)) as db:
+            rows = db.execute("SELECT path, size, mtime, source FROM sources").fetchall()
+        return {path: ((size, mtime), pickle.loads(source)) for path, size, mtime, source in rows}
+    except sqlite3.OperationalError:
+        return {}  # busy (another build): everything is parsed this time
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        with contextlib.suppress(OSError):
+            os.unlink(cache)  # damaged: dropped, and made anew from the files
         return {}
-    return entries if version == CACHE_VERSION else {}
 
 
-def save_cache(cache, entries):
-    if not cache:
+def save_cache(cache, changed, gone):
+    """Write the rows of the files read (or seen unchanged under a new time) and drop those of files gone."""
+    if not cache or not (changed or gone):
         return
-    Path(cache).parent.mkdir(parents=True, exist_ok=True)
-    temporary = f"{cache}.{os.getpid()}"
-    with open(temporary, "wb") as handle:
-        pickle.dump((CACHE_VERSION, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, cache)
+    rows = [(path, size, mtime, pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)) for path, ((size, mtime), source) in changed.items()]
+    try:
+        with contextlib.closing(open_cache(cache)) as db:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", rows)
+            db.executemany("DELETE FROM sources WHERE path = ?", [(path,) for path in gone])
+            db.execute("COMMIT")
+    except sqlite3.OperationalError:
+        return  # busy (another build): these files are parsed again next time
+    except sqlite3.Error:
+        with contextlib.suppress(OSError):
+            os.unlink(cache)
 
 
 def label_for(path, root):
