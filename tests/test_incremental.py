@@ -179,7 +179,7 @@ def test_reports_kept_by_pelicans_cache_follow_a_change_of_settings(tmp_path):
     content = tmp_path / "content"
     write_day(content, "2020-12-30", pages=1, items=1)
     build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = []\n"), content=str(content), capture=True)
-    assert len(list((tmp_path / "cache").glob("articles-*/ArticlesGenerator"))) == 1, "the reports were cached"
+    assert len(list((tmp_path / "cache").glob("articles-*/articles.sqlite"))) == 1, "the reports were cached"
     build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = []\nTAG_SLUGS = {'共同': 'shared'}\n"), content=str(content), capture=True)
     page = (tmp_path / "output/2020-12-30/a01/item-2020-12-30-a01-1/index.html").read_text(encoding="utf-8")
     assert 'href="/tags/shared/"' in page and "gong-tong" not in page, "the report was read again with the new slug"
@@ -258,3 +258,26 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
     assert parsed_now() == []
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT count(*) FROM sources").fetchone() == (2,), "a deleted file's row goes"
+
+
+def test_pelicans_cache_keeps_a_row_per_report_drops_deleted_ones_and_survives_damage(tmp_path):
+    import sqlite3
+
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    write_day(content, "2020-12-29")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    (table,) = (tmp_path / "cache").glob("articles-*/articles.sqlite")
+
+    def rows():
+        with sqlite3.connect(table) as db:
+            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    assert rows() == 6
+    (content / "2020-12-29/a02-3.md").unlink()
+    assert "0 item(s) read, 5 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert rows() == 5, "a deleted report's row goes"
+    table.write_bytes(b"not a database " * 1000)
+    assert "5 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert rows() == 5, "a damaged table is made anew"
+    assert "0 item(s) read, 5 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)

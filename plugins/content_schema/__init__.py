@@ -14,7 +14,7 @@ import sys
 
 from pelican import signals
 
-from .cache import remember_build, stamp_by_content, store_bodies, use_cache_of_this_code
+from .cache import keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
 from .check import check_tree
 from .reader import CHECKED, DIGESTS, WRAPPERS, NewsReader
 
@@ -62,6 +62,6 @@ def register():
     signals.initialized.connect(refuse_bad_content)
     signals.readers_init.connect(use_news_reader)
     signals.generator_init.connect(remember_build)
-    signals.article_generator_init.connect(stamp_by_content)
+    signals.article_generator_init.connect(keep_cache_in_rows)
     signals.article_generator_pretaxonomy.connect(store_bodies)
     signals.article_generator_finalized.connect(forget_checked)

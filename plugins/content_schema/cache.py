@@ -13,17 +13,19 @@ things to us:
   as this build's own (one object per name);
 - the cache knows nothing of settings or code, so it is kept in a folder
   named by their digest: a change of either starts a new cache;
-- Pelican loads and saves the whole cache on every build, bodies and all
-  (200 MB at 50,000 reports), and keeps every body in memory. Here the
-  rendered bodies go to a table beside the cache (bodies.sqlite) once the
-  reports are read, before Pelican saves its cache, and each Article fetches
-  its own when a page or feed entry is rendered: the cache and the build
-  hold the rest only. A lost or damaged table is made good from the files.
+- Pelican loads and saves the whole cache, one pickle, on every build, and
+  keeps every body in memory. Here the cache is a table of one row per
+  report (articles.sqlite), so that a build writes only the rows of the
+  reports it read, and drops those of files gone; the rendered bodies go to
+  a table beside it once the reports are read, and each Article fetches its
+  own when a page or feed entry is rendered: the cache and the build hold
+  the rest only. A lost or damaged table is made good from the files.
 """
 
 import contextlib
 import copyreg
 import os
+import pickle
 import shutil
 import sqlite3
 
@@ -35,6 +37,7 @@ from .source import content_digest, parse_source
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
+ARTICLES = "articles.sqlite"
 _BUILD = {}  # this build's settings and context, for Articles loaded from the cache
 
 
@@ -103,18 +106,77 @@ def use_cache_of_this_code(settings):
             if entry.startswith(FOLDER) and entry != name:
                 shutil.rmtree(os.path.join(top, entry), ignore_errors=True)
     settings["CACHE_PATH"] = os.path.join(top, name)
-    return settings.get("LOAD_CONTENT_CACHE", False) and os.path.isfile(os.path.join(settings["CACHE_PATH"], "ArticlesGenerator"))
+    return settings.get("LOAD_CONTENT_CACHE", False) and os.path.isfile(os.path.join(settings["CACHE_PATH"], ARTICLES))
 
 
 def caching(settings):
     return bool(settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator")
 
 
-def stamp_by_content(generator):
-    """Pelican's cache knows a file by its time, which a fresh checkout (CI) changes for every file:
-    it knows it by its bytes instead, the digest the check took this build."""
-    if caching(generator.settings):
-        generator._filestamp_func = content_stamp
+def keep_cache_in_rows(generator):
+    """Pelican's cache of reports, made a table of rows and stamped by the files' bytes.
+
+    Pelican knows a file by its time, which a fresh checkout (CI) changes for every file:
+    here it knows it by its bytes, the digest the check took this build.
+    """
+    if not caching(generator.settings):
+        return
+    generator._filestamp_func = content_stamp
+    path = os.path.join(generator.settings["CACHE_PATH"], ARTICLES)
+    generator._cache = CachedRows(load_rows(path) if generator.settings.get("LOAD_CONTENT_CACHE") else {})
+    generator.save_cache = lambda: save_rows(path, generator._cache)
+
+
+class CachedRows(dict):
+    """{file: (stamp, Article)} as Pelican uses it, noting the files it asks for and those it stores."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self.asked, self.stored = set(), set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value):
+        self.stored.add(key)
+        super().__setitem__(key, value)
+
+
+def load_rows(path):
+    if not os.path.isfile(path):
+        return {}
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as db:
+            return {name: pickle.loads(entry) for name, entry in db.execute("SELECT name, entry FROM articles")}
+    except sqlite3.OperationalError:
+        return {}  # busy (another build): every report is read this time
+    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
+        with contextlib.suppress(OSError):
+            os.unlink(path)  # damaged: dropped, and made anew from the files
+        return {}
+
+
+def save_rows(path, rows):
+    """Write the rows of the reports read this build; drop those of files no longer there."""
+    gone = [name for name in rows if name not in rows.asked]
+    if not rows.stored and not gone:
+        return
+    entries = [(name, pickle.dumps(rows[name], protocol=pickle.HIGHEST_PROTOCOL)) for name in rows.stored]
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+            db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a report read again
+            db.execute("CREATE TABLE IF NOT EXISTS articles (name TEXT PRIMARY KEY, entry BLOB NOT NULL)")
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", entries)
+            db.executemany("DELETE FROM articles WHERE name = ?", [(name,) for name in gone])
+            db.execute("COMMIT")
+    except sqlite3.OperationalError:
+        return  # busy (another build): these reports are read again next build
+    except sqlite3.Error:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def content_stamp(path):
@@ -165,6 +227,7 @@ def store_bodies(generator):
         article._static_links = article.get_static_links()
         del article.__dict__["_content"]
         article.__class__ = StoredArticle
+        article.get_relative_source_path()  # kept with the report from now on
 
 
 def write_bodies(fresh, current):
