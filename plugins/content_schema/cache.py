@@ -54,6 +54,16 @@ class StoredArticle(Article):
     def get_static_links(self):
         return self._static_links
 
+    # The reader works every report's URL out once (override_url, override_save_as);
+    # Pelican's properties look the override up anew each time: 250,000 times a build.
+    @property
+    def url(self):
+        return self.__dict__.get("override_url") or super().url
+
+    @property
+    def save_as(self):
+        return self.__dict__.get("override_save_as") or super().save_as
+
     def get_relative_source_path(self, source_path=None):
         """Worked out once and kept with the report: Pelican asks on every build, with slow path arithmetic."""
         if source_path and source_path != self.source_path:
