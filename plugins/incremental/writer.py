@@ -218,13 +218,10 @@ def render_all(writer, jobs, processes):
             dated.append((middle_date(items), job))
     render(writer, here)
     dated.sort(key=lambda pair: pair[0])
-    chunks = chunked([job for _, job in dated], processes)
-    if len(chunks) > processes:
-        # Workers in turn, for minutes (a full build): what the build no longer holds is freed and
-        # given back first. A few pages each (a new day) are done before that would pay (1 s at 50,000).
-        gc.collect()
-        release_free_memory()
+    gc.collect()
     resume_collection()
+    release_free_memory()
+    chunks = chunked([job for _, job in dated], processes)
     _PENDING[:] = [(writer, chunks)]
     try:
         with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=1) as pool:
