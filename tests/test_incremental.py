@@ -253,11 +253,11 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
     assert parsed_now() == (["a01-1.md", "a01-2.md", "a01-3.md"] if damage else ["a01-2.md"])
     assert parsed_now() == []
     with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM sources").fetchone() == (3,), "one row per file"
+        assert db.execute("SELECT count(*) FROM rows").fetchone() == (3,), "one row per file"
     (content / "2020-12-30/a01-3.md").unlink()
     assert parsed_now() == []
     with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM sources").fetchone() == (2,), "a deleted file's row goes"
+        assert db.execute("SELECT count(*) FROM rows").fetchone() == (2,), "a deleted file's row goes"
 
 
 def test_pelicans_cache_keeps_a_row_per_report_drops_deleted_ones_and_survives_damage(tmp_path):
@@ -271,7 +271,7 @@ def test_pelicans_cache_keeps_a_row_per_report_drops_deleted_ones_and_survives_d
 
     def rows():
         with sqlite3.connect(table) as db:
-            return db.execute("SELECT count(*) FROM articles").fetchone()[0]
+            return db.execute("SELECT count(*) FROM rows").fetchone()[0]
 
     assert rows() == 6
     (content / "2020-12-29/a02-3.md").unlink()

@@ -25,7 +25,6 @@ things to us:
 import contextlib
 import copyreg
 import os
-import pickle
 import shutil
 import sqlite3
 
@@ -33,11 +32,13 @@ from pelican.contents import Article
 
 from . import reader
 from .body import render_body
+from .rows import read_rows, write_rows
 from .source import content_digest, parse_source
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
+ARTICLES_VERSION = 1
 _BUILD = {}  # this build's settings and context, for Articles loaded from the cache
 
 
@@ -133,7 +134,7 @@ def keep_cache_in_rows(generator):
         return
     generator._filestamp_func = content_stamp
     path = os.path.join(generator.settings["CACHE_PATH"], ARTICLES)
-    generator._cache = CachedRows(load_rows(path) if generator.settings.get("LOAD_CONTENT_CACHE") else {})
+    generator._cache = CachedRows(read_rows(path, ARTICLES_VERSION) if generator.settings.get("LOAD_CONTENT_CACHE") else {})
     generator.save_cache = lambda: save_rows(path, generator._cache)
 
 
@@ -153,40 +154,9 @@ class CachedRows(dict):
         super().__setitem__(key, value)
 
 
-def load_rows(path):
-    if not os.path.isfile(path):
-        return {}
-    try:
-        with contextlib.closing(sqlite3.connect(path)) as db:
-            return {name: pickle.loads(entry) for name, entry in db.execute("SELECT name, entry FROM articles")}
-    except sqlite3.OperationalError:
-        return {}  # busy (another build): every report is read this time
-    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        with contextlib.suppress(OSError):
-            os.unlink(path)  # damaged: dropped, and made anew from the files
-        return {}
-
-
 def save_rows(path, rows):
     """Write the rows of the reports read this build; drop those of files no longer there."""
-    gone = [name for name in rows if name not in rows.asked]
-    if not rows.stored and not gone:
-        return
-    entries = [(name, pickle.dumps(rows[name], protocol=pickle.HIGHEST_PROTOCOL)) for name in rows.stored]
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
-            db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a report read again
-            db.execute("CREATE TABLE IF NOT EXISTS articles (name TEXT PRIMARY KEY, entry BLOB NOT NULL)")
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?)", entries)
-            db.executemany("DELETE FROM articles WHERE name = ?", [(name,) for name in gone])
-            db.execute("COMMIT")
-    except sqlite3.OperationalError:
-        return  # busy (another build): these reports are read again next build
-    except sqlite3.Error:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    write_rows(path, ARTICLES_VERSION, {name: rows[name] for name in rows.stored}, [name for name in rows if name not in rows.asked])
 
 
 def content_stamp(path):

@@ -5,19 +5,17 @@ rules that need the whole edition (slugs, positions, names sharing a URL)
 are checked here.
 """
 
-import contextlib
 import datetime
 import multiprocessing
 import os
-import pickle
 import re
-import sqlite3
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .body import render_body
+from .rows import read_rows, write_rows
 from .slugs import pinyin_slug
 from .source import Problem, content_digest, parse_source
 
@@ -66,14 +64,15 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
-    known = load_cache(cache)
+    known = read_rows(cache, CACHE_VERSION) if cache else {}
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed, restamped = unchanged_sources(known, stamps)
     missing = [path for path in stamps if path not in parsed]
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
     changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
     changed.update((path, (stamps[path], parsed[path])) for path in restamped)
-    save_cache(cache, changed, known.keys() - stamps.keys())
+    if cache:  # a row per file: only the rows of the files read now are written
+        write_rows(cache, CACHE_VERSION, changed, known.keys() - stamps.keys())
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
@@ -158,53 +157,6 @@ def stamp(path):
 
 
 CACHE_VERSION = 5  # a cache written by other code holds other Sources: it is read afresh
-
-
-# The check's cache is a table of one row per file, so that a build writes only the rows of the
-# files it read (a new day: 150 of 50,000), not the whole cache again.
-def open_cache(cache):
-    Path(cache).parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(cache, isolation_level=None)
-    db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a file parsed again
-    if db.execute("PRAGMA user_version").fetchone()[0] != CACHE_VERSION:
-        db.execute("DROP TABLE IF EXISTS sources")
-        db.execute(f"PRAGMA user_version = {CACHE_VERSION}")
-    db.execute("CREATE TABLE IF NOT EXISTS sources (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, source BLOB)")
-    return db
-
-
-def load_cache(cache):
-    """{path: (stamp, source)} of the last run; nothing when there is no cache, or a damaged one."""
-    if not cache or not os.path.exists(cache):
-        return {}
-    try:
-        with contextlib.closing(open_cache(cache)) as db:
-            rows = db.execute("SELECT path, size, mtime, source FROM sources").fetchall()
-        return {path: ((size, mtime), pickle.loads(source)) for path, size, mtime, source in rows}
-    except sqlite3.OperationalError:
-        return {}  # busy (another build): everything is parsed this time
-    except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError, TypeError):
-        with contextlib.suppress(OSError):
-            os.unlink(cache)  # damaged: dropped, and made anew from the files
-        return {}
-
-
-def save_cache(cache, changed, gone):
-    """Write the rows of the files read (or seen unchanged under a new time) and drop those of files gone."""
-    if not cache or not (changed or gone):
-        return
-    rows = [(path, size, mtime, pickle.dumps(source, protocol=pickle.HIGHEST_PROTOCOL)) for path, ((size, mtime), source) in changed.items()]
-    try:
-        with contextlib.closing(open_cache(cache)) as db:
-            db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?)", rows)
-            db.executemany("DELETE FROM sources WHERE path = ?", [(path,) for path in gone])
-            db.execute("COMMIT")
-    except sqlite3.OperationalError:
-        return  # busy (another build): these files are parsed again next time
-    except sqlite3.Error:
-        with contextlib.suppress(OSError):
-            os.unlink(cache)
 
 
 def label_for(path, root):
