@@ -27,6 +27,7 @@ import copyreg
 import os
 import shutil
 import sqlite3
+import sys
 
 from pelican.contents import Article
 
@@ -76,9 +77,17 @@ class StoredArticle(Article):
             return relative
 
 
+def interned(mapping):
+    """A dict with its keys interned: a report unpickled alone gets its own copy of every attribute
+    name (a single pickle of the whole cache shared them), 120 MB and slower lookups at 50,000."""
+    return {sys.intern(key): value for key, value in mapping.items()}
+
+
 def _restore_article(cls, state):
     article = cls.__new__(cls)
-    article.__dict__.update(state)
+    article.__dict__.update(interned(state))
+    if isinstance(article.__dict__.get("metadata"), dict):
+        article.metadata = interned(article.metadata)
     article.settings = _BUILD["settings"]
     article._context = _BUILD["context"]
     return article
