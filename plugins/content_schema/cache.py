@@ -34,7 +34,7 @@ from pelican.contents import Article
 from . import reader
 from .body import render_body
 from .rows import read_rows, write_rows
-from .source import content_digest, parse_source
+from .source import file_digest, parse_source
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
@@ -169,11 +169,8 @@ def save_rows(path, rows):
 
 
 def content_stamp(path):
-    digest = reader.DIGESTS.get(path)
-    if digest is None:  # reached another way than the check's (a symlink): read it
-        with open(path, "rb") as handle:
-            digest = content_digest(handle.read())
-    return digest
+    # A file reached another way than the check's (a symlink) is read for its digest.
+    return reader.DIGESTS.get(path) or file_digest(path)
 
 
 def remember_build(generator):

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .body import render_body
 from .rows import read_rows, write_rows
 from .slugs import pinyin_slug
-from .source import Problem, content_digest, parse_source
+from .source import Problem, file_digest, parse_source
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
@@ -102,11 +102,6 @@ def unchanged_sources(known, stamps):
             restamped.append(path)
         parsed[path] = entry[1]
     return parsed, restamped
-
-
-def file_digest(path):
-    with open(path, "rb") as handle:
-        return content_digest(handle.read())
 
 
 _JOB = []

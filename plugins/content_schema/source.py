@@ -81,6 +81,11 @@ def content_digest(raw):
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+def file_digest(path):
+    with open(path, "rb") as handle:
+        return content_digest(handle.read())
+
+
 def parse_source(path, raw, label=None):
     """Parse one file's bytes into a Source, collecting every problem in it."""
     source = Source(label or str(path), digest=content_digest(raw))
