@@ -85,8 +85,6 @@ def subject_digest(value):
         links = [edition.url if edition else None for edition in (value.prev, value.next)]
         return digest(kind, value.url, links, [(p.url, p.name, item_digests(p.items)) for p in value.pages])
     if isinstance(value, list):
-        if all(isinstance(element, Article) for element in value):  # a feed's entries
-            return digest(item_digests(value))
         return digest([subject_digest(element) for element in value])
     return None
 
