@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from incremental.writer import REMOVED  # the pages this build no longer has
+from incremental.writer import MANIFEST, REMOVED  # every page's digest; the pages this build no longer has
 from search import PENDING as SEARCH_PENDING  # the build asks to be indexed after Pelican
 
 
@@ -93,6 +93,8 @@ def commit(fresh, output):
         (output / relative).mkdir(exist_ok=True)
         listed = set(files)
         for name in files:
+            if folder == str(fresh) and name == MANIFEST:
+                continue  # moved last, below
             source, target = fresh / relative / name, output / relative / name
             if target.exists() and os.path.samestat(source.stat(), target.stat()):
                 continue  # the last build's own page, linked for the search indexer
@@ -106,6 +108,10 @@ def commit(fresh, output):
             (output / (name + suffix)).unlink(missing_ok=True)
         remove_empty_parents(output / name, output)
     drop_unlisted_shards(output / "pagefind")
+    # The digests go last: a commit cut short leaves the last build's, so a page not yet moved in
+    # is rendered again next time rather than taken for done.
+    if (fresh / MANIFEST).exists():
+        os.replace(fresh / MANIFEST, output / MANIFEST)
 
 
 def replace_folder(new, old):
