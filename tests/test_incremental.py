@@ -67,6 +67,36 @@ def test_an_incremental_build_equals_a_clean_one_after_adding_editing_and_deleti
     assert "改过的正文" in final["2020-12-28/a01/item-2020-12-28-a01-2/index.html"].decode()
 
 
+def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monkeypatch):
+    """The digests of the pages are moved in last: pages not moved yet are not taken for done."""
+    import os
+
+    import publishing.build
+
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    write_day(content, "2020-12-29")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    edited = content / "2020-12-29/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    write_day(content, "2020-12-30")
+
+    moves, replace = [], os.replace
+
+    def cut_short(source, target):
+        if len(moves) == 5:
+            raise OSError("the machine went down")
+        moves.append(target)
+        replace(source, target)
+
+    monkeypatch.setattr(publishing.build.os, "replace", cut_short)
+    with pytest.raises(OSError):
+        build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    monkeypatch.setattr(publishing.build.os, "replace", replace)
+    assert len(moves) == 5
+    assert_same_as_clean_build(tmp_path, settings, content)
+
+
 @pytest.mark.parametrize("damage", ["lost", "not a database"])
 def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_path, damage):
     """Bodies are kept in a table beside Pelican's cache; without it, a cached report's body is read again."""
@@ -230,14 +260,37 @@ def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_buil
     assert report.stat().st_ino == written
 
 
+def folder_rows(table):
+    """{folder: (rowid, the keys of its files)} of a cache table (content_schema.rows)."""
+    import io
+    import pickle
+    import sqlite3
+
+    class Anything:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __setstate__(self, state):
+            pass
+
+        def __call__(self, *args, **kwargs):
+            return self
+
+    class Keys(pickle.Unpickler):  # the keys only: the values are objects of a build
+        def find_class(self, module, name):
+            return Anything
+
+    with sqlite3.connect(table) as db:
+        return {folder: (rowid, sorted(key.rsplit("/", 1)[-1] for key in Keys(io.BytesIO(value)).load())) for rowid, folder, value in db.execute("SELECT rowid, folder, value FROM rows")}
+
+
 @pytest.mark.parametrize("damage", [None, "not a database"])
 def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_anew(tmp_path, damage):
     """A source taken from the check's cache comes without its text (body None); one parsed now has it."""
-    import sqlite3
-
     from content_schema.check import check_tree
 
     content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    write_day(content, "2020-12-29", pages=1, items=2)
     write_day(content, "2020-12-30", pages=1, items=3)
     edited = content / "2020-12-30/a01-2.md"
 
@@ -246,38 +299,45 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
         assert problems == []
         return sorted(source.path.rsplit("/", 1)[-1] for source in sources if source.body is not None)
 
-    assert parsed_now() == ["a01-1.md", "a01-2.md", "a01-3.md"]
+    assert parsed_now() == ["a01-1.md", "a01-1.md", "a01-2.md", "a01-2.md", "a01-3.md"]
+    before = folder_rows(cache)
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
     if damage:
         (tmp_path / "cache" / "checked.sqlite").write_bytes(b"not a database " * 1000)
-    assert parsed_now() == (["a01-1.md", "a01-2.md", "a01-3.md"] if damage else ["a01-2.md"])
+    assert parsed_now() == (["a01-1.md", "a01-1.md", "a01-2.md", "a01-2.md", "a01-3.md"] if damage else ["a01-2.md"])
     assert parsed_now() == []
-    with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM rows").fetchone() == (3,), "one row per file"
+    rows = folder_rows(cache)
+    assert {folder.rsplit("/", 1)[-1]: names for folder, (_, names) in rows.items()} == {"2020-12-29": ["a01-1.md", "a01-2.md"], "2020-12-30": ["a01-1.md", "a01-2.md", "a01-3.md"]}, "one row per folder"
+    if not damage:
+        (day_before,) = [folder for folder in rows if folder.endswith("2020-12-29")]
+        assert rows[day_before] == before[day_before], "the row of a folder with nothing changed is not written again"
     (content / "2020-12-30/a01-3.md").unlink()
     assert parsed_now() == []
-    with sqlite3.connect(cache) as db:
-        assert db.execute("SELECT count(*) FROM rows").fetchone() == (2,), "a deleted file's row goes"
+    assert [names for folder, (_, names) in folder_rows(cache).items() if folder.endswith("2020-12-30")] == [["a01-1.md", "a01-2.md"]], "a deleted file goes from its folder's row"
+    for name in ("a01-1.md", "a01-2.md"):
+        (content / "2020-12-29" / name).unlink()
+    assert parsed_now() == []
+    assert [folder.rsplit("/", 1)[-1] for folder in folder_rows(cache)] == ["2020-12-30"], "an emptied folder's row goes"
 
 
-def test_pelicans_cache_keeps_a_row_per_report_drops_deleted_ones_and_survives_damage(tmp_path):
-    import sqlite3
-
+def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survives_damage(tmp_path):
     content = tmp_path / "content"
     settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
     write_day(content, "2020-12-29")
+    write_day(content, "2020-12-30", pages=1, items=2)
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     (table,) = (tmp_path / "cache").glob("articles-*/articles.sqlite")
 
     def rows():
-        with sqlite3.connect(table) as db:
-            return db.execute("SELECT count(*) FROM rows").fetchone()[0]
+        return {folder.rsplit("/", 1)[-1]: row for folder, row in folder_rows(table).items()}
 
-    assert rows() == 6
+    first = rows()
+    assert {day: names for day, (_, names) in first.items()} == {"2020-12-29": ["a01-1.md", "a01-2.md", "a01-3.md", "a02-1.md", "a02-2.md", "a02-3.md"], "2020-12-30": ["a01-1.md", "a01-2.md"]}
     (content / "2020-12-29/a02-3.md").unlink()
-    assert "0 item(s) read, 5 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
-    assert rows() == 5, "a deleted report's row goes"
+    assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert rows()["2020-12-29"][1] == ["a01-1.md", "a01-2.md", "a01-3.md", "a02-1.md", "a02-2.md"], "a deleted report goes from its day's row"
+    assert rows()["2020-12-30"] == first["2020-12-30"], "the other day's row is not written again"
     table.write_bytes(b"not a database " * 1000)
-    assert "5 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
-    assert rows() == 5, "a damaged table is made anew"
-    assert "0 item(s) read, 5 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert "7 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert sum(len(names) for _, names in rows().values()) == 7, "a damaged table is made anew"
+    assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)

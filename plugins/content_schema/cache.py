@@ -15,11 +15,11 @@ things to us:
   named by their digest: a change of either starts a new cache;
 - Pelican loads and saves the whole cache, one pickle, on every build, and
   keeps every body in memory. Here the cache is a table of one row per
-  report (articles.sqlite), so that a build writes only the rows of the
-  reports it read, and drops those of files gone; the rendered bodies go to
-  a table beside it once the reports are read, and each Article fetches its
-  own when a page or feed entry is rendered: the cache and the build hold
-  the rest only. A lost or damaged table is made good from the files.
+  folder of reports, an edition's day (articles.sqlite, rows.py), so that a
+  build writes only the days of the reports it read or of files gone; the
+  rendered bodies go to a table beside it once the reports are read, and
+  each Article fetches its own when a page or feed entry is rendered: the
+  cache and the build hold the rest only. A lost or damaged table is made good from the files.
 """
 
 import contextlib
@@ -39,7 +39,7 @@ from .source import file_digest, parse_source
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 1
+ARTICLES_VERSION = 2
 _BUILD = {}  # this build's settings and context, for Articles loaded from the cache
 
 
@@ -164,8 +164,9 @@ class CachedRows(dict):
 
 
 def save_rows(path, rows):
-    """Write the rows of the reports read this build; drop those of files no longer there."""
-    write_rows(path, ARTICLES_VERSION, {name: rows[name] for name in rows.stored}, [name for name in rows if name not in rows.asked])
+    """Write the rows of the folders of the reports read this build, or of files no longer there."""
+    gone = [name for name in rows if name not in rows.asked and name not in rows.stored]
+    write_rows(path, ARTICLES_VERSION, {name: row for name, row in rows.items() if name in rows.asked or name in rows.stored}, rows.stored, gone)
 
 
 def content_stamp(path):

@@ -71,8 +71,9 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
     changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
     changed.update((path, (stamps[path], parsed[path])) for path in restamped)
-    if cache:  # a row per file: only the rows of the files read now are written
-        write_rows(cache, CACHE_VERSION, changed, known.keys() - stamps.keys())
+    if cache:  # a row per folder: only the folders of the files read now, or gone, are written
+        values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
+        write_rows(cache, CACHE_VERSION, values, changed, known.keys() - stamps.keys())
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
@@ -151,7 +152,7 @@ def stamp(path):
     return (status.st_size, status.st_mtime_ns)
 
 
-CACHE_VERSION = 5  # a cache written by other code holds other Sources: it is read afresh
+CACHE_VERSION = 6  # a cache written by other code holds other Sources: it is read afresh
 
 
 def label_for(path, root):
