@@ -97,6 +97,37 @@ def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monk
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
+def test_list_and_feed_entries_of_items_shown_again_are_kept_and_used_by_the_next_build(tmp_path):
+    """Kept only for items on the newest page of a list or in a feed; taken by the next build, not made again."""
+    import re
+    import sqlite3
+
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\nFEED_MAX_ITEMS = 4\n")
+    for date in ("2020-12-27", "2020-12-28", "2020-12-29"):
+        write_day(content, date)
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    (table,) = (tmp_path / "cache").glob("articles-*/fragments.sqlite")
+    output = tmp_path / "output"
+    newest = [path for path in output.glob("*/*/index.html") if path.parts[-3] in ("tags", "reporters", "sections")]
+    shown = set()
+    for path in [*newest, *output.glob("feeds/**/*.xml")]:
+        shown.update(re.findall(r"(\d{4}-\d{2}-\d{2})/a\d\d/item-\1-(a\d\d-\d)/", path.read_text(encoding="utf-8")))
+    with sqlite3.connect(table) as db:
+        rows = db.execute("SELECT path, kind FROM fragments").fetchall()
+    kept = {(path.rsplit("/", 2)[-2], path.rsplit("/", 1)[-1].removesuffix(".md")) for path, _ in rows}
+    assert {kind.split(" ", 1)[0] for _, kind in rows} == {"list", "atom"}
+    assert kept <= shown, "only items shown again are kept"
+    assert ("2020-12-27", "a01-1") not in kept, "an item on no newest page and in no feed is not kept"
+
+    with sqlite3.connect(table) as db:
+        db.execute("UPDATE fragments SET text = text || '<!-- kept -->' WHERE kind LIKE 'list entry%'")
+    write_day(content, "2020-12-30")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    newest_of_a_tag = (output / "tags/biao-qian-1/index.html").read_text(encoding="utf-8")
+    assert newest_of_a_tag.count("<!-- kept -->") == 2, "the two older items on the page come from the table, the two new ones are made"
+
+
 @pytest.mark.parametrize("damage", ["lost", "not a database"])
 def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_path, damage):
     """Bodies are kept in a table beside Pelican's cache; without it, a cached report's body is read again."""

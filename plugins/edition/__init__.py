@@ -9,6 +9,8 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from incremental import fragments
+
 from .model import build_editions, chinese_date, page_order, people_index, tag_index
 
 
@@ -36,11 +38,17 @@ class EditionGenerator(Generator):
 
 @pass_environment
 def entry(environment, item, level=3, role=None, show_page=True):
-    """An item's entry in a list, rendered once and reused: an item stands on up to ten lists."""
+    """An item's entry in a list, rendered once and reused: an item stands on up to ten lists,
+    and the newest page of a list shows mostly items an earlier build rendered (fragments)."""
     cache = item.__dict__.setdefault("_entries", {})
     key = (level, role, show_page)
     if key not in cache:
-        cache[key] = Markup(environment.get_template("_item.html").render(item=item, level=level, role=role, show_page=show_page))
+        kind = f"list entry {level} {role} {show_page}"
+        text = fragments.kept(item, kind)
+        if text is None:
+            text = environment.get_template("_item.html").render(item=item, level=level, role=role, show_page=show_page)
+            fragments.keep(item, kind, text)
+        cache[key] = Markup(text)
     return cache[key]
 
 

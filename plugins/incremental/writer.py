@@ -25,8 +25,10 @@ from collections import Counter
 
 from feedgenerator import Atom1Feed
 from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
+from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
+from . import fragments
 from .fingerprints import page_digest
 
 logger = logging.getLogger(__name__)
@@ -68,7 +70,15 @@ class QueueingWriter(Writer):
     def _add_item_to_the_feed(self, feed, item):
         key = (id(item), self.site_url, type(feed))
         if key not in self.feed_items:
-            super()._add_item_to_the_feed(feed, item)
+            kind = f"atom entry for {self.site_url}"
+            xml = fragments.kept(item, kind) if type(feed) is ReusedEntriesFeed else None
+            if xml is not None:  # made by an earlier build: only its dates are asked for (the feed's own date)
+                timezone = self.settings.get("TIMEZONE", None)
+                modified = set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None
+                feed.items.append({"pubdate": set_date_tzinfo(item.date, timezone), "updateddate": modified, ENTRY_XML: xml})
+            else:
+                super()._add_item_to_the_feed(feed, item)
+                feed.items[-1][MADE_FROM] = (item, kind)
             self.feed_items[key] = (item, feed.items[-1])
         else:
             feed.items.append(self.feed_items[key][1])
@@ -108,6 +118,8 @@ class QueueingWriter(Writer):
         last = self.settings.get("LAST_OUTPUT") or self.output_path
         previous = read_manifest(last)
         digests, todo = {}, []
+        cache = self.settings["CACHE_PATH"] if self.settings.get("CACHE_CONTENT") else None
+        fragments.use_for_build(cache, base, shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
         for job in self.jobs:
             name = job[1]
             value = self.job_digest(base, job)
@@ -129,6 +141,7 @@ class QueueingWriter(Writer):
 
 
 ENTRY_XML = "_entry_xml"  # kept in an entry's fields, which feedgenerator writes by name
+MADE_FROM = "_made_from"  # (the item, the kind of entry): to keep its XML for the next build (fragments)
 
 
 class ReusedEntriesFeed(Atom1Feed):
@@ -144,6 +157,8 @@ class ReusedEntriesFeed(Atom1Feed):
                 self.add_item_elements(entry, item)
                 entry.endElement("entry")
                 xml = item[ENTRY_XML] = buffer.getvalue()
+                if MADE_FROM in item:
+                    fragments.keep(*item.pop(MADE_FROM), xml)
                 item["content"] = item["description"] = None  # in the XML now; the entry may be kept a while
             handler.ignorableWhitespace(xml)  # written as it is, like the entry it was made from
 
@@ -170,6 +185,18 @@ def render(writer, jobs):
     writer.count_feed_uses(jobs)
     for job in jobs:
         writer.run_job(job)
+    fragments.save()
+
+
+def shown_again(jobs, feed_items):
+    """Source paths of the items a new day shows again: those on the newest page of a list, or in a feed."""
+    paths = set()
+    for kind, _, args, kwargs in jobs:
+        if kind == "feed":
+            paths.update(item.source_path for item in args[0][:feed_items])
+        elif "listing" in kwargs and kwargs["listing"].number == 0:
+            paths.update(item.source_path for item in kwargs["listing"].items)
+    return paths
 
 
 def shown_items(job):
@@ -205,6 +232,7 @@ def render_all(writer, jobs, processes):
     if processes <= 1 or len(jobs) < 200:
         resume_collection()
         render(writer, jobs)
+        fragments.prune()
         return
     # Site-wide pages, and one page of each template (every template it includes
     # is compiled here, once, not in each worker), are rendered here.
@@ -229,6 +257,7 @@ def render_all(writer, jobs, processes):
     finally:
         _PENDING.clear()
         gc.unfreeze()
+    fragments.prune()
 
 
 def resume_collection():

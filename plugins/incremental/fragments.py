@@ -1,0 +1,102 @@
+"""Pieces of pages made from one item alone, kept between builds: its entry in a list, its feed entry.
+
+A new day renders again the newest page of every list it touches (tags,
+people, sections) and every feed: some 6,000 list and feed entries at 50,000
+reports, nearly all of them of older items, and each made from its item
+alone. They are kept in a table beside Pelican's cache (fragments.sqlite),
+known by the item's digest (fingerprints.item_digest) and the build's (theme,
+plugins, settings), so that a build makes only those of new or changed
+items. Only the pieces of items that a new day shows again are kept (those on
+the newest page of a list, or in a feed): the others would be a second copy
+of the archive. It is a cache: a piece it lacks, or cannot give, is made anew.
+"""
+
+import contextlib
+import os
+import sqlite3
+
+from .fingerprints import digest, item_digest
+
+NAME = "fragments.sqlite"
+_BUILD = {"path": None, "base": None, "wanted": frozenset()}
+_CONNECTION = {}
+_PENDING = []
+
+
+def use_for_build(cache_path, base, wanted):
+    """This build's table (None: no cache), its digest, and the source paths of the items worth keeping."""
+    _BUILD.update(path=os.path.join(cache_path, NAME) if cache_path else None, base=base, wanted=frozenset(wanted))
+    _PENDING.clear()
+
+
+def _connection():
+    """One per process: rendering workers are forked, and a connection must not cross a fork."""
+    if _CONNECTION.get("pid") != os.getpid():
+        os.makedirs(os.path.dirname(_BUILD["path"]), exist_ok=True)
+        db = sqlite3.connect(_BUILD["path"], isolation_level=None, timeout=10)  # two workers may write at once
+        db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a piece made again
+        db.execute("CREATE TABLE IF NOT EXISTS fragments (path TEXT, kind TEXT, digest TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (path, kind))")
+        _CONNECTION.update(pid=os.getpid(), db=db)
+    return _CONNECTION["db"]
+
+
+def _key(item):
+    if _BUILD["path"] is None or item.source_path not in _BUILD["wanted"]:
+        return None
+    return digest(_BUILD["base"], item_digest(item))
+
+
+def kept(item, kind):
+    """The piece of this kind made for this item as it is now, or None."""
+    key = _key(item)
+    if key is None:
+        return None
+    try:
+        row = _connection().execute("SELECT text FROM fragments WHERE path = ? AND kind = ? AND digest = ?", (item.source_path, kind, key)).fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def keep(item, kind, text):
+    """Keep a piece just made (written by `save`) if it is of an item a new day shows again."""
+    key = _key(item)
+    if key is not None:
+        _PENDING.append((item.source_path, kind, key, text))
+
+
+def save():
+    """Write the pieces this process made, in one transaction."""
+    if not _PENDING:
+        return
+    rows = list(_PENDING)
+    _PENDING.clear()
+    with contextlib.suppress(sqlite3.Error):  # busy or damaged: made again next build
+        db = _connection()
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?)", rows)
+        db.execute("COMMIT")
+
+
+def prune():
+    """Drop the pieces of items no longer worth keeping (they left the newest pages and the feeds)."""
+    if _BUILD["path"] is None or not os.path.exists(_BUILD["path"]):
+        return
+    try:
+        db = _connection()
+        db.execute("BEGIN")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM wanted")
+        db.executemany("INSERT INTO wanted VALUES (?)", [(path,) for path in _BUILD["wanted"]])
+        db.execute("DELETE FROM fragments WHERE path NOT IN (SELECT path FROM wanted)")
+        db.execute("COMMIT")
+    except sqlite3.OperationalError:
+        return  # busy (another build): pruned next time
+    except sqlite3.DatabaseError:
+        # Damaged: dropped, and made anew next build.
+        db = _CONNECTION.pop("db", None)
+        _CONNECTION.clear()
+        if db is not None:
+            db.close()
+        with contextlib.suppress(OSError):
+            os.unlink(_BUILD["path"])
