@@ -109,16 +109,21 @@ def test_list_and_feed_entries_of_items_shown_again_are_kept_and_used_by_the_nex
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     (table,) = (tmp_path / "cache").glob("articles-*/fragments.sqlite")
     output = tmp_path / "output"
-    newest = [path for path in output.glob("*/*/index.html") if path.parts[-3] in ("tags", "reporters", "sections")]
-    shown = set()
-    for path in [*newest, *output.glob("feeds/**/*.xml")]:
-        shown.update(re.findall(r"(\d{4}-\d{2}-\d{2})/a\d\d/item-\1-(a\d\d-\d)/", path.read_text(encoding="utf-8")))
-    with sqlite3.connect(table) as db:
-        rows = db.execute("SELECT path, kind FROM fragments").fetchall()
-    kept = {(path.rsplit("/", 2)[-2], path.rsplit("/", 1)[-1].removesuffix(".md")) for path, _ in rows}
-    assert {kind.split(" ", 1)[0] for _, kind in rows} == {"list", "atom"}
+
+    def kept_and_shown():
+        newest = [path for path in output.glob("*/*/index.html") if path.parts[-3] in ("tags", "reporters", "sections")]
+        shown = set()
+        for path in [*newest, *output.glob("feeds/**/*.xml")]:
+            shown.update(re.findall(r"(\d{4}-\d{2}-\d{2})/a\d\d/item-\1-(a\d\d-\d)/", path.read_text(encoding="utf-8")))
+        with sqlite3.connect(table) as db:
+            rows = db.execute("SELECT path, kind FROM fragments").fetchall()
+        assert {kind[:4] for _, kind in rows} == {"list", "feed"}
+        return {(path.rsplit("/", 2)[-2], path.rsplit("/", 1)[-1].removesuffix(".md")) for path, _ in rows}, shown
+
+    kept, shown = kept_and_shown()
     assert kept <= shown, "only items shown again are kept"
     assert ("2020-12-27", "a01-1") not in kept, "an item on no newest page and in no feed is not kept"
+    assert ("2020-12-28", "a01-1") in kept
 
     with sqlite3.connect(table) as db:
         db.execute("UPDATE fragments SET text = text || '<!-- kept -->' WHERE kind LIKE 'list entry%'")
@@ -126,6 +131,8 @@ def test_list_and_feed_entries_of_items_shown_again_are_kept_and_used_by_the_nex
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     newest_of_a_tag = (output / "tags/biao-qian-1/index.html").read_text(encoding="utf-8")
     assert newest_of_a_tag.count("<!-- kept -->") == 2, "the two older items on the page come from the table, the two new ones are made"
+    kept, shown = kept_and_shown()
+    assert kept <= shown and ("2020-12-28", "a01-1") not in kept, "the pieces of items no longer shown again go"
 
 
 @pytest.mark.parametrize("damage", ["lost", "not a database"])

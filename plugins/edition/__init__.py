@@ -43,7 +43,7 @@ def entry(environment, item, level=3, role=None, show_page=True):
     cache = item.__dict__.setdefault("_entries", {})
     key = (level, role, show_page)
     if key not in cache:
-        kind = f"list entry {level} {role} {show_page}"
+        kind = f"list entry, level {level}, role {role}, page shown {show_page}"
         text = fragments.kept(item, kind)
         if text is None:
             text = environment.get_template("_item.html").render(item=item, level=level, role=role, show_page=show_page)

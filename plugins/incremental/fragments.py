@@ -18,14 +18,15 @@ import sqlite3
 from .fingerprints import digest, item_digest
 
 NAME = "fragments.sqlite"
-_BUILD = {"path": None, "base": None, "wanted": frozenset()}
+_BUILD = {"path": None, "base": None, "list": frozenset(), "feed": frozenset()}
 _CONNECTION = {}
 _PENDING = []
 
 
-def use_for_build(cache_path, base, wanted):
-    """This build's table (None: no cache), its digest, and the source paths of the items worth keeping."""
-    _BUILD.update(path=os.path.join(cache_path, NAME) if cache_path else None, base=base, wanted=frozenset(wanted))
+def use_for_build(cache_path, base, listed, fed):
+    """This build's table (None: no cache), its digest, and the source paths of the items whose pieces
+    are worth keeping: list entries of those on the newest page of a list, feed entries of those in a feed."""
+    _BUILD.update(path=os.path.join(cache_path, NAME) if cache_path else None, base=base, list=frozenset(listed), feed=frozenset(fed))
     _PENDING.clear()
 
 
@@ -40,15 +41,16 @@ def _connection():
     return _CONNECTION["db"]
 
 
-def _key(item):
-    if _BUILD["path"] is None or item.source_path not in _BUILD["wanted"]:
+def _key(item, kind):
+    """kind: "list …" or "feed…", of which items the piece is kept."""
+    if _BUILD["path"] is None or item.source_path not in _BUILD[kind[:4]]:
         return None
     return digest(_BUILD["base"], item_digest(item))
 
 
 def kept(item, kind):
     """The piece of this kind made for this item as it is now, or None."""
-    key = _key(item)
+    key = _key(item, kind)
     if key is None:
         return None
     try:
@@ -60,7 +62,7 @@ def kept(item, kind):
 
 def keep(item, kind, text):
     """Keep a piece just made (written by `save`) if it is of an item a new day shows again."""
-    key = _key(item)
+    key = _key(item, kind)
     if key is not None:
         _PENDING.append((item.source_path, kind, key, text))
 
@@ -85,10 +87,10 @@ def prune():
     try:
         db = _connection()
         db.execute("BEGIN")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT PRIMARY KEY)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT, kind TEXT, PRIMARY KEY (path, kind))")
         db.execute("DELETE FROM wanted")
-        db.executemany("INSERT INTO wanted VALUES (?)", [(path,) for path in _BUILD["wanted"]])
-        db.execute("DELETE FROM fragments WHERE path NOT IN (SELECT path FROM wanted)")
+        db.executemany("INSERT INTO wanted VALUES (?, ?)", [(path, kind) for kind in ("list", "feed") for path in _BUILD[kind]])
+        db.execute("DELETE FROM fragments WHERE (path, substr(kind, 1, 4)) NOT IN (SELECT path, kind FROM wanted)")
         db.execute("COMMIT")
     except sqlite3.OperationalError:
         return  # busy (another build): pruned next time
