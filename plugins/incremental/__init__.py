@@ -11,10 +11,8 @@ place. A clean build and an incremental one give identical files (tested).
 import gc
 import os
 
-from pelican import signals
-
-from .fingerprints import digest, settings_digest, tree_digest
-from .writer import QueueingWriter
+# Pelican and the writer are imported when Pelican loads the plugin (register), not with the
+# package: incremental.manifest is read by processes without Pelican (the search indexer, the commit).
 
 
 def hold_collection(pelican):
@@ -30,10 +28,15 @@ def hold_collection(pelican):
 
 
 def get_writer(pelican):
+    from .writer import QueueingWriter
+
     return QueueingWriter
 
 
 def flush(pelican):
+    from .fingerprints import digest, settings_digest, tree_digest
+    from .writer import QueueingWriter
+
     settings = pelican.settings
     here = os.path.dirname(os.path.dirname(__file__))
     base = digest(tree_digest(settings["THEME"], here), settings_digest(settings))
@@ -45,6 +48,8 @@ def flush(pelican):
 
 
 def register():
+    from pelican import signals
+
     signals.initialized.connect(hold_collection)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(flush)

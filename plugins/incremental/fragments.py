@@ -87,10 +87,9 @@ def prune():
     try:
         db = _connection()
         db.execute("BEGIN")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (path TEXT, kind TEXT, PRIMARY KEY (path, kind))")
-        db.execute("DELETE FROM wanted")
-        db.executemany("INSERT INTO wanted VALUES (?, ?)", [(path, kind) for kind in ("list", "feed") for path in _BUILD[kind]])
-        db.execute("DELETE FROM fragments WHERE (path, substr(kind, 1, 4)) NOT IN (SELECT path, kind FROM wanted)")
+        # The keys alone (the primary key's index): the texts are not read.
+        rows = db.execute("SELECT path, kind FROM fragments").fetchall()
+        db.executemany("DELETE FROM fragments WHERE path = ? AND kind = ?", [(path, kind) for path, kind in rows if path not in _BUILD[kind[:4]]])
         db.execute("COMMIT")
     except sqlite3.OperationalError:
         return  # busy (another build): pruned next time

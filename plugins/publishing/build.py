@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from incremental.writer import MANIFEST, REMOVED  # every page's digest; the pages this build no longer has
+from incremental.manifest import MANIFEST, REMOVED  # every page's digest; the pages this build no longer has
 from search import PENDING as SEARCH_PENDING  # the build asks to be indexed after Pelican
 
 

@@ -23,9 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from pelican import signals
-
-from incremental.writer import read_manifest  # every page the build wrote, with its digest
+from incremental.manifest import read_manifest  # every page the build wrote, with its digest
 
 EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHARDS = "shards.json"
@@ -166,4 +164,6 @@ def index_output(output, last, processes):
 
 
 def register():
+    from pelican import signals  # here: `python -m search` runs without Pelican
+
     signals.finalized.connect(index_site)
