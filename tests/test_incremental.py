@@ -271,28 +271,25 @@ def test_pages_rendered_by_forked_workers_equal_pages_rendered_in_one_process(tm
     assert [name for name in outputs[1] if outputs[1][name] != outputs[2][name]] == []
 
 
-def test_pages_are_judged_alike_by_forked_workers_and_by_one_process(tmp_path):
-    """Digests and "unchanged since the last build", for enough pages that workers share them out."""
-    from incremental.writer import judge, judge_all
+def test_a_page_is_unchanged_only_with_the_same_digest_and_its_file_still_there(tmp_path):
+    from incremental.writer import judge
 
     class Writer:
-        jobs = [("file", f"page-{number}/index.html", (), {}) for number in range(6000)]
-
         def job_digest(self, base, job):
             number = int(job[1].split("-")[1].split("/")[0])
-            return None if number % 7 == 0 else f"{base}-{number % 5}"
+            return None if number % 7 == 0 else f"{base}-{number % 5}"  # None: always rendered
 
-    last = tmp_path / "last"
-    previous = {}
-    for number in range(0, 6000, 2):  # the last build had every other page, some of them with other digests
+    jobs = [("file", f"page-{number}/index.html", (), {}) for number in range(60)]
+    last, previous = tmp_path / "last", {}
+    for number in range(0, 60, 2):  # the last build had every other page, some of them with other digests
         (last / f"page-{number}").mkdir(parents=True)
         (last / f"page-{number}/index.html").write_text("old", encoding="utf-8")
         previous[f"page-{number}/index.html"] = f"base-{number % 5}" if number % 3 else "other"
-    (last / "page-10/index.html").unlink()  # listed, but gone from the folder
-    one, shared = judge(Writer(), "base", previous, str(last), Writer.jobs), judge_all(Writer(), "base", previous, str(last), 2)
-    assert shared == one
-    unchanged = {job[1] for job, (_, same) in zip(Writer.jobs, one, strict=True) if same}
-    assert unchanged == {f"page-{n}/index.html" for n in range(0, 6000, 2) if n % 7 and n % 3 and n != 10}
+    (last / "page-10/index.html").unlink()  # listed, but gone from the folder (by hand)
+    judged = judge(Writer(), "base", previous, str(last), jobs)
+    assert [value for value, _ in judged] == [Writer().job_digest("base", job) for job in jobs]
+    unchanged = {job[1] for job, (_, same) in zip(jobs, judged, strict=True) if same}
+    assert unchanged == {f"page-{n}/index.html" for n in range(0, 60, 2) if n % 7 and n % 3 and n != 10}
 
 
 def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_build(tmp_path):

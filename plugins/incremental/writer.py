@@ -120,7 +120,7 @@ class QueueingWriter(Writer):
         cache = self.settings["CACHE_PATH"] if self.settings.get("CACHE_CONTENT") else None
         fragments.use_for_build(cache, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
         digests, todo = {}, []
-        for job, (value, unchanged) in zip(self.jobs, judge_all(self, base, previous, last, processes), strict=True):
+        for job, (value, unchanged) in zip(self.jobs, judge(self, base, previous, last, self.jobs), strict=True):
             digests[job[1]] = value
             if not unchanged:
                 todo.append(job)
@@ -185,9 +185,6 @@ def render(writer, jobs):
     fragments.save()
 
 
-_JUDGING = []
-
-
 def judge(writer, base, previous, last, jobs):
     """[(digest, unchanged since the last build)] of jobs."""
     judged = []
@@ -195,29 +192,6 @@ def judge(writer, base, previous, last, jobs):
         for job in jobs:
             value = writer.job_digest(base, job)
             judged.append((value, value is not None and previous.get(job[1]) == value and kept(job[1])))
-    return judged
-
-
-def _judge_share(share):
-    writer, base, previous, last, processes = _JUDGING[0]
-    return judge(writer, base, previous, last, writer.jobs[share::processes])
-
-
-def judge_all(writer, base, previous, last, processes):
-    """judge() of every job, shared out to forked workers: some 60,000 digests and stats at 50,000
-    reports, a second and a half in one process."""
-    jobs = writer.jobs
-    if processes <= 1 or len(jobs) < 5000:
-        return judge(writer, base, previous, last, jobs)
-    _JUDGING[:] = [(writer, base, previous, last, processes)]
-    try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
-            shares = pool.map(_judge_share, range(processes), chunksize=1)
-    finally:
-        _JUDGING.clear()
-    judged = [None] * len(jobs)
-    for share, values in enumerate(shares):
-        judged[share::processes] = values
     return judged
 
 
