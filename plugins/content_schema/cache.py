@@ -19,10 +19,10 @@ things to us:
   build writes only the days of the reports it read or of files gone; the
   rendered bodies go to a table beside it once the reports are read, and
   each Article fetches its own when a page or feed entry is rendered: the
-  cache and the build hold the rest only. A lost or damaged table is made good from the files.
+  cache and the build hold the rest only. A lost or damaged table is made
+  good from the files.
 """
 
-import contextlib
 import copyreg
 import os
 import shutil
@@ -33,7 +33,7 @@ from pelican.contents import Article
 
 from . import reader
 from .body import render_body
-from .rows import read_rows, write_rows
+from .rows import ProcessTable, read_rows, write_rows
 from .source import file_digest, parse_source
 
 FOLDER = "articles-"
@@ -179,19 +179,11 @@ def remember_build(generator):
     _BUILD.update(settings=generator.settings, context=generator.context)
 
 
-# One connection per process: rendering workers are forked, and a connection must not cross a fork.
-_CONNECTION = {}
+_BODIES = ProcessTable("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
 
 
 def connection():
-    if _CONNECTION.get("pid") != os.getpid():
-        path = os.path.join(_BUILD["settings"]["CACHE_PATH"], BODIES)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        db = sqlite3.connect(path, isolation_level=None)
-        db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a body rendered again
-        db.execute("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
-        _CONNECTION.update(pid=os.getpid(), db=db)
-    return _CONNECTION["db"]
+    return _BODIES.connection(os.path.join(_BUILD["settings"]["CACHE_PATH"], BODIES))
 
 
 def store_bodies(generator):
@@ -232,12 +224,7 @@ def write_bodies(fresh, current):
     except sqlite3.Error:
         # A damaged table is dropped: the next build starts a new one (cached reports missing
         # from it are rendered from their files).
-        db = _CONNECTION.pop("db", None)
-        _CONNECTION.clear()
-        if db is not None:
-            db.close()
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(_BUILD["settings"]["CACHE_PATH"], BODIES))
+        _BODIES.drop(os.path.join(_BUILD["settings"]["CACHE_PATH"], BODIES))
         return False
 
 

@@ -76,3 +76,29 @@ def write_rows(path, version, values, changed, gone=()):
     except sqlite3.Error:
         with contextlib.suppress(OSError):
             os.unlink(path)
+
+
+class ProcessTable:
+    """A cache table in a file of its own, with one connection per process: rendering workers are
+    forked, and a connection must not cross a fork. `drop` deletes a damaged table; the next
+    connection starts a new one."""
+
+    def __init__(self, create, timeout=5.0):
+        self.create, self.timeout = create, timeout
+        self.pid = self.db = None
+
+    def connection(self, path):
+        if self.pid != os.getpid():
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            db = sqlite3.connect(path, isolation_level=None, timeout=self.timeout)
+            db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is made again
+            db.execute(self.create)
+            self.pid, self.db = os.getpid(), db
+        return self.db
+
+    def drop(self, path):
+        if self.db is not None and self.pid == os.getpid():
+            self.db.close()
+        self.pid = self.db = None
+        with contextlib.suppress(OSError):
+            os.unlink(path)

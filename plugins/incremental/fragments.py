@@ -15,11 +15,12 @@ import contextlib
 import os
 import sqlite3
 
+from content_schema.rows import ProcessTable
+
 from .fingerprints import digest, item_digest
 
 NAME = "fragments.sqlite"
 _BUILD = {"path": None, "base": None, "list": frozenset(), "feed": frozenset()}
-_CONNECTION = {}
 _PENDING = []
 
 
@@ -30,15 +31,14 @@ def use_for_build(cache_path, base, listed, fed):
     _PENDING.clear()
 
 
+_TABLE = ProcessTable(
+    "CREATE TABLE IF NOT EXISTS fragments (path TEXT, kind TEXT, digest TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (path, kind))",
+    timeout=10,  # two workers may write at once
+)
+
+
 def _connection():
-    """One per process: rendering workers are forked, and a connection must not cross a fork."""
-    if _CONNECTION.get("pid") != os.getpid():
-        os.makedirs(os.path.dirname(_BUILD["path"]), exist_ok=True)
-        db = sqlite3.connect(_BUILD["path"], isolation_level=None, timeout=10)  # two workers may write at once
-        db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a piece made again
-        db.execute("CREATE TABLE IF NOT EXISTS fragments (path TEXT, kind TEXT, digest TEXT NOT NULL, text TEXT NOT NULL, PRIMARY KEY (path, kind))")
-        _CONNECTION.update(pid=os.getpid(), db=db)
-    return _CONNECTION["db"]
+    return _TABLE.connection(_BUILD["path"])
 
 
 def _key(item, kind):
@@ -94,10 +94,4 @@ def prune():
     except sqlite3.OperationalError:
         return  # busy (another build): pruned next time
     except sqlite3.DatabaseError:
-        # Damaged: dropped, and made anew next build.
-        db = _CONNECTION.pop("db", None)
-        _CONNECTION.clear()
-        if db is not None:
-            db.close()
-        with contextlib.suppress(OSError):
-            os.unlink(_BUILD["path"])
+        _TABLE.drop(_BUILD["path"])  # damaged: made anew next build
