@@ -1,0 +1,89 @@
+"""What a build keeps between builds comes back exactly as it was made."""
+
+import pytest
+
+from conftest import write_item, write_settings
+
+ITEMS = [
+    ("2020-12-30/a01-1.md", "头条标题", {"Kicker": "引题", "Subtitle": "副题", "Tags": "招商引资、项目建设", "Summary": "一句摘要。"}),
+    ("2020-12-30/a01-2.md", "图片新闻", {"position": 2, "Kind": "photo", "people": "摄影:李四", "Credit": "李四 摄", "Modified": "2020-12-31 10:00"}),
+    ("2020-12-30/a02-1.md", "第二版", {"page": "A02", "section": "湛河区", "people": "记者:张三、通讯员:王五", "date": "2020-12-30 08:30", "Slug": "a02-1"}),
+    ("2020-12-30/a02-2.md", "无摘要", {"page": "A02", "section": "湛河区", "position": 2, "body": "正文带链接[前一篇]({filename}/2020-12-30/a01-1.md)。"}),
+]
+
+
+@pytest.fixture
+def items(tmp_path):
+    content = tmp_path / "content"
+    for name, title, fields in ITEMS:
+        write_item(content, name, title, **fields)
+    return content
+
+
+def read_articles(tmp_path, content):
+    """The items as Pelican makes them: its own reader machinery, with the schema's reader."""
+    from pelican.contents import Article
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from content_schema import cache
+    from content_schema.reader import NewsReader
+
+    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content)})
+    context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
+    cache._BUILD.update(settings=settings, context=context)
+    readers = Readers(settings)
+    readers.readers["md"] = NewsReader(settings)
+    return [readers.read_file(base_path=str(content), path=name, content_class=Article, context=context) for name, _, _ in ITEMS]
+
+
+def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path, items):
+    from content_schema.cache import ARTICLE_CODEC, StoredArticle
+
+    for article in read_articles(tmp_path, items):
+        for kept in (article, stored(article, StoredArticle)):
+            row = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({kept.source_path: ("digest", kept)}))
+            stamp, back = row[kept.source_path]
+            assert ARTICLE_CODEC.encode(("digest", kept))[1][0] != "pickle", "kept as plain data, not pickled"
+            assert stamp == "digest" and type(back) is type(kept)
+            assert back.__dict__ == kept.__dict__
+            assert back.metadata == kept.metadata
+            assert back.date.tzinfo is kept.date.tzinfo and type(back.date) is type(kept.date) and type(back.metadata["date"]) is type(kept.metadata["date"])
+            assert {key: type(value) for key, value in back.__dict__.items()} == {key: type(value) for key, value in kept.__dict__.items()}
+            assert back.tags == kept.tags and all(mine is theirs for mine, theirs in zip(back.tags, kept.tags, strict=True)), "tags are this build's own"
+            assert all(pair[0] is credit and pair[1] is person for pair, credit, person in zip(back.credits, back.people, back.authors, strict=True))
+
+
+def stored(article, cls):
+    """An Article as the cache keeps it once its body is in the bodies table (cache.store_bodies)."""
+    copy = cls.__new__(cls)
+    copy.__dict__.update(article.__dict__)
+    copy._static_links = article.get_static_links()
+    del copy.__dict__["_content"]
+    copy.get_relative_source_path()
+    return copy
+
+
+def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, items):
+    from markupsafe import Markup
+
+    from content_schema.cache import ARTICLE_CODEC
+
+    article = read_articles(tmp_path, items)[0]
+    article.extra = Markup("<b>not plain data</b>")
+    assert ARTICLE_CODEC.encode(("digest", article))[1][0] == "pickle"
+    _, back = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("digest", article)}))["x"]
+    assert back.extra == article.extra and back.title == article.title
+
+
+def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(items):
+    from content_schema.check import CHECKED_CODEC, read_file
+
+    for name, _, _ in ITEMS:
+        source = read_file(items / name, items, render=False)
+        source.problem(3, "Date", "a problem", "what is expected")
+        source.body = None
+        ((back_stamp, back),) = CHECKED_CODEC.loads(CHECKED_CODEC.dumps({name: ((10, 20), source)})).values()
+        assert back_stamp == (10, 20)
+        assert back == source
+        assert {key: type(value) for key, value in back.values.items()} == {key: type(value) for key, value in source.values.items()}
