@@ -321,26 +321,15 @@ def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_buil
 
 def folder_rows(table):
     """{folder: (rowid, the keys of its files)} of a cache table (content_schema.rows)."""
-    import io
-    import pickle
     import sqlite3
 
-    class Anything:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def __setstate__(self, state):
-            pass
-
-        def __call__(self, *args, **kwargs):
-            return self
-
-    class Keys(pickle.Unpickler):  # the keys only: the values are objects of a build
-        def find_class(self, module, name):
-            return Anything
+    from content_schema.rows import keys_of
 
     with sqlite3.connect(table) as db:
-        return {folder: (rowid, sorted(key.rsplit("/", 1)[-1] for key in Keys(io.BytesIO(value)).load())) for rowid, folder, value in db.execute("SELECT rowid, folder, value FROM rows")}
+        return {
+            folder: (rowid, sorted(key.rsplit("/", 1)[-1] for key in keys_of(value)))
+            for rowid, folder, value in db.execute("SELECT rowid, folder, value FROM rows")
+        }
 
 
 @pytest.mark.parametrize("damage", [None, "not a database"])
@@ -366,13 +355,18 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
     assert parsed_now() == (["a01-1.md", "a01-1.md", "a01-2.md", "a01-2.md", "a01-3.md"] if damage else ["a01-2.md"])
     assert parsed_now() == []
     rows = folder_rows(cache)
-    assert {folder.rsplit("/", 1)[-1]: names for folder, (_, names) in rows.items()} == {"2020-12-29": ["a01-1.md", "a01-2.md"], "2020-12-30": ["a01-1.md", "a01-2.md", "a01-3.md"]}, "one row per folder"
+    assert {folder.rsplit("/", 1)[-1]: names for folder, (_, names) in rows.items()} == {
+        "2020-12-29": ["a01-1.md", "a01-2.md"],
+        "2020-12-30": ["a01-1.md", "a01-2.md", "a01-3.md"],
+    }, "one row per folder"
     if not damage:
         (day_before,) = [folder for folder in rows if folder.endswith("2020-12-29")]
         assert rows[day_before] == before[day_before], "the row of a folder with nothing changed is not written again"
     (content / "2020-12-30/a01-3.md").unlink()
     assert parsed_now() == []
-    assert [names for folder, (_, names) in folder_rows(cache).items() if folder.endswith("2020-12-30")] == [["a01-1.md", "a01-2.md"]], "a deleted file goes from its folder's row"
+    assert [names for folder, (_, names) in folder_rows(cache).items() if folder.endswith("2020-12-30")] == [["a01-1.md", "a01-2.md"]], (
+        "a deleted file goes from its folder's row"
+    )
     for name in ("a01-1.md", "a01-2.md"):
         (content / "2020-12-29" / name).unlink()
     assert parsed_now() == []
@@ -391,7 +385,10 @@ def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survive
         return {folder.rsplit("/", 1)[-1]: row for folder, row in folder_rows(table).items()}
 
     first = rows()
-    assert {day: names for day, (_, names) in first.items()} == {"2020-12-29": ["a01-1.md", "a01-2.md", "a01-3.md", "a02-1.md", "a02-2.md", "a02-3.md"], "2020-12-30": ["a01-1.md", "a01-2.md"]}
+    assert {day: names for day, (_, names) in first.items()} == {
+        "2020-12-29": ["a01-1.md", "a01-2.md", "a01-3.md", "a02-1.md", "a02-2.md", "a02-3.md"],
+        "2020-12-30": ["a01-1.md", "a01-2.md"],
+    }
     (content / "2020-12-29/a02-3.md").unlink()
     assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
     assert rows()["2020-12-29"][1] == ["a01-1.md", "a01-2.md", "a01-3.md", "a02-1.md", "a02-2.md"], "a deleted report goes from its day's row"
@@ -400,3 +397,4 @@ def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survive
     assert "7 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
     assert sum(len(names) for _, names in rows().values()) == 7, "a damaged table is made anew"
     assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
+

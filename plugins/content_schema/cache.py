@@ -23,6 +23,7 @@ things to us:
   good from the files.
 """
 
+import contextlib
 import copyreg
 import os
 import shutil
@@ -32,14 +33,15 @@ import sys
 from pelican.contents import Article
 
 from . import reader
+from .article_codec import ArticleCodec
 from .body import render_body
-from .rows import ProcessTable, read_rows, write_rows
+from .rows import Codec, ProcessTable, read_rows, write_rows
 from .source import file_digest, parse_source
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 2
+ARTICLES_VERSION = 3
 _BUILD = {}  # this build's settings and context, for Articles loaded from the cache
 
 
@@ -65,6 +67,13 @@ class StoredArticle(Article):
     @property
     def save_as(self):
         return self.__dict__.get("override_save_as") or super().save_as
+
+    def refresh_metadata_intersite_links(self):
+        """Pelican looks for {filename} links in the summary of every report on every build; only one
+        with a brace or a bar (the old |filename| form) can have any."""
+        summary = self.__dict__.get("_summary") or ""
+        if "{" in summary or "|" in summary or any(key != "summary" and key in self.metadata for key in self.settings["FORMATTED_FIELDS"]):
+            super().refresh_metadata_intersite_links()
 
     def get_relative_source_path(self, source_path=None):
         """Worked out once and kept with the report: Pelican asks on every build, with slow path arithmetic."""
@@ -110,6 +119,9 @@ for _cls in (Article, StoredArticle):
 for _cls in (reader.Author, reader.Tag, reader.Category):
     copyreg.pickle(_cls, _reduce_wrapper)
 
+_ARTICLES = ArticleCodec((Article, StoredArticle), lambda: (_BUILD["settings"], _BUILD["context"]))
+ARTICLE_CODEC = Codec(_ARTICLES.encode, _ARTICLES.decode)
+
 
 def use_cache_of_this_code(settings):
     """Point CACHE_PATH at the cache of these settings and plugins, drop the others; is there one?"""
@@ -129,6 +141,24 @@ def use_cache_of_this_code(settings):
     return settings.get("LOAD_CONTENT_CACHE", False) and os.path.isfile(os.path.join(settings["CACHE_PATH"], ARTICLES))
 
 
+CHECKED = "checked-sources"
+
+
+def checked_sources_table(settings):
+    """The check's cache of parsed files, named by the digest of the code that parses them (this
+    package): a file parsed by other code is parsed again. Tables of other code are dropped."""
+    from incremental.fingerprints import tree_digest
+
+    top = settings["CACHE_PATH"]
+    name = CHECKED + "-" + tree_digest(os.path.dirname(os.path.abspath(__file__)), suffixes=(".py",))[:16] + ".sqlite"
+    if os.path.isdir(top):
+        for entry in os.listdir(top):
+            if entry.startswith(CHECKED) and not entry.startswith(name):  # its own journal kept
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(top, entry))
+    return os.path.join(top, name)
+
+
 def caching(settings):
     return bool(settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator")
 
@@ -143,7 +173,7 @@ def keep_cache_in_rows(generator):
         return
     generator._filestamp_func = content_stamp
     path = os.path.join(generator.settings["CACHE_PATH"], ARTICLES)
-    generator._cache = CachedRows(read_rows(path, ARTICLES_VERSION) if generator.settings.get("LOAD_CONTENT_CACHE") else {})
+    generator._cache = CachedRows(read_rows(path, ARTICLES_VERSION, ARTICLE_CODEC) if generator.settings.get("LOAD_CONTENT_CACHE") else {})
     generator.save_cache = lambda: save_rows(path, generator._cache)
 
 
@@ -166,7 +196,7 @@ class CachedRows(dict):
 def save_rows(path, rows):
     """Write the rows of the folders of the reports read this build, or of files no longer there."""
     gone = [name for name in rows if name not in rows.asked and name not in rows.stored]
-    write_rows(path, ARTICLES_VERSION, {name: row for name, row in rows.items() if name in rows.asked or name in rows.stored}, rows.stored, gone)
+    write_rows(path, ARTICLES_VERSION, ARTICLE_CODEC, {name: row for name, row in rows.items() if name in rows.asked or name in rows.stored}, rows.stored, gone)
 
 
 def content_stamp(path):

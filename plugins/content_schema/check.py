@@ -14,10 +14,11 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from . import slugs
 from .body import render_body
-from .rows import read_rows, write_rows
-from .slugs import pinyin_slug
-from .source import Problem, file_digest, parse_source
+from .fields import Credit
+from .rows import Codec, read_rows, write_rows
+from .source import Problem, Source, file_digest, parse_source
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
@@ -64,7 +65,9 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
-    known = read_rows(cache, CACHE_VERSION) if cache else {}
+    known = read_rows(cache, CACHE_VERSION, CHECKED_CODEC) if cache else {}
+    if cache:
+        slugs.remember(slugs_file(cache))
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed, restamped = unchanged_sources(known, stamps)
     missing = [path for path in stamps if path not in parsed]
@@ -73,7 +76,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     changed.update((path, (stamps[path], parsed[path])) for path in restamped)
     if cache:  # a row per folder: only the folders of the files read now, or gone, are written
         values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
-        write_rows(cache, CACHE_VERSION, values, changed, known.keys() - stamps.keys())
+        write_rows(cache, CACHE_VERSION, CHECKED_CODEC, values, changed, known.keys() - stamps.keys())
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
@@ -84,7 +87,13 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
         check_source(source, content_dir, path, settings, now)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
+    if cache:
+        slugs.keep(slugs_file(cache))
     return sources, problems
+
+
+def slugs_file(cache):
+    return os.path.join(os.path.dirname(os.path.abspath(cache)), "pinyin-slugs.json")
 
 
 def unchanged_sources(known, stamps):
@@ -152,7 +161,38 @@ def stamp(path):
     return (status.st_size, status.st_mtime_ns)
 
 
-CACHE_VERSION = 6  # a cache written by other code holds other Sources: it is read afresh
+CACHE_VERSION = 7  # a cache written by other code holds other Sources: it is read afresh
+DATES = ("date", "modified")
+
+
+def encode_checked(entry):
+    """(stamp, a source without its text) → plain data for the cache (rows.Codec)."""
+    stamp, source = entry
+    values = dict(source.values)
+    for key in DATES:
+        if key in values:
+            values[key] = tuple(values[key].timetuple()[:6]) + (values[key].microsecond,)
+    if "people" in values:
+        values["people"] = [(credit.role, credit.name) for credit in values["people"]]
+    problems = [tuple(vars(problem).values()) for problem in source.problems]
+    body_problems = [tuple(vars(problem).values()) for problem in source.body_problems]
+    return (stamp, source.path, source.digest, source.file, source.body_line, values, source.lines, problems, body_problems, source.links)
+
+
+def decode_checked(data):
+    stamp, path, digest, file, body_line, values, lines, problems, body_problems, links = data
+    for key in DATES:
+        if key in values:
+            values[key] = datetime.datetime(*values[key])
+    if "people" in values:
+        values["people"] = [Credit(role, name) for role, name in values["people"]]
+    source = Source(path, values, lines, None, body_line, [Problem(*problem) for problem in problems], digest, file)
+    source.body_problems = [Problem(*problem) for problem in body_problems]
+    source.links = links
+    return stamp, source
+
+
+CHECKED_CODEC = Codec(encode_checked, decode_checked)
 
 
 def label_for(path, root):
@@ -288,4 +328,4 @@ def shared_urls(sources, key, name_of, explicit, field, url, setting):
 
 def name_slug(name, explicit=None):
     """The URL slug of a person, tag or section: explicit if configured, else pinyin."""
-    return (explicit or {}).get(name) or pinyin_slug(name)
+    return (explicit or {}).get(name) or slugs.pinyin_slug(name)
