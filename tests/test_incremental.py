@@ -398,3 +398,25 @@ def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survive
     assert sum(len(names) for _, names in rows().values()) == 7, "a damaged table is made anew"
     assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
 
+
+def test_a_new_day_re_indexes_for_search_only_the_week_its_reports_are_in(tmp_path):
+    """The day before gains a link to the new edition, outside its reports: its week's index is kept."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-12-26", "2020-12-27"):  # Saturday and Sunday of 2020-W52
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+
+    def entry(week):
+        return (output / "pagefind" / week / "pagefind-entry.json").stat().st_ino
+
+    last_week = entry("2020-W52")
+    write_day(content, "2020-12-28")  # Monday: 2020-W53
+    build_into(output, settings, content=str(content), capture=True)
+    assert 'href="/2020-12-28/"' in (output / "2020-12-27/index.html").read_text(encoding="utf-8"), "the edition before links to the new one"
+    assert entry("2020-W52") == last_week, "the week before was not indexed again"
+    this_week = entry("2020-W53")
+    write_day(content, "2020-12-29")
+    build_into(output, settings, content=str(content), capture=True)
+    assert entry("2020-W52") == last_week and entry("2020-W53") != this_week, "a day within a week indexes its week again"
+    assert search_pages(output) == 4 * 6

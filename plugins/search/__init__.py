@@ -5,20 +5,21 @@ The extended build segments Chinese, so 社保认证 finds the report on
 indexed. Pagefind holds a whole index in memory (about a third of a
 megabyte per report) and cannot add to one, so the archive is indexed in
 weekly shards under pagefind/<year>-W<week>/, listed in pagefind/shards.json
-for the search page to merge; a build re-indexes only the weeks whose pages
-changed. Runs when the pages are written (after the incremental plugin); in
+for the search page to merge; a build re-indexes only the weeks whose report
+pages changed (a new day's link on the day before, outside the reports, does
+not count). Runs when the pages are written (after the incremental plugin); in
 a staged build (SEARCH_AFTER_BUILD, set by publishing.build) it runs after
 Pelican has exited, so that the index and the site are never both in memory.
 """
 
 import datetime
+import functools
 import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
@@ -48,16 +49,19 @@ def shards_of(pages):
     return weeks
 
 
-def shard_digests(shards, pages):
-    """{week: digest}: changes whenever a page of the week changes or goes.
+def shard_digests(shards, pages, reports):
+    """{week: digest}: changes whenever a report page of the week changes or goes.
 
     Taken from the digests the incremental writer recorded for every page, so no file is opened.
+    Only reports are indexed: a change to another page of the week (an edition's page list, its
+    link to the next edition) leaves the week's index as it was.
     """
     week_of_folder = {folder: name for name, folders in shards.items() for folder in folders}
     listed = {name: [] for name in shards}
-    for page, value in pages.items():
+    for page in reports:
         week = week_of_folder.get(page.partition("/")[0])
-        if week is not None and page.endswith(".html"):
+        if week is not None and page in pages:
+            value = pages[page]
             # A page with no digest is rendered every time: its week is indexed every time.
             listed[week].append(f"{page}:{value if value is not None else os.urandom(8).hex()}")
     return {name: hashlib.blake2b("\n".join(sorted(entries)).encode(), digest_size=16).hexdigest() for name, entries in listed.items()}
@@ -71,14 +75,20 @@ def complete_folders(output, last, pages, folders):
             os.link(last / page, output / page)
 
 
+@functools.cache
+def pagefind_executable():
+    """The extended binary itself: through `python -m pagefind_bin_extended`, each week paid for a Python start too."""
+    from pagefind_bin_extended import get_executable
+
+    return get_executable()
+
+
 def index_shard(output, name, folders):
     bundle = output / "pagefind" / name
     shutil.rmtree(bundle, ignore_errors=True)  # a week is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
     command = [
-        sys.executable,
-        "-m",
-        "pagefind_bin_extended",
+        str(pagefind_executable()),
         "--site",
         str(output),
         "--glob",
@@ -105,6 +115,11 @@ def read_shards(bundle):
 
 
 PENDING = ".search-pending.json"  # a staged build's request to be indexed once Pelican has exited
+_REPORTS = []  # the pages of this build's reports (the pages Pagefind indexes)
+
+
+def remember_reports(generator):
+    _REPORTS[:] = [article.save_as for group in (generator.articles, generator.hidden_articles) for article in group]
 
 
 def index_site(pelican):
@@ -119,10 +134,10 @@ def index_site(pelican):
         # compresses the index as pelican-precompress (which has run by then) would have.
         compress = "pelican.plugins.precompress" in settings.get("PLUGINS", ())
         options = {key: sorted(value) if isinstance(value, set) else value for key, value in settings.items() if key.startswith("PRECOMPRESS_")}
-        request = {"last": str(last), "processes": processes, "precompress": options if compress else None}
+        request = {"last": str(last), "processes": processes, "precompress": options if compress else None, "reports": _REPORTS}
         (output / PENDING).write_text(json.dumps(request), encoding="utf-8")
         return
-    index_output(output, last, processes)
+    index_output(output, last, processes, _REPORTS)
 
 
 def index_pending(output):
@@ -132,7 +147,7 @@ def index_pending(output):
         return False
     pending = json.loads(request.read_text(encoding="utf-8"))
     request.unlink()
-    index_output(Path(output), Path(pending["last"]), pending["processes"])
+    index_output(Path(output), Path(pending["last"]), pending["processes"], pending["reports"])
     if pending["precompress"] is not None:
         from pelican.plugins.precompress import compress_files
 
@@ -141,13 +156,13 @@ def index_pending(output):
     return True
 
 
-def index_output(output, last, processes):
-    """Index the weeks whose pages changed since `last` (the last build, or output itself)."""
+def index_output(output, last, processes, reports):
+    """Index the weeks whose report pages changed since `last` (the last build, or output itself)."""
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
     pages = read_manifest(output)
     shards = shards_of(pages)
-    previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages)
+    previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages, reports)
     stale = [name for name in shards if previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file()]
     if last != output:
         complete_folders(output, last, pages, {folder for name in stale for folder in shards[name]})
@@ -166,4 +181,5 @@ def index_output(output, last, processes):
 def register():
     from pelican import signals  # here: `python -m search` runs without Pelican
 
+    signals.article_generator_finalized.connect(remember_reports)
     signals.finalized.connect(index_site)
