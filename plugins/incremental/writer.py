@@ -286,7 +286,8 @@ def render_all(writer, jobs, processes):
             pool.map(_render_chunk, range(len(chunks)), chunksize=1)
     finally:
         _PENDING.clear()
-        gc.unfreeze()
+    # The site stays frozen: it lives until the process ends, and once unfrozen the next allocations
+    # would set off a full collection of it (1.5 to 2 s at 50,000 reports) that finds nothing.
     fragments.prune()
 
 
