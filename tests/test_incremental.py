@@ -420,3 +420,36 @@ def test_a_new_day_re_indexes_for_search_only_the_week_its_reports_are_in(tmp_pa
     build_into(output, settings, content=str(content), capture=True)
     assert entry("2020-W52") == last_week and entry("2020-W53") != this_week, "a day within a week indexes its week again"
     assert search_pages(output) == 4 * 6
+
+
+def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
+    from types import SimpleNamespace
+
+    from content_schema.cache import StoredArticle
+    from incremental.fingerprints import page_digest
+
+    def report(**changes):
+        item = StoredArticle.__new__(StoredArticle)
+        values = {"source_digest": "d1", "override_url": "2020-12-30/a01/x/", "title": "标题", "prev": None, "next": None}
+        item.__dict__.update(values | changes, edition_page=SimpleNamespace(number="A01", name="要闻", url="2020-12-30/a01/"))
+        return item
+
+    def kwargs(**changes):
+        given = {"article": report(), "category": SimpleNamespace(slug="yao-wen"), "override_output": True, "url": "2020-12-30/a01/x/", "blog": True, "relative_urls": False}
+        return given | changes
+
+    first = page_digest("base", "2020-12-30/a01/x/index.html", "article.html", kwargs())
+    assert first == page_digest("base", "2020-12-30/a01/x/index.html", "article.html", kwargs())
+    variants = [
+        ("other base", "2020-12-30/a01/x/index.html", "article.html", kwargs()),
+        ("base", "other/index.html", "article.html", kwargs()),
+        ("base", "2020-12-30/a01/x/index.html", "other.html", kwargs()),
+        ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(article=report(source_digest="d2"))),
+        ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(article=report(next=report(title="下一篇")))),
+        ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(category=SimpleNamespace(slug="other"))),
+        ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(url="other/")),
+        ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(relative_urls=True)),
+        ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(extra="something else")),
+    ]
+    digests = [page_digest(*variant) for variant in variants]
+    assert first not in digests and len(set(digests)) == len(digests)
