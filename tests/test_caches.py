@@ -87,3 +87,15 @@ def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(i
         assert back_stamp == (10, 20)
         assert back == source
         assert {key: type(value) for key, value in back.values.items()} == {key: type(value) for key, value in source.values.items()}
+
+
+def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
+    import os
+
+    from content_schema import beside
+
+    assert beside.result(beside.start(sorted, {"乙": 2, "甲": 1})) == ["乙", "甲"]
+    with pytest.raises(beside.Failed, match="ZeroDivisionError"):
+        beside.result(beside.start(lambda: 1 / 0))
+    with pytest.raises(beside.Failed, match="without a result"):
+        beside.result(beside.start(os._exit, 3))

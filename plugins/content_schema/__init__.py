@@ -1,8 +1,9 @@
 """Content schema plugin: refuse bad content before anything is written.
 
-Connects three things: a check of the whole content tree when Pelican starts
-(every problem, one line each, then a non-zero exit; bodies are rendered in
-the same pass, on every core); the schema's own reader for Markdown items,
+Connects three things: a check of the whole content tree, started when
+Pelican starts in a process beside the build (beside.py) and taken before any
+report is read (every problem, one line each, then a non-zero exit; bodies
+are rendered in the same pass, on every core); the schema's own reader for Markdown items,
 which takes what the check read instead of reading files again; and
 Pelican's cache of reports between builds, kept per settings and code
 (cache.py), so that only changed files are read at all, with the rendered
@@ -14,24 +15,50 @@ import sys
 
 from pelican import signals
 
+from . import beside
 from .cache import checked_sources_table, keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
 from .check import check_tree
-from .reader import CHECKED, DIGESTS, WRAPPERS, NewsReader
+from .reader import CHECKED, DIGESTS, READ, WRAPPERS, NewsReader
+
+_CHECK = []  # the check running beside the build (beside.start), until its result is taken
 
 
-def refuse_bad_content(pelican):
+def start_check(pelican):
+    """Check every report in a process beside the build, while the build loads Pelican's cache."""
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     cache = checked_sources_table(settings) if settings.get("CHECK_CACHE") else None
-    # Bodies are rendered here, on every core, for the reports Pelican will read: all of
-    # them, or only the changed ones when Pelican has the others in its cache.
+    # Bodies are rendered by the check, on every core, for the reports Pelican will read: all
+    # of them, or only the changed ones when Pelican has the others in its cache.
     cached = use_cache_of_this_code(settings)
-    sources, problems = check_tree(settings["PATH"], settings, render="changed" if cached else True, processes=processes, cache=cache)
-    CHECKED.clear()
+    for shared in (CHECKED, DIGESTS, WRAPPERS, READ):
+        shared.clear()
+    arguments = (settings["PATH"], settings, "changed" if cached else True, processes, cache)
+    if cached:
+        started = beside.start(checked_content, *arguments)
+        _CHECK[:] = [lambda: beside.result(started)]
+    else:  # nothing to load meanwhile, and every rendered body would cross a pipe: checked here
+        result = checked_content(*arguments)
+        _CHECK[:] = [lambda: result]
+
+
+def checked_content(path, settings, render, processes, cache):
+    """What the build needs of the check: every file's digest, the sources parsed now, the problems."""
+    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache)
+    digests = {source.file: source.digest for source in sources}
+    return digests, [source for source in sources if source.body is not None], [str(problem) for problem in problems]
+
+
+def refuse_bad_content(generator):
+    """Take the check's result before any report is read: every problem, one line each, then stop."""
+    if not _CHECK:
+        return
+    try:
+        digests, sources, problems = _CHECK.pop()()
+    except beside.Failed as error:
+        raise SystemExit(f"The content check failed:\n{error}") from None
+    DIGESTS.update(digests)
     CHECKED.update((source.file, source) for source in sources)
-    DIGESTS.clear()
-    DIGESTS.update((source.file, source.digest) for source in sources)
-    WRAPPERS.clear()
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -40,13 +67,13 @@ def refuse_bad_content(pelican):
 
 
 def forget_checked(generator):
-    """Reports not read this build (Pelican had them cached) leave their checked copy behind.
+    """Sources the reader did not take (their files were unchanged) go.
 
     Every tag's, person's and section's URL is worked out now, once, in the
     build process, not again in each rendering worker.
     """
-    # The reader takes each report it reads out of CHECKED: what is left came from Pelican's cache.
-    print(f"{len(DIGESTS) - len(CHECKED)} item(s) read, {len(CHECKED)} kept from the last build")
+    read = READ.get("files", 0)
+    print(f"{read} item(s) read, {len(DIGESTS) - read} kept from the last build")
     CHECKED.clear()
     DIGESTS.clear()
     for wrapper in WRAPPERS.values():
@@ -66,10 +93,11 @@ def use_news_reader(readers):
 
 
 def register():
-    signals.initialized.connect(refuse_bad_content)
+    signals.initialized.connect(start_check)
     signals.readers_init.connect(use_news_reader)
     signals.generator_init.connect(remember_build)
     signals.generator_init.connect(skip_idle_checks)
-    signals.article_generator_init.connect(keep_cache_in_rows)
+    signals.article_generator_init.connect(keep_cache_in_rows)  # while the check runs beside
+    signals.article_generator_init.connect(refuse_bad_content)
     signals.article_generator_pretaxonomy.connect(store_bodies)
     signals.article_generator_finalized.connect(forget_checked)

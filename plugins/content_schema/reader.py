@@ -50,6 +50,7 @@ class EditionDatetime(SafeDatetime):
 
 # Sources checked (and rendered) when the build started, by absolute path.
 CHECKED = {}
+READ = {}  # how many files the reader read this build ("files")
 # The digest of each file's bytes the check took, by absolute path: Pelican's cache stamps files by it.
 DIGESTS = {}
 # The one Tag, Author or Category object per (class, name) of this build,
@@ -69,6 +70,7 @@ class NewsReader(MarkdownReader):
     file_extensions = ["md"]
 
     def read(self, source_path):
+        READ["files"] = READ.get("files", 0) + 1
         # Pelican's path is the checked file's own unless the content folder is reached by a symlink.
         source = CHECKED.pop(source_path, None) or CHECKED.pop(os.path.realpath(source_path), None)
         if source is None:
