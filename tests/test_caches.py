@@ -45,7 +45,11 @@ def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path,
             row = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({kept.source_path: ("digest", kept)}))
             stamp, back = row[kept.source_path]
             assert ARTICLE_CODEC.encode(("digest", kept))[1][0] != "pickle", "kept as plain data, not pickled"
-            assert stamp == "digest" and type(back) is type(kept)
+            assert stamp == "digest" and isinstance(back, type(kept))
+            assert back.title == kept.title and back.url == kept.url and back.date == kept.date, "what every build asks is there at once"
+            if isinstance(kept, StoredArticle):
+                assert not hasattr(back, "no_such_field") and "people" not in back.__dict__, "loaded light: asking for what it lacks makes nothing"
+            assert back.people == kept.people, "the rest is made when asked for"
             assert back.__dict__ == kept.__dict__
             assert back.metadata == kept.metadata
             assert back.date.tzinfo is kept.date.tzinfo and type(back.date) is type(kept.date) and type(back.metadata["date"]) is type(kept.metadata["date"])

@@ -81,18 +81,36 @@ def encode_value(tag, value):
     raise ValueError(tag)
 
 
-class ArticleCodec:
-    """encode/decode of (stamp, Article) for rows.Codec; `build()` gives this build's settings and context."""
+class Plan:
+    """How to make the Articles of one shape again: worked out once a build per shape."""
 
-    def __init__(self, classes, build):
+    def __init__(self, cls, keys, makers, credits, meta_plan, light):
+        self.cls, self.keys, self.makers, self.credits, self.meta_plan = cls, keys, makers, credits, meta_plan
+        self.names = frozenset(keys) | {"metadata"}
+        self.light = light  # [(index, key, maker or None)] of the attributes made at once by a lazy class
+
+
+class ArticleCodec:
+    """encode/decode of (stamp, Article) for rows.Codec; `build()` gives this build's settings and context.
+
+    `lazy` maps a class to the one made in its place when loading, with only the `light` attributes
+    made at once (what a build asks of every report); `complete` makes the others when asked for.
+    """
+
+    def __init__(self, classes, build, lazy=None, light=()):
         self.classes = {cls.__name__: cls for cls in classes}
         self.build = build
+        self.lazy = {cls.__name__: made for cls, made in (lazy or {}).items()}
+        self.kept_as = {made: cls.__name__ for cls, made in (lazy or {}).items()}
+        self.light = frozenset(light)
         self.shapes = {}  # one object per shape, so that marshal writes it once per row
         self.plans = {}
         self.makers = {}
 
     def encode(self, row):
         stamp, article = row
+        if "_kept" in article.__dict__:
+            self.complete(article)
         try:
             return stamp, self.encode_article(article)
         except ValueError:  # an attribute the codec has no tag for
@@ -100,7 +118,8 @@ class ArticleCodec:
 
     def encode_article(self, article):
         cls = type(article)
-        if self.classes.get(cls.__name__) is not cls:
+        name = self.kept_as.get(cls, cls.__name__)
+        if self.classes.get(name) is not cls and self.lazy.get(name) is not cls:
             raise ValueError(cls)
         state = {key: value for key, value in article.__dict__.items() if key not in BUILD_ONLY}
         metadata = state.pop("metadata", None)
@@ -124,7 +143,7 @@ class ArticleCodec:
                 raise ValueError(key)
             meta_shape.append((key, None, tag))
             meta_values.append(encode_value(tag, value))
-        whole_shape = (cls.__name__, tuple(shape), tuple(meta_shape))
+        whole_shape = (name, tuple(shape), tuple(meta_shape))
         return self.shapes.setdefault(whole_shape, whole_shape), tuple(values), tuple(meta_values)
 
     def decode(self, data):
@@ -135,22 +154,38 @@ class ArticleCodec:
         plan = self.plans.get(shape)
         if plan is None:
             plan = self.plans[shape] = self.plan(shape)
-        cls, keys, makers, credits, meta_plan = plan
-        values = list(values)
-        for index, make in makers:
-            values[index] = make(values[index])
-        state = dict(zip(keys, values, strict=True))
-        if credits:
-            state["credits"] = list(zip(state["people"], state["authors"], strict=True))
-        metadata, made = {}, iter(meta_values)
-        for key, attribute, make in meta_plan:
-            metadata[key] = state[attribute] if attribute is not None else make(next(made))
-        state["metadata"] = metadata
+        lazy = self.lazy.get(shape[0])
+        if lazy is None:
+            state = self.state(plan, values, meta_values)
+        else:
+            state = {key: (values[index] if make is None else make(values[index])) for index, key, make in plan.light}
+            state["_kept"] = (plan, values, meta_values)
         settings, context = self.build()
         state["settings"], state["_context"] = settings, context
-        result = cls.__new__(cls)
+        result = (lazy or plan.cls).__new__(lazy or plan.cls)
         result.__dict__ = state
         return stamp, result
+
+    def state(self, plan, values, meta_values):
+        """Every attribute of an Article, made again from its plain data."""
+        values = list(values)
+        for index, make in plan.makers:
+            values[index] = make(values[index])
+        state = dict(zip(plan.keys, values, strict=True))
+        if plan.credits:
+            state["credits"] = list(zip(state["people"], state["authors"], strict=True))
+        metadata, made = {}, iter(meta_values)
+        for key, attribute, make in plan.meta_plan:
+            metadata[key] = state[attribute] if attribute is not None else make(next(made))
+        state["metadata"] = metadata
+        return state
+
+    def complete(self, article):
+        """Make the attributes a lazily loaded Article was loaded without (those made already stay)."""
+        kept = article.__dict__.pop("_kept", None)
+        if kept is not None:
+            for key, value in self.state(*kept).items():
+                article.__dict__.setdefault(key, value)
 
     def plan(self, shape):
         cls_name, fields, meta_fields = shape
@@ -158,7 +193,8 @@ class ArticleCodec:
         makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in ("", "credits")]
         credits = any(tag == "credits" for _, tag in fields)
         meta_plan = [(key, attribute, None if attribute is not None else self.maker(tag)) for key, attribute, tag in meta_fields]
-        return self.classes[cls_name], keys, makers, credits, meta_plan
+        light = [(index, key, None if tag == "" else self.maker(tag)) for index, (key, tag) in enumerate(fields) if key in self.light and tag != "credits"]
+        return Plan(self.classes[cls_name], keys, makers, credits, meta_plan, light)
 
     def maker(self, tag):
         """The function that makes a value again from its plain data, by the value's tag."""

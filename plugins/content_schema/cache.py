@@ -86,6 +86,26 @@ class StoredArticle(Article):
             return relative
 
 
+class LazyArticle(StoredArticle):
+    """A StoredArticle loaded with only what a build asks of every report (LIGHT): its other
+    attributes (its people, metadata, dates as text…) are made the first time one is asked for,
+    which a new day does for the few hundred reports whose pages or feed entries it renders."""
+
+    def __getattr__(self, name):
+        kept = self.__dict__.get("_kept")
+        if kept is None or name not in kept[0].names:
+            raise AttributeError(name)
+        _ARTICLES.complete(self)
+        return getattr(self, name)
+
+
+# What a build asks of every report, in Pelican's loops and the edition's: its place, its lists, its URL.
+LIGHT = (
+    ("_status", "_relative_source_path", "_static_links", "_summary", "source_path", "source_digest", "template", "lang", "in_default_lang", "translations")
+    + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as")
+)
+
+
 def interned(mapping):
     """A dict with its keys interned: a report unpickled alone gets its own copy of every attribute
     name (a single pickle of the whole cache shared them), 120 MB and slower lookups at 50,000."""
@@ -103,6 +123,7 @@ def _restore_article(cls, state):
 
 
 def _reduce_article(article):
+    _ARTICLES.complete(article)
     return _restore_article, (type(article), {key: value for key, value in article.__dict__.items() if key not in ("settings", "_context")})
 
 
@@ -114,12 +135,12 @@ def _reduce_wrapper(wrapper):
     return _restore_wrapper, (type(wrapper), wrapper.name, wrapper.slug)
 
 
-for _cls in (Article, StoredArticle):
+for _cls in (Article, StoredArticle, LazyArticle):
     copyreg.pickle(_cls, _reduce_article)
 for _cls in (reader.Author, reader.Tag, reader.Category):
     copyreg.pickle(_cls, _reduce_wrapper)
 
-_ARTICLES = ArticleCodec((Article, StoredArticle), lambda: (_BUILD["settings"], _BUILD["context"]))
+_ARTICLES = ArticleCodec((Article, StoredArticle), lambda: (_BUILD["settings"], _BUILD["context"]), lazy={StoredArticle: LazyArticle}, light=LIGHT)
 ARTICLE_CODEC = Codec(_ARTICLES.encode, _ARTICLES.decode)
 
 
