@@ -103,3 +103,21 @@ def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
         beside.result(beside.start(lambda: 1 / 0))
     with pytest.raises(beside.Failed, match="without a result"):
         beside.result(beside.start(os._exit, 3))
+
+
+def test_the_build_lists_the_files_pelican_would(tmp_path):
+    from pelican.generators import ArticlesGenerator
+    from pelican.settings import read_settings
+
+    from content_schema.files import list_files
+
+    content = tmp_path / "content"
+    for name in ("a.md", ".#a.md", ".md", "b.markdown", "c.html", "d.txt", "2020/x.md", "2020/deep/y.md", "drafts/z.md", ".#hidden/w.md", "img/p.jpg"):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text("x", encoding="utf-8")
+    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content), "IGNORE_FILES": [".#*", "*.txt"]})
+    generator = ArticlesGenerator(context={}, settings=settings, path=str(content), theme=settings["THEME"], output_path=str(tmp_path / "out"))
+    for paths, exclude, extensions in (([""], [], None), ([""], ["drafts"], None), (["2020", "a.md"], [], None), ([""], [], False), ([""], [], ["jpg"])):
+        expected = ArticlesGenerator.get_files(generator, paths, exclude=exclude, extensions=extensions)
+        assert list_files(generator, paths, exclude, extensions) == expected
+    assert "./a.md" in list_files(generator, [""]) and "2020/deep/y.md" in list_files(generator, [""])

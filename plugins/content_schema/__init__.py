@@ -10,6 +10,7 @@ Pelican's cache of reports between builds, kept per settings and code
 bodies in a table beside it, fetched only for the pages rendered.
 """
 
+import functools
 import os
 import sys
 
@@ -18,6 +19,7 @@ from pelican import signals
 from . import beside
 from .cache import checked_sources_table, keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
 from .check import check_tree
+from .files import list_files
 from .reader import CHECKED, DIGESTS, READ, WRAPPERS, NewsReader
 
 _CHECK = []  # the check running beside the build (beside.start), until its result is taken
@@ -80,11 +82,16 @@ def forget_checked(generator):
         wrapper.url, wrapper.save_as  # noqa: B018 (cached properties)
 
 
-def skip_idle_checks(generator):
-    """Pelican walks the content folder again only to warn of files whose reader is disabled
-    (a missing package): with none disabled, there is nothing to warn of (0.5 s at 50,000 reports)."""
+def quicken_generator(generator):
+    """Pelican's walks of the content folder, made cheaper for 50,000 files.
+
+    It walks it again only to warn of files whose reader is disabled (a missing package): with
+    none disabled there is nothing to warn of (0.5 s at 50,000 reports). Its listing of files tests
+    each name against each pattern in turn: `files.list_files` gives the same files at C speed.
+    """
     if not generator.readers.disabled_extensions:
         generator._check_disabled_readers = lambda paths, exclude: None
+    generator.get_files = functools.partial(list_files, generator)
 
 
 def use_news_reader(readers):
@@ -96,7 +103,7 @@ def register():
     signals.initialized.connect(start_check)
     signals.readers_init.connect(use_news_reader)
     signals.generator_init.connect(remember_build)
-    signals.generator_init.connect(skip_idle_checks)
+    signals.generator_init.connect(quicken_generator)
     signals.article_generator_init.connect(keep_cache_in_rows)  # while the check runs beside
     signals.article_generator_init.connect(refuse_bad_content)
     signals.article_generator_pretaxonomy.connect(store_bodies)

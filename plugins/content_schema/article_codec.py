@@ -15,6 +15,7 @@ plan for making Articles once per build.
 """
 
 import datetime
+import operator
 import pickle
 from zoneinfo import ZoneInfo
 
@@ -87,7 +88,10 @@ class Plan:
     def __init__(self, cls, keys, makers, credits, meta_plan, light):
         self.cls, self.keys, self.makers, self.credits, self.meta_plan = cls, keys, makers, credits, meta_plan
         self.names = frozenset(keys) | {"metadata"}
-        self.light = light  # [(index, key, maker or None)] of the attributes made at once by a lazy class
+        # The attributes a lazy class makes at once: their names, a getter of their plain data, the makers of those not plain.
+        self.light_keys = tuple(key for _, key, _ in light)
+        self.light_values = operator.itemgetter(*[index for index, _, _ in light]) if len(light) > 1 else lambda values: tuple(values[index] for index, _, _ in light)
+        self.light_makers = [(key, make) for _, key, make in light if make is not None]
 
 
 class ArticleCodec:
@@ -158,7 +162,9 @@ class ArticleCodec:
         if lazy is None:
             state = self.state(plan, values, meta_values)
         else:
-            state = {key: (values[index] if make is None else make(values[index])) for index, key, make in plan.light}
+            state = dict(zip(plan.light_keys, plan.light_values(values), strict=True))
+            for key, make in plan.light_makers:
+                state[key] = make(state[key])
             state["_kept"] = (plan, values, meta_values)
         settings, context = self.build()
         state["settings"], state["_context"] = settings, context
@@ -209,10 +215,11 @@ class ArticleCodec:
             make = lambda parts: cls(*parts, tzinfo=zone)  # noqa: E731
         elif kind == "wrapper":
             cls = WRAPPERS[detail]
-            make = lambda pair: reader.shared_wrapper(cls, *pair, self.build()[0])  # noqa: E731
+            known = reader.WRAPPERS  # this build's, by (class, name): looked up first, at C speed
+            make = lambda pair: known.get((cls, pair[0])) or reader.shared_wrapper(cls, *pair, self.build()[0])  # noqa: E731
         elif kind == "wrappers":
-            cls = WRAPPERS[detail]
-            make = lambda pairs: [reader.shared_wrapper(cls, name, slug, self.build()[0]) for name, slug in pairs]  # noqa: E731
+            cls, known = WRAPPERS[detail], reader.WRAPPERS
+            make = lambda pairs: [known.get((cls, name)) or reader.shared_wrapper(cls, name, slug, self.build()[0]) for name, slug in pairs]  # noqa: E731
         elif tag == "zone":
             make = ZoneInfo
         elif tag == "people":
