@@ -22,8 +22,6 @@ from .fingerprints import digest, item_digest
 NAME = "fragments.sqlite"
 _BUILD = {"path": None, "base": None, "list": frozenset(), "feed": frozenset()}
 _PENDING = []
-_FETCHED = {}  # (path, kind) → (digest, text) of the items `fetch` asked for, in this process
-_ASKED = set()  # the paths fetched: a piece of one not in _FETCHED is not kept
 
 
 def use_for_build(cache_path, base, listed, fed):
@@ -31,8 +29,6 @@ def use_for_build(cache_path, base, listed, fed):
     are worth keeping: list entries of those on the newest page of a list, feed entries of those in a feed."""
     _BUILD.update(path=os.path.join(cache_path, NAME) if cache_path else None, base=base, list=frozenset(listed), feed=frozenset(fed))
     _PENDING.clear()
-    _FETCHED.clear()
-    _ASKED.clear()
 
 
 _TABLE = ProcessTable(
@@ -52,32 +48,11 @@ def _key(item, kind):
     return digest(_BUILD["base"], item_digest(item))
 
 
-def fetch(items):
-    """Read the pieces kept of these items at once: a process renders some hundred list pages and feeds
-    of 50 items each, and asking the table item by item cost a second of a new day at 50,000 reports."""
-    if _BUILD["path"] is None:
-        return
-    paths = sorted({item.source_path for item in items} - _ASKED)
-    try:
-        db = _connection()
-        for start in range(0, len(paths), 500):
-            batch = paths[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            for path, kind, key, text in db.execute(f"SELECT path, kind, digest, text FROM fragments WHERE path IN ({marks})", batch):
-                _FETCHED[path, kind] = (key, text)
-            _ASKED.update(batch)
-    except sqlite3.Error:
-        return
-
-
 def kept(item, kind):
     """The piece of this kind made for this item as it is now, or None."""
     key = _key(item, kind)
     if key is None:
         return None
-    if item.source_path in _ASKED:
-        fetched = _FETCHED.get((item.source_path, kind))
-        return fetched[1] if fetched is not None and fetched[0] == key else None
     try:
         row = _connection().execute("SELECT text FROM fragments WHERE path = ? AND kind = ? AND digest = ?", (item.source_path, kind, key)).fetchone()
     except sqlite3.Error:

@@ -180,7 +180,6 @@ def _render_chunk(index):
 
 def render(writer, jobs):
     writer.count_feed_uses(jobs)
-    fragments.fetch(item for job in jobs for item in shown_items(job, writer.settings["FEED_MAX_ITEMS"]))
     for job in jobs:
         writer.run_job(job)
     fragments.save()
@@ -229,11 +228,11 @@ def kept_files(folder):
         os.close(descriptor)
 
 
-def shown_items(job, feed_items=50):
+def shown_items(job):
     """The items a page or feed shows; none for site-wide pages (the sitemap, the indexes)."""
     kind, _, args, kwargs = job
     if kind == "feed":
-        return args[0][:feed_items]
+        return args[0][:50]  # its newest entries, for their date
     if "article" in kwargs:
         return [kwargs["article"]]
     for key in ("listing", "edition_page", "edition"):
