@@ -180,10 +180,18 @@ def rollback(c, target=None):
     print(f"Rolled back {target} to release {name}.")
 
 
-@task(help={"reports": "how many synthetic reports (about 150 a day)", "compare": "also build with plain Pelican and its default theme", "incremental": "then add one day's edition and build again", "folder": "a new folder to keep the archive, settings and outputs in (default: a temporary one)"})
-def bench(c, reports=1000, compare=True, incremental=True, folder=None):
+@task(
+    help={
+        "reports": "how many synthetic reports (about 150 a day)",
+        "compare": "also build with plain Pelican and its default theme",
+        "incremental": "then add one day's edition and build again",
+        "folder": "a new folder to keep the archive, settings and outputs in (default: a temporary one)",
+        "calibrate": "first time plain Pelican on 1,000 reports, to say how fast this machine is",
+    }
+)
+def bench(c, reports=1000, compare=True, incremental=True, folder=None, calibrate=True):
     """Benchmark: build a synthetic archive of N reports as `invoke build` does; print a README table row."""
     sys.path.insert(0, str(ROOT / "tests"))
     from benchmark.run import bench as run_bench
 
-    run_bench(int(reports), compare=compare, incremental=incremental, folder=folder)
+    run_bench(int(reports), compare=compare, incremental=incremental, folder=folder, calibrate=calibrate)

@@ -399,27 +399,65 @@ def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survive
     assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
 
 
-def test_a_new_day_re_indexes_for_search_only_the_week_its_reports_are_in(tmp_path):
-    """The day before gains a link to the new edition, outside its reports: its week's index is kept."""
+def shard_texts(output, shard):
+    """{url: indexed text} of one search shard (Pagefind's fragments: gzip of pagefind_dcd + JSON)."""
+    import gzip
+    import json
+
+    texts = {}
+    for path in (output / "pagefind" / shard / "fragment").iterdir():
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        texts[fragment["url"]] = fragment["content"].replace("\u200b", "")  # Pagefind marks its word breaks
+    return texts
+
+
+def shard_names(output):
+    import json
+
+    return [shard["name"] for shard in json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]]
+
+
+def test_a_new_day_is_indexed_alone_and_the_week_it_closes_is_indexed_from_the_last_build(tmp_path):
+    """The day before gains a link to the new edition, outside its reports: that changes no index."""
     content, output = tmp_path / "content", tmp_path / "output"
     settings = write_settings(tmp_path, "SECTIONS = []\n")
-    for date in ("2020-12-26", "2020-12-27"):  # Saturday and Sunday of 2020-W52
+    for date in ("2020-12-20", "2020-12-26", "2020-12-27"):  # Sunday of 2020-W51; Saturday and Sunday of 2020-W52
         write_day(content, date)
     build_into(output, settings, content=str(content), capture=True)
+    assert shard_names(output) == ["2020-12-27", "2020-12-26", "2020-W51"], "a shard a day in the newest week"
 
-    def entry(week):
-        return (output / "pagefind" / week / "pagefind-entry.json").stat().st_ino
+    def entry(shard):
+        return (output / "pagefind" / shard / "pagefind-entry.json").stat().st_ino
 
-    last_week = entry("2020-W52")
-    write_day(content, "2020-12-28")  # Monday: 2020-W53
+    week_before = entry("2020-W51")
+    write_day(content, "2020-12-28")  # Monday: 2020-W53, and 2020-W52 is closed
     build_into(output, settings, content=str(content), capture=True)
     assert 'href="/2020-12-28/"' in (output / "2020-12-27/index.html").read_text(encoding="utf-8"), "the edition before links to the new one"
-    assert entry("2020-W52") == last_week, "the week before was not indexed again"
-    this_week = entry("2020-W53")
+    assert shard_names(output) == ["2020-12-28", "2020-W52", "2020-W51"]
+    assert not (output / "pagefind/2020-12-27").exists(), "the days of a closed week are one shard"
+    assert len(shard_texts(output, "2020-W52")) == 12 and entry("2020-W51") == week_before
+    new_day, closed = entry("2020-12-28"), entry("2020-W52")
     write_day(content, "2020-12-29")
     build_into(output, settings, content=str(content), capture=True)
-    assert entry("2020-W52") == last_week and entry("2020-W53") != this_week, "a day within a week indexes its week again"
-    assert search_pages(output) == 4 * 6
+    assert shard_names(output) == ["2020-12-29", "2020-12-28", "2020-W52", "2020-W51"]
+    assert (entry("2020-12-28"), entry("2020-W52")) == (new_day, closed), "a new day indexes its own day only"
+    assert search_pages(output) == 5 * 6
+
+
+def test_a_week_changed_by_the_build_that_closes_it_is_indexed_from_its_new_pages(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-12-26", "2020-12-27"):
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+    edited = content / "2020-12-27/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    (content / "2020-12-26/a02-3.md").unlink()
+    write_day(content, "2020-12-28")
+    build_into(output, settings, content=str(content), capture=True)
+    texts = shard_texts(output, "2020-W52")
+    assert len(texts) == 11, "the deleted report is not searchable"
+    assert "改过的正文" in texts["/2020-12-27/a01/item-2020-12-27-a01-2/"]
 
 
 def test_a_reports_page_digest_changes_with_everything_its_page_is_given():

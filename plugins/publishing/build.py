@@ -20,7 +20,9 @@ import tempfile
 from pathlib import Path
 
 from incremental.manifest import MANIFEST, REMOVED  # every page's digest; the pages this build no longer has
+from search import EARLY as SEARCH_EARLY  # weeks indexed from the last build while Pelican runs
 from search import PENDING as SEARCH_PENDING  # the build asks to be indexed after Pelican
+from search import start_early
 
 
 class BuildFailed(Exception):
@@ -46,16 +48,26 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
     env = (env or os.environ) | {"PYTHONPATH": paths}
+    early = None
     try:
+        # The search index of a week this build closes is made from the last build's pages, beside Pelican.
+        early = start_early(fresh, output, Path(content)) if output.is_dir() else None
         # One -e with every setting: Pelican keeps only the last -e given (a caller's own comes after).
         staged = ["SEARCH_AFTER_BUILD=true", *([f"LAST_OUTPUT={json.dumps(str(output))}"] if output.is_dir() else [])]
         log = run(pelican_command(settings_file, fresh, content, ("-e", *staged, *extra)), output, env, capture)
+        if early is not None:
+            early.join()
+        if not (fresh / SEARCH_PENDING).exists():  # no search this time: what was indexed early goes
+            (fresh / SEARCH_EARLY).unlink(missing_ok=True)
+            shutil.rmtree(fresh / "pagefind", ignore_errors=True)
         if (fresh / SEARCH_PENDING).exists():
             # The search index is made once Pelican's memory is free: the two are never held at once.
             run([sys.executable, "-m", "search", str(fresh)], output, env, capture)
         commit(fresh, output)
         return log
     finally:
+        if early is not None:
+            early.join()  # it writes into the fresh folder
         shutil.rmtree(fresh, ignore_errors=True)
 
 

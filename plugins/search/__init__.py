@@ -4,10 +4,13 @@ The extended build segments Chinese, so 社保认证 finds the report on
 社会保险待遇资格认证; only pages marked `data-pagefind-body` (reports) are
 indexed. Pagefind holds a whole index in memory (about a third of a
 megabyte per report) and cannot add to one, so the archive is indexed in
-weekly shards under pagefind/<year>-W<week>/, listed in pagefind/shards.json
-for the search page to merge; a build re-indexes only the weeks whose report
-pages changed (a new day's link on the day before, outside the reports, does
-not count). Runs when the pages are written (after the incremental plugin); in
+shards, listed in pagefind/shards.json for the search page to merge: a shard
+per week (pagefind/<year>-W<week>/), and a shard per day for the days of the
+newest week (pagefind/<date>/), so that a new day is indexed alone. A build
+re-indexes only the shards whose report pages changed (a new day's link on
+the day before, outside the reports, does not count); the week a new week's
+first day closes is indexed from the last build's pages while Pelican runs
+(start_early). Runs when the pages are written (after the incremental plugin); in
 a staged build (SEARCH_AFTER_BUILD, set by publishing.build) it runs after
 Pelican has exited, so that the index and the site are never both in memory.
 """
@@ -20,6 +23,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,17 +44,29 @@ def week_of(folder_name):
     return f"{year}-W{week:02d}"
 
 
-def shards_of(pages):
-    """{week: [edition folders]} for every edition built, newest week first."""
-    weeks = {}
-    for name in sorted({page.partition("/")[0] for page in pages}, reverse=True):
-        if EDITION_FOLDER.match(name):
-            weeks.setdefault(week_of(name), []).append(name)
-    return weeks
+def shards_of(pages, newest=None):
+    """{shard: [edition folders]} for every edition built, newest first.
+
+    A week before the newest edition's is a shard of its own (2020-W52); each day of the newest
+    edition's week is one (2020-12-28), so that a new day is indexed alone, not with its week.
+    `newest`: an edition to count as the newest, if it is newer than those of `pages`.
+    """
+    folders = sorted({page.partition("/")[0] for page in pages if EDITION_FOLDER.match(page.partition("/")[0])}, reverse=True)
+    latest = max(folders[:1] + ([newest] if newest else []), default=None)
+    open_week = week_of(latest) if latest else None
+    shards = {}
+    for name in folders:
+        week = week_of(name)
+        shards.setdefault(name if week == open_week else week, []).append(name)
+    return shards
+
+
+def is_week(shard):
+    return "-W" in shard
 
 
 def shard_digests(shards, pages, reports):
-    """{week: digest}: changes whenever a report page of the week changes or goes.
+    """{shard: digest}: changes whenever a report page of the shard changes or goes.
 
     Taken from the digests the incremental writer recorded for every page, so no file is opened.
     Only reports are indexed: a change to another page of the week (an edition's page list, its
@@ -83,24 +99,26 @@ def pagefind_executable():
     return get_executable()
 
 
-def index_shard(output, name, folders):
+def index_shard(output, name, folders, site=None):
+    """Index the pages of these edition folders of `site` (output itself by default) into output/pagefind/<name>."""
     bundle = output / "pagefind" / name
-    shutil.rmtree(bundle, ignore_errors=True)  # a week is indexed afresh, never added to
+    shutil.rmtree(bundle, ignore_errors=True)  # a shard is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
     command = [
         str(pagefind_executable()),
         "--site",
-        str(output),
+        str(site or output),
         "--glob",
         glob,
-        "--output-subdir",
-        f"pagefind/{name}",
+        "--output-path",
+        str(bundle),
         "--force-language",
         "zh-cn",
         "--silent",
     ]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
+        shutil.rmtree(bundle, ignore_errors=True)
         raise SearchIndexFailed(f"Pagefind failed on {name} (exit {result.returncode}): {result.stdout}{result.stderr}")
     for path in bundle.iterdir():
         if path.name.startswith(UNUSED):
@@ -156,14 +174,73 @@ def index_pending(output):
     return True
 
 
+EARLY = ".search-early.json"  # the weeks a staged build indexed from the last build's pages while Pelican ran
+
+
+def start_early(fresh, last, content):
+    """Before Pelican runs: index the weeks this build closes, from the last build's pages, beside it.
+
+    When a new week's first edition comes, the week before becomes one shard instead of a shard a
+    day: indexing its thousand reports is most of the search's work, and it needs only pages the
+    last build wrote. It runs while Pelican, mostly on one core, builds; `index_output` keeps it
+    if the week's report pages are unchanged by this build, else indexes the week again.
+    Returns the thread to join, or None.
+    """
+    last_pages = read_manifest(last)
+    try:
+        newest = max((name for name in os.listdir(content) if EDITION_FOLDER.match(name)), default=None)
+    except OSError:
+        newest = None
+    if not last_pages or not (last / "pagefind" / SHARDS).is_file():
+        return None  # a first build, or one without search: nothing to take from
+    previous = read_shards(last / "pagefind")
+    closing = {name: folders for name, folders in shards_of(last_pages, newest).items() if is_week(name) and name not in previous}
+    if not closing:
+        return None
+    (fresh / EARLY).write_text(json.dumps(closing), encoding="utf-8")
+
+    def index():
+        for name, folders in closing.items():
+            try:
+                index_shard(fresh, name, folders, site=last)
+            except (SearchIndexFailed, OSError):
+                continue  # indexed again after Pelican (no shard was left behind)
+
+    thread = threading.Thread(target=index, name="search-early")
+    thread.start()
+    return thread
+
+
+def take_early(output, previous, shards, pages, reports):
+    """The weeks indexed early (start_early) whose report pages this build left as they were.
+
+    The last build indexed each day of such a week as a shard of its own: the week's pages are
+    unchanged when each day's report pages have the digest its shard had then.
+    """
+    try:
+        early = json.loads((output / EARLY).read_text(encoding="utf-8"))
+        (output / EARLY).unlink()
+    except (OSError, ValueError):
+        return set()
+    made = {name for name in early if (output / "pagefind" / name / "pagefind.js").is_file()}
+    days = shard_digests({day: [day] for name in made for day in early[name]}, pages, reports)
+    kept = {name for name in made if shards.get(name) == early[name] and all(previous.get(day) == days[day] for day in early[name])}
+    for name in made - kept:
+        shutil.rmtree(output / "pagefind" / name, ignore_errors=True)
+    return kept
+
+
 def index_output(output, last, processes, reports):
-    """Index the weeks whose report pages changed since `last` (the last build, or output itself)."""
+    """Index the shards whose report pages changed since `last` (the last build, or output itself)."""
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
     pages = read_manifest(output)
     shards = shards_of(pages)
     previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages, reports)
-    stale = [name for name in shards if previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file()]
+    early = take_early(output, previous, shards, pages, reports) if last != output else set()
+    stale = [
+        name for name in shards if name not in early and (previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file())
+    ]
     if last != output:
         complete_folders(output, last, pages, {folder for name in stale for folder in shards[name]})
     with ThreadPoolExecutor(max_workers=processes) as pool:
