@@ -99,8 +99,11 @@ def pagefind_executable():
     return get_executable()
 
 
-def index_shard(output, name, folders, site=None):
-    """Index the pages of these edition folders of `site` (output itself by default) into output/pagefind/<name>."""
+def index_shard(output, name, folders, site=None, beside=False):
+    """Index the pages of these edition folders of `site` (output itself by default) into output/pagefind/<name>.
+
+    beside: run at the lowest priority, on what the build leaves of the machine.
+    """
     bundle = output / "pagefind" / name
     shutil.rmtree(bundle, ignore_errors=True)  # a shard is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
@@ -116,6 +119,8 @@ def index_shard(output, name, folders, site=None):
         "zh-cn",
         "--silent",
     ]
+    if beside and shutil.which("nice"):
+        command = ["nice", "-n", "19", *command]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(bundle, ignore_errors=True)
@@ -202,7 +207,7 @@ def start_early(fresh, last, content):
     def index():
         for name, folders in closing.items():
             try:
-                index_shard(fresh, name, folders, site=last)
+                index_shard(fresh, name, folders, site=last, beside=True)
             except (SearchIndexFailed, OSError):
                 continue  # indexed again after Pelican (no shard was left behind)
 
