@@ -81,7 +81,8 @@ def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, item
 
 
 def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(items):
-    from content_schema.check import CHECKED_CODEC, read_file
+    from content_schema.check import read_file
+    from content_schema.checked_codec import CHECKED_CODEC
 
     for name, _, _ in ITEMS:
         source = read_file(items / name, items, render=False)
