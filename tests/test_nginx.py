@@ -276,8 +276,12 @@ def test_the_builds_bookkeeping_files_are_not_served(server):
     assert "页面不存在" in response.body.decode("utf-8")
 
 
-def test_search_index_chunks_are_cached_for_a_year_and_pages_for_minutes(server):
+def test_search_index_chunks_and_metadata_are_cached_for_a_year_and_pages_for_minutes(server):
     chunk = next((server.root / "pagefind").glob("*/fragment/*"))
     response = server.get("/" + chunk.relative_to(server.root).as_posix())
     assert "immutable" in response.headers["cache-control"]
+    meta = next((server.root / "pagefind").glob("*/pagefind.*.pf_meta"))
+    assert "immutable" in server.get("/" + meta.relative_to(server.root).as_posix()).headers["cache-control"]
+    entry = next((server.root / "pagefind").glob("*/pagefind-entry.json"))  # names the metadata: it changes
+    assert server.get("/" + entry.relative_to(server.root).as_posix()).headers["cache-control"] == "public, max-age=300"
     assert server.get("/").headers["cache-control"] == "public, max-age=300"
