@@ -7,7 +7,9 @@ already parsed by the schema, with pinyin slugs, and a sanitised body.
 
 import datetime
 import os
+import re
 from functools import cached_property
+from urllib.parse import urlparse
 
 from pelican import urlwrappers
 from pelican.readers import MarkdownReader
@@ -81,12 +83,35 @@ class NewsReader(MarkdownReader):
         html = source.html if source.html is not None else render_body(body_of(source))
         metadata = pelican_metadata(source.values, self.settings, self.wrapper)
         metadata["source_digest"] = source.digest
+        linked = linked_paths(html, source_path, self.settings["PATH"])
+        if linked:
+            metadata["linked"] = linked
         return html, metadata
 
     def wrapper(self, cls, name, explicit):
         """One Tag, Author or Category object per name for the whole build."""
         wrapper = WRAPPERS.get((cls, name))
         return wrapper or shared_wrapper(cls, name, name_slug(name, self.settings.get(explicit)), self.settings)
+
+
+INTRASITE = re.compile(r"[{|](filename|static|attach)[}|]([^\"'\s<>]+)")  # as Pelican's INTRASITE_LINK_REGEX finds them
+
+
+def linked_paths(html, source_path, content_root):
+    """The files an item's body links to with {filename}, {static} or {attach}, relative to the
+    content folder as Pelican resolves them: the URLs they get are part of the item's page
+    (incremental.fingerprints.item_digest), so that moving a report renders the pages that link to it."""
+    if "{" not in html and "|" not in html:
+        return ()
+    found = set()
+    for _, value in INTRASITE.findall(html):
+        path = urlparse(value).path
+        if path.startswith("/"):
+            path = path[1:]
+        else:
+            path = os.path.relpath(os.path.abspath(os.path.join(os.path.dirname(source_path), path)), os.path.abspath(content_root))
+        found.add(path.replace(os.sep, "/").replace("%20", " "))
+    return tuple(sorted(found))
 
 
 def pelican_metadata(values, settings, url_wrapper):

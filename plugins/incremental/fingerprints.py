@@ -9,6 +9,7 @@ have no digest and are always rendered.
 import hashlib
 import json
 from pathlib import Path
+from urllib.parse import unquote
 
 from pelican.contents import Article
 
@@ -50,13 +51,25 @@ def neighbour(item):
 
 
 def item_digest(item):
-    """An item as every page that shows it sees it: its source, place and neighbours."""
+    """An item as every page that shows it sees it: its source, place and neighbours, and the URLs
+    of the files its body links to ({filename}…: a report that moves changes the pages linking to it)."""
     try:
         return item._page_digest
     except AttributeError:
         page = item.edition_page
-        item._page_digest = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next))
+        linked = item.__dict__.get("linked")
+        targets = [(path, linked_url(item._context, path)) for path in linked] if linked else ()
+        item._page_digest = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next), targets)
         return item._page_digest
+
+
+def linked_url(context, path):
+    """The URL Pelican gives a link to this content file ({filename} or {static}); None if there is none."""
+    for table in ("generated_content", "static_content"):
+        target = context.get(table, {}).get(path) or context.get(table, {}).get(unquote(path))
+        if target is not None:
+            return getattr(target, "url", None)
+    return None
 
 
 def item_digests(items):
