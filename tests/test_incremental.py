@@ -491,3 +491,26 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     ]
     digests = [page_digest(*variant) for variant in variants]
     assert first not in digests and len(set(digests)) == len(digests)
+
+
+def test_a_report_that_moves_changes_the_pages_that_link_to_it(tmp_path):
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    target = write_item(content, "2020-12-29/a01-1.md", "目标", date="2020-12-29", Slug="target-old")
+    write_item(content, "2020-12-30/a01-1.md", "链接", date="2020-12-30", body="正文见[前文]({filename}/2020-12-29/a01-1.md)。")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    target.write_text(target.read_text(encoding="utf-8").replace("target-old", "target-new"), encoding="utf-8")
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    page = built["2020-12-30/a01/item-2020-12-30-a01-1/index.html"].decode("utf-8")
+    assert 'href="/2020-12-29/a01/target-new/"' in page and "target-old" not in page
+
+
+def test_a_folder_named_like_no_real_date_does_not_stop_the_next_build(tmp_path):
+    """The item's own date places it; a folder mistyped as 2020-12-32 is only a folder."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-30")
+    write_item(content, "2020-12-32/a09-1.md", "误写的目录", date="2020-12-31", page="A09", section="版9")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    assert "2020-12-31/a09/item-2020-12-31-a09-1/index.html" in built

@@ -39,6 +39,17 @@ class SearchIndexFailed(Exception):
     pass
 
 
+def is_edition(name):
+    """An edition folder's name: a real date (a content folder may be named 2020-12-32 by mistake)."""
+    if not EDITION_FOLDER.match(name):
+        return False
+    try:
+        datetime.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
+
+
 def week_of(folder_name):
     year, week, _ = datetime.date.fromisoformat(folder_name).isocalendar()
     return f"{year}-W{week:02d}"
@@ -51,7 +62,7 @@ def shards_of(pages, newest=None):
     edition's week is one (2020-12-28), so that a new day is indexed alone, not with its week.
     `newest`: an edition to count as the newest, if it is newer than those of `pages`.
     """
-    folders = sorted({page.partition("/")[0] for page in pages if EDITION_FOLDER.match(page.partition("/")[0])}, reverse=True)
+    folders = sorted({folder for folder in {page.partition("/")[0] for page in pages} if is_edition(folder)}, reverse=True)
     latest = max(folders[:1] + ([newest] if newest else []), default=None)
     open_week = week_of(latest) if latest else None
     shards = {}
@@ -193,7 +204,7 @@ def start_early(fresh, last, content):
     """
     last_pages = read_manifest(last)
     try:
-        newest = max((name for name in os.listdir(content) if EDITION_FOLDER.match(name)), default=None)
+        newest = max((name for name in os.listdir(content) if is_edition(name)), default=None)
     except OSError:
         newest = None
     if not last_pages or not (last / "pagefind" / SHARDS).is_file():
