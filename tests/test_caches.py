@@ -122,3 +122,19 @@ def test_the_build_lists_the_files_pelican_would(tmp_path):
         expected = ArticlesGenerator.get_files(generator, paths, exclude=exclude, extensions=extensions)
         assert list_files(generator, paths, exclude, extensions) == expected
     assert "./a.md" in list_files(generator, [""]) and "2020/deep/y.md" in list_files(generator, [""])
+
+
+def test_a_build_without_pelicans_cache_is_given_every_body_the_check_rendered(tmp_path, items):
+    """Pelican's cache gone (other plugin code, --ignore-cache), the check's kept: the check renders
+    every body on all cores and the reader takes them all, none read and rendered again."""
+    from pelican.settings import read_settings
+
+    from content_schema import checked_content
+
+    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
+    table = str(tmp_path / "checked.sqlite")
+    checked_content(str(items), settings, "changed", 1, table)  # the last build: the check's cache is made
+    digests, sources, problems = checked_content(str(items), settings, True, 1, table)
+    assert problems == []
+    assert sorted(source.file for source in sources) == sorted(digests) and len(digests) == len(ITEMS)
+    assert all(source.html and "<p>" in source.html for source in sources)

@@ -48,7 +48,8 @@ def checked_content(path, settings, render, processes, cache):
     """What the build needs of the check: every file's digest, the sources parsed now, the problems."""
     sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache)
     digests = {source.file: source.digest for source in sources}
-    return digests, [source for source in sources if source.body is not None], [str(problem) for problem in problems]
+    # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
+    return digests, [source for source in sources if source.body is not None or source.html is not None], [str(problem) for problem in problems]
 
 
 def refuse_bad_content(generator):
