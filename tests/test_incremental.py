@@ -97,6 +97,81 @@ def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monk
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
+def cut_short_at(monkeypatch, stop):
+    """os.replace as a machine that goes down at the first move stop(target) is true of."""
+    import os
+
+    import publishing.build
+
+    replace = os.replace
+
+    def moved(source, target):
+        if stop(str(target)):
+            raise OSError("the machine went down")
+        replace(source, target)
+
+    monkeypatch.setattr(publishing.build.os, "replace", moved)
+    return lambda: monkeypatch.setattr(publishing.build.os, "replace", replace)
+
+
+def test_pages_a_commit_cut_short_moved_in_are_rendered_again_when_their_report_goes_back(tmp_path, monkeypatch):
+    """The edited page is in, its digest is not: the report put back as it was must not leave it."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    write_day(content, "2020-12-29")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    edited = content / "2020-12-29/a01-2.md"
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original.replace("正文。", "错误的正文。"), encoding="utf-8")
+    restore = cut_short_at(monkeypatch, lambda target: target.endswith(".build-digests.json"))
+    with pytest.raises(OSError):
+        build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    restore()
+    assert "错误的正文" in (tmp_path / "output/2020-12-29/a01/item-2020-12-29-a01-2/index.html").read_text(encoding="utf-8")
+    edited.write_text(original, encoding="utf-8")
+    final = assert_same_as_clean_build(tmp_path, settings, content)
+    assert not any("错误的正文".encode() in page for page in final.values())
+
+
+def test_a_week_closed_after_a_commit_cut_short_is_indexed_from_its_pages_as_built(tmp_path, monkeypatch):
+    """The week is not indexed early from pages a commit cut short left behind."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-12-26", "2020-12-27"):
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+    edited = content / "2020-12-27/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    # Down after the search shards and their list moved in, before the edited page did.
+    restore = cut_short_at(monkeypatch, lambda target: target.endswith("item-2020-12-27-a01-2/index.html"))
+    with pytest.raises(OSError):
+        build_into(output, settings, content=str(content), capture=True)
+    restore()
+    write_day(content, "2020-12-28")
+    build_into(output, settings, content=str(content), capture=True)
+    assert "改过的正文" in shard_texts(output, "2020-W52")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
+    assert_same_as_clean_build(tmp_path, settings, content)
+
+
+def test_a_search_shard_a_commit_cut_short_moved_in_is_indexed_again_when_its_report_goes_back(tmp_path, monkeypatch):
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-27")
+    build_into(output, settings, content=str(content), capture=True)
+    edited = content / "2020-12-27/a01-2.md"
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original.replace("正文。", "错误的正文。"), encoding="utf-8")
+    # Down after the day's shard moved in, before the list of shards (with its digest) did.
+    restore = cut_short_at(monkeypatch, lambda target: target.endswith("pagefind/shards.json"))
+    with pytest.raises(OSError):
+        build_into(output, settings, content=str(content), capture=True)
+    restore()
+    assert "错误的正文" in shard_texts(output, "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
+    edited.write_text(original, encoding="utf-8")
+    build_into(output, settings, content=str(content), capture=True)
+    assert "错误的正文" not in shard_texts(output, "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
+
+
 def test_list_and_feed_entries_of_items_shown_again_are_kept_and_used_by_the_next_build(tmp_path):
     """Kept only for items on the newest page of a list or in a feed; taken by the next build, not made again."""
     import re

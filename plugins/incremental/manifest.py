@@ -10,14 +10,46 @@ import os
 
 MANIFEST = ".build-digests.json"
 REMOVED = ".build-removed.json"  # pages of the last build this one no longer has (staged builds)
+UNSURE = ".build-unsure.json"  # pages a commit began to replace: until its digests are in, none is known
 
 
 def read_manifest(output_path):
+    """{page: digest} of the output's pages; None for a page whose digest is not known."""
     try:
         with open(os.path.join(output_path, MANIFEST), encoding="utf-8") as handle:
-            return json.load(handle)
+            digests = json.load(handle)
     except (OSError, ValueError):
         return {}
+    unsure = unsure_pages(output_path)
+    if unsure is None:
+        return {}  # the list is damaged: no page's digest can be trusted
+    digests.update(dict.fromkeys(unsure.intersection(digests)))
+    return digests
+
+
+def unsure_pages(output_path):
+    """The pages a commit cut short began to replace; None if the list cannot be read."""
+    try:
+        with open(os.path.join(output_path, UNSURE), encoding="utf-8") as handle:
+            return set(json.load(handle))
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def mark_unsure(output_path, pages):
+    """Before a commit moves pages in: their digests in the manifest are the last build's, not
+    theirs, until the commit's own manifest moves in last. A commit cut short leaves them marked
+    (with any marked before), so the next build renders them again, even if its content went back
+    to what the manifest describes."""
+    path = os.path.join(output_path, UNSURE)
+    pages = sorted((unsure_pages(output_path) or set()).union(pages))
+    with open(path + ".new", "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(pages, ensure_ascii=False))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(path + ".new", path)
 
 
 def write_manifest(output_path, digests):

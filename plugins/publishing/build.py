@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from incremental.manifest import MANIFEST, REMOVED  # every page's digest; the pages this build no longer has
+from incremental.manifest import MANIFEST, REMOVED, UNSURE, mark_unsure  # every page's digest; the pages this build no longer has
 from search import EARLY as SEARCH_EARLY  # weeks indexed from the last build while Pelican runs
 from search import PENDING as SEARCH_PENDING  # the build asks to be indexed after Pelican
 from search import start_early
@@ -97,6 +97,7 @@ def commit(fresh, output):
     folders = [Path(name) for name in WHOLE if (fresh / name).is_dir()]
     if (fresh / "pagefind").is_dir():
         folders += [path.relative_to(fresh) for path in (fresh / "pagefind").iterdir() if path.is_dir()]
+    mark_unsure(output, moving(fresh, folders))
     for folder in folders:
         replace_folder(fresh / folder, output / folder)
     for folder, dirs, files in os.walk(fresh):
@@ -124,6 +125,17 @@ def commit(fresh, output):
     # is rendered again next time rather than taken for done.
     if (fresh / MANIFEST).exists():
         os.replace(fresh / MANIFEST, output / MANIFEST)
+    (output / UNSURE).unlink(missing_ok=True)
+
+
+def moving(fresh, folders):
+    """What a commit replaces: every page, and each folder replaced whole (a search shard) as 'name/'."""
+    names = [folder.as_posix() + "/" for folder in folders]
+    for folder, dirs, files in os.walk(fresh):
+        relative = Path(folder).relative_to(fresh)
+        dirs[:] = [name for name in dirs if relative / name not in folders]
+        names += [(relative / name).as_posix() for name in files]
+    return names
 
 
 def replace_folder(new, old):

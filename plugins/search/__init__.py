@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from incremental.manifest import read_manifest  # every page the build wrote, with its digest
+from incremental.manifest import read_manifest, unsure_pages  # every page the build wrote, with its digest
 
 EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHARDS = "shards.json"
@@ -207,8 +207,8 @@ def start_early(fresh, last, content):
         newest = max((name for name in os.listdir(content) if is_edition(name)), default=None)
     except OSError:
         newest = None
-    if not last_pages or not (last / "pagefind" / SHARDS).is_file():
-        return None  # a first build, or one without search: nothing to take from
+    if not last_pages or not (last / "pagefind" / SHARDS).is_file() or unsure_pages(last) != set():
+        return None  # a first build, one without search, or a commit cut short: nothing to take from
     previous = read_shards(last / "pagefind")
     closing = {name: folders for name, folders in shards_of(last_pages, newest).items() if is_week(name) and name not in previous}
     if not closing:
@@ -254,8 +254,12 @@ def index_output(output, last, processes, reports):
     shards = shards_of(pages)
     previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages, reports)
     early = take_early(output, previous, shards, pages, reports) if last != output else set()
+    unsure = unsure_pages(last)  # shards a commit cut short began to replace
     stale = [
-        name for name in shards if name not in early and (previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file())
+        name
+        for name in shards
+        if name not in early
+        and (previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file() or unsure is None or f"pagefind/{name}/" in unsure)
     ]
     if last != output:
         complete_folders(output, last, pages, {folder for name in stale for folder in shards[name]})
