@@ -589,3 +589,14 @@ def test_a_folder_named_like_no_real_date_does_not_stop_the_next_build(tmp_path)
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     built = assert_same_as_clean_build(tmp_path, settings, content)
     assert "2020-12-31/a09/item-2020-12-31-a09-1/index.html" in built
+
+
+def test_a_content_folder_moved_elsewhere_builds_as_a_clean_build_does(tmp_path):
+    """Pelican's cached reports know their files by absolute path: another content folder, another cache."""
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_item(tmp_path / "a", "2020-12-29/a01-1.md", "目标", date="2020-12-29")
+    write_item(tmp_path / "a", "2020-12-30/a01-1.md", "链接", date="2020-12-30", body="正文见[前文]({filename}../2020-12-29/a01-1.md)。")
+    build_into(tmp_path / "output", settings, content=str(tmp_path / "a"), capture=True)
+    (tmp_path / "a").rename(tmp_path / "b")
+    built = assert_same_as_clean_build(tmp_path, settings, tmp_path / "b")
+    assert 'href="/2020-12-29/a01/item-2020-12-29-a01-1/"' in built["2020-12-30/a01/item-2020-12-30-a01-1/index.html"].decode("utf-8")

@@ -145,14 +145,15 @@ ARTICLE_CODEC = Codec(_ARTICLES.encode, _ARTICLES.decode)
 
 
 def use_cache_of_this_code(settings):
-    """Point CACHE_PATH at the cache of these settings and plugins, drop the others; is there one?"""
+    """Point CACHE_PATH at the cache of these settings, plugins and content folder, drop the others; is there one?"""
     if not caching(settings):
         return False
     # Imported here: Pelican loads plugins by name in PLUGINS order, so incremental is loaded by now.
     from incremental.fingerprints import digest, settings_digest, tree_digest
 
     plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    name = FOLDER + digest(settings_digest(settings), tree_digest(plugins, suffixes=(".py",)))
+    # The content folder too: cached reports know their files by absolute path (links are resolved from it).
+    name = FOLDER + digest(settings_digest(settings), tree_digest(plugins, suffixes=(".py",)), os.path.abspath(settings["PATH"]))
     top = settings["CACHE_PATH"]
     if os.path.isdir(top):
         for entry in os.listdir(top):
