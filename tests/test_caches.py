@@ -105,6 +105,13 @@ def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
     with pytest.raises(beside.Failed, match="without a result"):
         beside.result(beside.start(os._exit, 3))
 
+    class DiesWhileItsResultIsWritten:
+        def __reduce__(self):
+            os._exit(9)
+
+    with pytest.raises(beside.Failed, match="before its result was whole"):
+        beside.result(beside.start(lambda: [b"x" * 100_000, DiesWhileItsResultIsWritten()]))
+
 
 def test_the_build_lists_the_files_pelican_would(tmp_path):
     from pelican.generators import ArticlesGenerator

@@ -46,7 +46,10 @@ def result(started):
     _, status = os.waitpid(pid, 0)
     if not data:
         raise Failed(f"the process beside the build ended without a result (status {status})")
-    succeeded, value = pickle.loads(data)
+    try:
+        succeeded, value = pickle.loads(data)
+    except Exception as error:  # noqa: BLE001 (killed while it wrote: its result is cut short)
+        raise Failed(f"the process beside the build ended before its result was whole (status {status}): {error!r}") from None
     if not succeeded:
         raise Failed(value)
     return value
