@@ -1,5 +1,7 @@
 """An incremental build gives exactly the files a clean build of the same content gives."""
 
+import os
+
 import pytest
 from benchmark.synthetic import SECTIONS, write_corpus
 
@@ -415,6 +417,8 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
     content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
     write_day(content, "2020-12-29", pages=1, items=2)
     write_day(content, "2020-12-30", pages=1, items=3)
+    for path in content.rglob("*.md"):  # saved a while before the check (one saved just now is read again once)
+        os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
     edited = content / "2020-12-30/a01-2.md"
 
     def parsed_now():
@@ -446,6 +450,21 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
         (content / "2020-12-29" / name).unlink()
     assert parsed_now() == []
     assert [folder.rsplit("/", 1)[-1] for folder in folder_rows(cache)] == ["2020-12-30"], "an emptied folder's row goes"
+
+
+def test_a_file_saved_again_at_the_same_size_and_time_as_the_check_read_it_is_read_again(tmp_path):
+    """The file system's clock moves in steps: a file saved twice within one keeps its time."""
+    from content_schema.check import check_tree
+
+    content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    write_day(content, "2020-12-30", pages=1, items=1)
+    (path,) = content.rglob("*.md")
+    assert [source.values["title"] for source in check_tree(content, {"SECTIONS": []}, cache=cache)[0]] == ["2020-12-30 第1版 第1篇"]
+    saved = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("第1篇", "第2篇"), encoding="utf-8")
+    os.utime(path, ns=(saved.st_atime_ns, saved.st_mtime_ns))
+    assert path.stat().st_size == saved.st_size
+    assert [source.values["title"] for source in check_tree(content, {"SECTIONS": []}, cache=cache)[0]] == ["2020-12-30 第1版 第2篇"]
 
 
 def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survives_damage(tmp_path):

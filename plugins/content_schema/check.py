@@ -9,6 +9,7 @@ import datetime
 import multiprocessing
 import os
 import re
+import time
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -68,12 +69,16 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     known = read_rows(cache, CACHE_VERSION, CHECKED_CODEC) if cache else {}
     if cache:
         slugs.remember(slugs_file(cache))
+    listed_at = time.time_ns()
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed, restamped = unchanged_sources(known, stamps)
     missing = [path for path in stamps if path not in parsed]
     parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
     changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
     changed.update((path, (stamps[path], parsed[path])) for path in restamped)
+    for path, (known_stamp, source) in changed.items():
+        if known_stamp[1] >= listed_at - RACY_NS:  # see RACY_NS
+            changed[path] = ((known_stamp[0], 0), source)
     if cache:  # a row per folder: only the folders of the files read now, or gone, are written
         values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
         write_rows(cache, CACHE_VERSION, CHECKED_CODEC, values, changed, known.keys() - stamps.keys())
@@ -154,6 +159,13 @@ def read_file(path, label_root, render):
     if render and not source.problems:
         source.html = render_body(source.body)
     return source
+
+
+# A file's time is the file system's clock, which moves in steps of a few milliseconds: a file
+# saved again, at the same size, within the step in which the check read it keeps the time the
+# check stamped it with. A file whose time is that close to the check's is stamped with no time,
+# so the next check reads its bytes to know it (as git does with its index).
+RACY_NS = 1_000_000_000
 
 
 def stamp(path):
