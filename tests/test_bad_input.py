@@ -75,6 +75,22 @@ def test_a_bad_report_stops_the_build_names_file_line_field_and_keeps_the_last_e
     assert not [p for p in folder.iterdir() if p.name.startswith(".output.")], "no half-written build is left behind"
 
 
+@pytest.mark.parametrize("extension", ["markdown", "mkd", "mdown"])
+@pytest.mark.parametrize("case", ["same-position", "unknown-role"])
+def test_a_report_under_any_name_pelican_reads_as_markdown_is_checked(newsroom, case, extension):
+    folder, content, settings = newsroom
+    before = snapshot(folder / "output")
+    bad = content / "2020-12-30" / f"{case}.{extension}"
+    shutil.copy(BAD / f"{case}.md", bad)
+    try:
+        with pytest.raises(BuildFailed) as failure:
+            build_into(folder / "output", settings, content=str(content), capture=True)
+    finally:
+        bad.unlink()
+    assert f"{case}.{extension}{CASES[case]}" in failure.value.output
+    assert snapshot(folder / "output") == before
+
+
 def test_every_problem_of_a_run_is_reported_together(tmp_path):
     content = tmp_path / "content"
     content.mkdir()

@@ -43,12 +43,15 @@ def option(settings, name):
     return (settings or {}).get(name, DEFAULTS[name])
 
 
+MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # every name Pelican reads as Markdown: each is checked and read as a report
+
+
 def content_files(content_dir):
     """Every Markdown item below content_dir, ordered by path parts.
 
     Strings, not Path objects: making and sorting 50,000 Paths takes seconds.
     """
-    found = [os.path.join(folder, name) for folder, _, names in os.walk(content_dir) for name in names if name.endswith(".md")]
+    found = [os.path.join(folder, name) for folder, _, names in os.walk(content_dir) for name in names if name.endswith(MARKDOWN)]
     return sorted(found, key=lambda path: path.split(os.sep))
 
 

@@ -69,7 +69,7 @@ def shared_wrapper(cls, name, slug, settings):
 
 
 class NewsReader(MarkdownReader):
-    file_extensions = ["md"]
+    file_extensions = ["md", "markdown", "mkd", "mdown"]
 
     def read(self, source_path):
         READ["files"] = READ.get("files", 0) + 1
