@@ -587,11 +587,12 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     assert first not in digests and len(set(digests)) == len(digests)
 
 
-def test_a_report_that_moves_changes_the_pages_that_link_to_it(tmp_path):
+@pytest.mark.parametrize("name", ["a01-1.md", "a&b.md", "o'b.md"])
+def test_a_report_that_moves_changes_the_pages_that_link_to_it(tmp_path, name):
     content = tmp_path / "content"
     settings = write_settings(tmp_path, "SECTIONS = []\n")
-    target = write_item(content, "2020-12-29/a01-1.md", "目标", date="2020-12-29", Slug="target-old")
-    write_item(content, "2020-12-30/a01-1.md", "链接", date="2020-12-30", body="正文见[前文]({filename}/2020-12-29/a01-1.md)。")
+    target = write_item(content, f"2020-12-29/{name}", "目标", date="2020-12-29", Slug="target-old")
+    write_item(content, "2020-12-30/a01-1.md", "链接", date="2020-12-30", body=f"正文见[前文]({{filename}}/2020-12-29/{name})。")
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     target.write_text(target.read_text(encoding="utf-8").replace("target-old", "target-new"), encoding="utf-8")
     built = assert_same_as_clean_build(tmp_path, settings, content)

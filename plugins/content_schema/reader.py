@@ -6,10 +6,12 @@ already parsed by the schema, with pinyin slugs, and a sanitised body.
 """
 
 import datetime
+import functools
 import os
 import re
 from functools import cached_property
-from urllib.parse import urlparse
+from html import unescape
+from urllib.parse import unquote, urlparse
 
 from pelican import urlwrappers
 from pelican.readers import MarkdownReader
@@ -83,7 +85,7 @@ class NewsReader(MarkdownReader):
         html = source.html if source.html is not None else render_body(body_of(source))
         metadata = pelican_metadata(source.values, self.settings, self.wrapper)
         metadata["source_digest"] = source.digest
-        linked = linked_paths(html, source_path, self.settings["PATH"])
+        linked = linked_paths(html, source_path, self.settings)
         if linked:
             metadata["linked"] = linked
         return html, metadata
@@ -94,24 +96,38 @@ class NewsReader(MarkdownReader):
         return wrapper or shared_wrapper(cls, name, name_slug(name, self.settings.get(explicit)), self.settings)
 
 
-INTRASITE = re.compile(r"[{|](filename|static|attach)[}|]([^\"'\s<>]+)")  # as Pelican's INTRASITE_LINK_REGEX finds them
-
-
-def linked_paths(html, source_path, content_root):
-    """The files an item's body links to with {filename}, {static} or {attach}, relative to the
-    content folder as Pelican resolves them: the URLs they get are part of the item's page
-    (incremental.fingerprints.item_digest), so that moving a report renders the pages that link to it."""
+def linked_paths(html, source_path, settings):
+    """The files an item's body links to with {filename}, {static} or {attach}: for each link, the
+    names Pelican looks it up by (as written, unquoted, HTML-unescaped), relative to the content
+    folder. The URLs they get are part of the item's page (incremental.fingerprints.item_digest),
+    so that a report that moves renders again the pages that link to it."""
     if "{" not in html and "|" not in html:
         return ()
-    found = set()
-    for _, value in INTRASITE.findall(html):
-        path = urlparse(value).path
+    root = os.path.abspath(settings["PATH"])
+    folder = os.path.dirname(os.path.abspath(source_path))
+
+    def resolved(path):
         if path.startswith("/"):
-            path = path[1:]
-        else:
-            path = os.path.relpath(os.path.abspath(os.path.join(os.path.dirname(source_path), path)), os.path.abspath(content_root))
-        found.add(path.replace(os.sep, "/").replace("%20", " "))
+            return path[1:]
+        return os.path.relpath(os.path.abspath(os.path.join(folder, path)), root).replace(os.sep, "/")
+
+    found = set()
+    for match in intrasite_links(settings["INTRASITE_LINK_REGEX"]).finditer(html):
+        if match.group("what") not in ("filename", "static", "attach"):
+            continue
+        value = urlparse(match.group("value"))
+        names = (value.path, unquote(value.path), urlparse(unescape(value.geturl())).path)
+        found.add(tuple(dict.fromkeys(resolved(name) for name in names)))
     return tuple(sorted(found))
+
+
+@functools.cache
+def intrasite_links(intrasite):
+    """Pelican's own pattern for the links it resolves (Content._get_intrasite_link_regex)."""
+    return re.compile(
+        r"""(?P<markup><[^\>]+(?:href|src|poster|data|cite|formaction|action|content)\s*=\s*)"""
+        rf"""(?P<quote>["\'])(?P<path>{intrasite}(?P<value>.*?))(?P=quote)"""
+    )
 
 
 def pelican_metadata(values, settings, url_wrapper):

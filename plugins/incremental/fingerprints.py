@@ -9,7 +9,6 @@ have no digest and are always rendered.
 import hashlib
 import json
 from pathlib import Path
-from urllib.parse import unquote
 
 from pelican.contents import Article
 
@@ -58,18 +57,14 @@ def item_digest(item):
     except AttributeError:
         page = item.edition_page
         linked = item.__dict__.get("linked")
-        targets = [(path, linked_url(item._context, path)) for path in linked] if linked else ()
+        targets = [linked_urls(item._context, names) for names in linked] if linked else ()
         item._page_digest = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next), targets)
         return item._page_digest
 
 
-def linked_url(context, path):
-    """The URL Pelican gives a link to this content file ({filename} or {static}); None if there is none."""
-    for table in ("generated_content", "static_content"):
-        target = context.get(table, {}).get(path) or context.get(table, {}).get(unquote(path))
-        if target is not None:
-            return getattr(target, "url", None)
-    return None
+def linked_urls(context, names):
+    """The URLs of what a link's names (content_schema.reader.linked_paths) find, content or static."""
+    return tuple(getattr(context.get(table, {}).get(name), "url", None) for table in ("generated_content", "static_content") for name in names)
 
 
 def item_digests(items):
