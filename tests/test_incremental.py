@@ -467,6 +467,22 @@ def test_a_file_saved_again_at_the_same_size_and_time_as_the_check_read_it_is_re
     assert [source.values["title"] for source in check_tree(content, {"SECTIONS": []}, cache=cache)[0]] == ["2020-12-30 第1版 第2篇"]
 
 
+def test_a_file_dated_ahead_of_the_clock_is_read_once_not_at_every_check(tmp_path, monkeypatch):
+    from content_schema import check
+
+    content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    write_day(content, "2020-12-30", pages=1, items=1)
+    (path,) = content.rglob("*.md")
+    ahead = path.stat().st_mtime + 3600  # copied from a machine whose clock is an hour ahead
+    os.utime(path, (ahead, ahead))
+    check.check_tree(content, {"SECTIONS": []}, cache=cache)
+    digested = []
+    monkeypatch.setattr(check, "file_digest", lambda name: digested.append(name) or "")
+    for _ in range(2):
+        check.check_tree(content, {"SECTIONS": []}, cache=cache)
+    assert digested == [], "its stamp is kept"
+
+
 def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survives_damage(tmp_path):
     content = tmp_path / "content"
     settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")

@@ -80,7 +80,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
     changed.update((path, (stamps[path], parsed[path])) for path in restamped)
     for path, (known_stamp, source) in changed.items():
-        if known_stamp[1] >= listed_at - RACY_NS:  # see RACY_NS
+        if abs(known_stamp[1] - listed_at) <= RACY_NS:  # see RACY_NS (a time ahead of the clock is not racy: any save changes it)
             changed[path] = ((known_stamp[0], 0), source)
     if cache:  # a row per folder: only the folders of the files read now, or gone, are written
         values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
