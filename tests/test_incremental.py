@@ -155,6 +155,48 @@ def test_a_week_closed_after_a_commit_cut_short_is_indexed_from_its_pages_as_bui
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
+def test_a_page_a_commit_cut_short_added_goes_when_its_report_does(tmp_path, monkeypatch):
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-29")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    added = write_item(content, "2020-12-29/a09-1.md", "新增的稿件", date="2020-12-29", page="A09", section="版9", people="记者:赵六")
+    restore = cut_short_at(monkeypatch, lambda target: target.endswith(".build-digests.json"))
+    with pytest.raises(OSError):
+        build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    restore()
+    assert (tmp_path / "output/2020-12-29/a09/item-2020-12-29-a09-1/index.html").exists()
+    added.unlink()
+    final = assert_same_as_clean_build(tmp_path, settings, content)
+    assert not [name for name in final if "a09" in name or "zhao-liu" in name]
+
+
+def test_a_build_in_place_after_a_commit_cut_short_settles_what_it_left_unsure(tmp_path, monkeypatch):
+    from conftest import run_pelican
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, f"SECTIONS = []\nCACHE_PATH = {str(tmp_path / 'cache')!r}\n")
+    write_day(content, "2020-12-29")
+    build_into(output, settings, content=str(content), capture=True)
+    edited = content / "2020-12-29/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    restore = cut_short_at(monkeypatch, lambda target: target.endswith(".build-digests.json"))
+    with pytest.raises(OSError):
+        build_into(output, settings, content=str(content), capture=True)
+    restore()
+    assert (output / ".build-unsure.json").exists()
+    page = output / "2020-12-29/a01/item-2020-12-29-a01-2/index.html"
+    written = []
+    for _ in range(2):
+        result = run_pelican(content, output, settings)
+        assert result.returncode == 0, result.stderr
+        assert not (output / ".build-unsure.json").exists()
+        written.append(page.stat().st_mtime_ns)
+    assert written[0] == written[1], "the second build in place renders the page no more"
+    assert "改过的正文" in page.read_text(encoding="utf-8")
+    assert "改过的正文" in shard_texts(output, "2020-12-29")["/2020-12-29/a01/item-2020-12-29-a01-2/"]
+
+
 def test_a_search_shard_a_commit_cut_short_moved_in_is_indexed_again_when_its_report_goes_back(tmp_path, monkeypatch):
     content, output = tmp_path / "content", tmp_path / "output"
     settings = write_settings(tmp_path, "SECTIONS = []\n")

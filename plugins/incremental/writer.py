@@ -31,7 +31,7 @@ from pelican.writers import Writer
 
 from . import fragments
 from .fingerprints import page_digest
-from .manifest import REMOVED, read_manifest, write_manifest
+from .manifest import REMOVED, keep_unsure_shards, read_manifest, write_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,8 @@ class QueueingWriter(Writer):
             with open(os.path.join(self.output_path, REMOVED), "w", encoding="utf-8") as handle:
                 json.dump(sorted(previous.keys() - digests.keys()), handle)
         write_manifest(self.output_path, digests)
+        if last == self.output_path:
+            keep_unsure_shards(self.output_path)
         self.jobs = []
         return len(todo), len(digests)
 

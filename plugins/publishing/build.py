@@ -97,7 +97,8 @@ def commit(fresh, output):
     folders = [Path(name) for name in WHOLE if (fresh / name).is_dir()]
     if (fresh / "pagefind").is_dir():
         folders += [path.relative_to(fresh) for path in (fresh / "pagefind").iterdir() if path.is_dir()]
-    mark_unsure(output, moving(fresh, folders))
+    moved = moving(fresh, folders)
+    mark_unsure(output, moved)
     for folder in folders:
         replace_folder(fresh / folder, output / folder)
     for folder, dirs, files in os.walk(fresh):
@@ -116,7 +117,10 @@ def commit(fresh, output):
                 for suffix in COMPRESSED:  # an older compressed copy of a page written again
                     if name + suffix not in listed:  # (the listing: a copy may be moved already)
                         (output / relative / (name + suffix)).unlink(missing_ok=True)
+    moved = set(moved)
     for name in removed:
+        if name in moved:
+            continue  # known to the last build only as a name a commit cut short moved in: moved in again
         for suffix in ("", *COMPRESSED):
             (output / (name + suffix)).unlink(missing_ok=True)
         remove_empty_parents(output / name, output)
@@ -134,7 +138,7 @@ def moving(fresh, folders):
     for folder, dirs, files in os.walk(fresh):
         relative = Path(folder).relative_to(fresh)
         dirs[:] = [name for name in dirs if relative / name not in folders]
-        names += [(relative / name).as_posix() for name in files]
+        names += [(relative / name).as_posix() for name in files if not (folder == str(fresh) and name.startswith("."))]  # not the bookkeeping
     return names
 
 

@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from incremental.manifest import read_manifest, unsure_pages  # every page the build wrote, with its digest
+from incremental.manifest import UNSURE, read_manifest, unsure_pages  # every page the build wrote, with its digest
 
 EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHARDS = "shards.json"
@@ -250,7 +250,7 @@ def index_output(output, last, processes, reports):
     """Index the shards whose report pages changed since `last` (the last build, or output itself)."""
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
-    pages = read_manifest(output)
+    pages = read_manifest(output, unsure=False)  # as this build wrote it
     shards = shards_of(pages)
     previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages, reports)
     early = take_early(output, previous, shards, pages, reports) if last != output else set()
@@ -273,6 +273,8 @@ def index_output(output, last, processes, reports):
     if listing.exists():
         listing.unlink()
     listing.write_text(json.dumps({"shards": [{"name": name, "digest": digests[name]} for name in shards]}, ensure_ascii=False), encoding="utf-8")
+    if last == output:  # built in place: the shards a commit cut short left unsure are indexed now
+        (output / UNSURE).unlink(missing_ok=True)
 
 
 def register():
