@@ -99,8 +99,8 @@ def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monk
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
-def cut_short_at(monkeypatch, stop):
-    """os.replace as a machine that goes down at the first move stop(target) is true of."""
+def build_cut_short(monkeypatch, stop, output, settings, content):
+    """A staged build whose commit stops, as a machine going down, at the first move stop(target) is true of."""
     import os
 
     import publishing.build
@@ -112,8 +112,10 @@ def cut_short_at(monkeypatch, stop):
             raise OSError("the machine went down")
         replace(source, target)
 
-    monkeypatch.setattr(publishing.build.os, "replace", moved)
-    return lambda: monkeypatch.setattr(publishing.build.os, "replace", replace)
+    with monkeypatch.context() as patch:
+        patch.setattr(publishing.build.os, "replace", moved)
+        with pytest.raises(OSError):
+            build_into(output, settings, content=str(content), capture=True)
 
 
 def test_pages_a_commit_cut_short_moved_in_are_rendered_again_when_their_report_goes_back(tmp_path, monkeypatch):
@@ -125,10 +127,7 @@ def test_pages_a_commit_cut_short_moved_in_are_rendered_again_when_their_report_
     edited = content / "2020-12-29/a01-2.md"
     original = edited.read_text(encoding="utf-8")
     edited.write_text(original.replace("正文。", "错误的正文。"), encoding="utf-8")
-    restore = cut_short_at(monkeypatch, lambda target: target.endswith(".build-digests.json"))
-    with pytest.raises(OSError):
-        build_into(tmp_path / "output", settings, content=str(content), capture=True)
-    restore()
+    build_cut_short(monkeypatch, lambda target: target.endswith(".build-digests.json"), tmp_path / "output", settings, content)
     assert "错误的正文" in (tmp_path / "output/2020-12-29/a01/item-2020-12-29-a01-2/index.html").read_text(encoding="utf-8")
     edited.write_text(original, encoding="utf-8")
     final = assert_same_as_clean_build(tmp_path, settings, content)
@@ -145,10 +144,7 @@ def test_a_week_closed_after_a_commit_cut_short_is_indexed_from_its_pages_as_bui
     edited = content / "2020-12-27/a01-2.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
     # Down after the search shards and their list moved in, before the edited page did.
-    restore = cut_short_at(monkeypatch, lambda target: target.endswith("item-2020-12-27-a01-2/index.html"))
-    with pytest.raises(OSError):
-        build_into(output, settings, content=str(content), capture=True)
-    restore()
+    build_cut_short(monkeypatch, lambda target: target.endswith("item-2020-12-27-a01-2/index.html"), output, settings, content)
     write_day(content, "2020-12-28")
     build_into(output, settings, content=str(content), capture=True)
     assert "改过的正文" in shard_texts(output, "2020-W52")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
@@ -161,10 +157,7 @@ def test_a_page_a_commit_cut_short_added_goes_when_its_report_does(tmp_path, mon
     write_day(content, "2020-12-29")
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     added = write_item(content, "2020-12-29/a09-1.md", "新增的稿件", date="2020-12-29", page="A09", section="版9", people="记者:赵六")
-    restore = cut_short_at(monkeypatch, lambda target: target.endswith(".build-digests.json"))
-    with pytest.raises(OSError):
-        build_into(tmp_path / "output", settings, content=str(content), capture=True)
-    restore()
+    build_cut_short(monkeypatch, lambda target: target.endswith(".build-digests.json"), tmp_path / "output", settings, content)
     assert (tmp_path / "output/2020-12-29/a09/item-2020-12-29-a09-1/index.html").exists()
     added.unlink()
     final = assert_same_as_clean_build(tmp_path, settings, content)
@@ -180,10 +173,7 @@ def test_a_build_in_place_after_a_commit_cut_short_settles_what_it_left_unsure(t
     build_into(output, settings, content=str(content), capture=True)
     edited = content / "2020-12-29/a01-2.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
-    restore = cut_short_at(monkeypatch, lambda target: target.endswith(".build-digests.json"))
-    with pytest.raises(OSError):
-        build_into(output, settings, content=str(content), capture=True)
-    restore()
+    build_cut_short(monkeypatch, lambda target: target.endswith(".build-digests.json"), output, settings, content)
     assert (output / ".build-unsure.json").exists()
     page = output / "2020-12-29/a01/item-2020-12-29-a01-2/index.html"
     written = []
@@ -206,10 +196,7 @@ def test_a_search_shard_a_commit_cut_short_moved_in_is_indexed_again_when_its_re
     original = edited.read_text(encoding="utf-8")
     edited.write_text(original.replace("正文。", "错误的正文。"), encoding="utf-8")
     # Down after the day's shard moved in, before the list of shards (with its digest) did.
-    restore = cut_short_at(monkeypatch, lambda target: target.endswith("pagefind/shards.json"))
-    with pytest.raises(OSError):
-        build_into(output, settings, content=str(content), capture=True)
-    restore()
+    build_cut_short(monkeypatch, lambda target: target.endswith("pagefind/shards.json"), output, settings, content)
     assert "错误的正文" in shard_texts(output, "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
     edited.write_text(original, encoding="utf-8")
     build_into(output, settings, content=str(content), capture=True)

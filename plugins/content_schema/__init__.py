@@ -18,7 +18,7 @@ from pelican import signals
 
 from . import beside
 from .cache import checked_sources_table, keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
-from .check import MARKDOWN, check_tree
+from .check import check_tree
 from .files import list_files
 from .reader import CHECKED, DIGESTS, READ, WRAPPERS, NewsReader
 
@@ -96,8 +96,8 @@ def quicken_generator(generator):
 
 
 def use_news_reader(readers):
-    for extension in MARKDOWN:
-        readers.reader_classes[extension[1:]] = NewsReader
+    for extension in NewsReader.file_extensions:
+        readers.reader_classes[extension] = NewsReader
 
 
 def register():

@@ -18,7 +18,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
 from .body import render_body
-from .check import body_of, name_slug
+from .check import MARKDOWN, body_of, name_slug
 from .source import parse_source
 
 
@@ -71,7 +71,7 @@ def shared_wrapper(cls, name, slug, settings):
 
 
 class NewsReader(MarkdownReader):
-    file_extensions = ["md", "markdown", "mkd", "mdown"]
+    file_extensions = [extension[1:] for extension in MARKDOWN]
 
     def read(self, source_path):
         READ["files"] = READ.get("files", 0) + 1

@@ -11,6 +11,7 @@ import os
 MANIFEST = ".build-digests.json"
 REMOVED = ".build-removed.json"  # pages of the last build this one no longer has (staged builds)
 UNSURE = ".build-unsure.json"  # pages a commit began to replace: until its digests are in, none is known
+COMPRESSED = (".gz", ".br")  # pelican-precompress's copies beside a page
 
 
 def read_manifest(output_path, unsure=True):
@@ -32,7 +33,7 @@ def read_manifest(output_path, unsure=True):
 def is_page(name):
     """A name the manifest may hold: not a folder replaced whole (theme/), not the search index's
     (it keeps its own account), not a compressed copy of a page (it goes with its page)."""
-    return not name.endswith(("/", ".gz", ".br")) and not name.startswith("pagefind/")
+    return not name.endswith(("/", *COMPRESSED)) and not name.startswith("pagefind/")
 
 
 def keep_unsure_shards(output_path):

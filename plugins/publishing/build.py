@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from incremental.manifest import MANIFEST, REMOVED, UNSURE, mark_unsure  # every page's digest; the pages this build no longer has
+from incremental.manifest import COMPRESSED, MANIFEST, REMOVED, UNSURE, mark_unsure  # every page's digest; the pages this build no longer has
 from search import EARLY as SEARCH_EARLY  # weeks indexed from the last build while Pelican runs
 from search import PENDING as SEARCH_PENDING  # the build asks to be indexed after Pelican
 from search import start_early
@@ -82,7 +82,6 @@ def run(command, output, env, capture):
 PLUGINS = Path(__file__).resolve().parents[1]
 # Written whole by Pelican or Pagefind on every build that touches them: replaced whole.
 WHOLE = ("theme", "images")
-COMPRESSED = (".gz", ".br")  # pelican-precompress's copies beside a page
 
 
 def commit(fresh, output):

@@ -202,13 +202,15 @@ def start_early(fresh, last, content):
     if the week's report pages are unchanged by this build, else indexes the week again.
     Returns the thread to join, or None.
     """
+    if unsure_pages(last) != set() or not (last / "pagefind" / SHARDS).is_file():
+        return None  # after a commit cut short, or a build without search: nothing to take from
     last_pages = read_manifest(last)
+    if not last_pages:
+        return None  # a first build
     try:
         newest = max((name for name in os.listdir(content) if is_edition(name)), default=None)
     except OSError:
         newest = None
-    if not last_pages or not (last / "pagefind" / SHARDS).is_file() or unsure_pages(last) != set():
-        return None  # a first build, one without search, or a commit cut short: nothing to take from
     previous = read_shards(last / "pagefind")
     closing = {name: folders for name, folders in shards_of(last_pages, newest).items() if is_week(name) and name not in previous}
     if not closing:
