@@ -599,6 +599,42 @@ def test_a_week_changed_by_the_build_that_closes_it_is_indexed_from_its_new_page
     assert "改过的正文" in texts["/2020-12-27/a01/item-2020-12-27-a01-2/"]
 
 
+def test_a_theme_change_outside_the_reports_indexes_no_shard_again_and_one_inside_them_indexes_all(tmp_path):
+    """Pagefind reads only the report element of a page: a new footer re-renders every page, not the index."""
+    import shutil
+
+    from conftest import ROOT
+
+    content, output, theme = tmp_path / "content", tmp_path / "output", tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = write_settings(tmp_path, f"SECTIONS = []\nTHEME = {str(theme)!r}\n")
+    for date in ("2020-12-20", "2020-12-26", "2020-12-27"):
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+    report = "2020-12-20/a01/item-2020-12-20-a01-2/index.html"
+
+    def entries():
+        return {shard: (output / "pagefind" / shard / "pagefind-entry.json").stat().st_ino for shard in shard_names(output)}
+
+    def edit(template, old, new):
+        path = theme / "templates" / template
+        assert old in path.read_text(encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    indexed = entries()
+    edit("_footer.html", "未经许可不得转载。", "未经许可不得转载、摘编。")
+    build_into(output, settings, content=str(content), capture=True)
+    assert "未经许可不得转载、摘编。" in (output / report).read_text(encoding="utf-8"), "every page has the new footer"
+    assert entries() == indexed, "no shard is indexed again"
+
+    edit("article.html", '<div class="ed-body">', '<div class="ed-body"><p>数字报说明</p>')
+    build_into(output, settings, content=str(content), capture=True)
+    after = entries()
+    assert [shard for shard in indexed if after[shard] == indexed[shard]] == [], "every shard is indexed again"
+    assert "数字报说明" in shard_texts(output, "2020-W51")["/2020-12-20/a01/item-2020-12-20-a01-2/"]
+    assert_same_as_clean_build(tmp_path, settings, content)
+
+
 def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     from types import SimpleNamespace
 

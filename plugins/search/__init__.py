@@ -7,9 +7,13 @@ megabyte per report) and cannot add to one, so the archive is indexed in
 shards, listed in pagefind/shards.json for the search page to merge: a shard
 per week (pagefind/<year>-W<week>/), and a shard per day for the days of the
 newest week (pagefind/<date>/), so that a new day is indexed alone. A build
-re-indexes only the shards whose report pages changed (a new day's link on
-the day before, outside the reports, does not count); the week a new week's
-first day closes is indexed from the last build's pages while Pelican runs
+re-indexes only the shards whose reports changed as Pagefind reads them: the
+report element of each page. Whether the report pages changed at all is known
+from the digests of their inputs, with no file opened (a new day's link on
+the day before, outside the reports, does not count); only when they did are
+the shard's pages read, so that a change outside the report element (a new
+footer on every page) indexes nothing again. The week a new week's first day
+closes is indexed from the last build's pages while Pelican runs
 (start_early). Runs when the pages are written (after the incremental plugin); in
 a staged build (SEARCH_AFTER_BUILD, set by publishing.build) it runs after
 Pelican has exited, so that the index and the site are never both in memory.
@@ -102,6 +106,62 @@ def complete_folders(output, last, pages, folders):
             os.link(last / page, output / page)
 
 
+ROOT = "[data-pagefind-body]"
+# Only the report (data-pagefind-body) is indexed, but without a root Pagefind segments the whole
+# page's Chinese, masthead and navigation too: a quarter of its time, for the same index.
+OPTIONS = ("--force-language", "zh-cn", "--root-selector", ROOT)
+
+
+@functools.cache
+def recipe():
+    """How a shard is indexed: Pagefind's version and options. A shard indexed otherwise is indexed again."""
+    from importlib.metadata import version
+
+    return f"pagefind_bin_extended {version('pagefind_bin_extended')} {' '.join(OPTIONS)}"
+
+
+def indexed_part(html):
+    """The part of a page (bytes) Pagefind reads: the element marked data-pagefind-body, its root (b"" if none).
+
+    The rest of a report page (masthead, navigation, the theme's stylesheet links) is not indexed,
+    so a change to it, even to every page, leaves the search index as it was.
+    """
+    mark = html.find(b"data-pagefind-body")
+    if mark < 0:
+        return b""
+    start = html.rfind(b"<", 0, mark)
+    tag = re.match(rb"<([A-Za-z][\w-]*)", html[start:mark])
+    if tag is None:
+        return html[start:]
+    depth = 0
+    for match in re.compile(rb"<(/?)" + re.escape(tag[1]) + rb"[\s>/]").finditer(html, start):
+        depth += -1 if match[1] else 1
+        if depth == 0:
+            return html[start : match.end()]
+    return html[start:]  # not closed: all the rest, to be sure
+
+
+def indexed_digest(reports, output, last):
+    """A digest of what Pagefind reads of a shard's report pages: each page's root element and URL.
+
+    Read from the pages as this build left them: in `output`, or, for a page a staged build did not
+    write again, in `last`.
+    """
+    entries = []
+    for page in reports:
+        try:
+            try:
+                handle = open(os.path.join(output, page), "rb")
+            except FileNotFoundError:
+                handle = open(os.path.join(last, page), "rb")
+            with handle:
+                part = indexed_part(handle.read())
+        except OSError:
+            part = os.urandom(8)  # unreadable: Pagefind will say so
+        entries.append(f"{page}\0{hashlib.blake2b(part, digest_size=16).hexdigest()}")
+    return hashlib.blake2b("\n".join([recipe(), *sorted(entries)]).encode(), digest_size=16).hexdigest()
+
+
 @functools.cache
 def pagefind_executable():
     """The extended binary itself: through `python -m pagefind_bin_extended`, each week paid for a Python start too."""
@@ -118,22 +178,7 @@ def index_shard(output, name, folders, site=None, beside=False):
     bundle = output / "pagefind" / name
     shutil.rmtree(bundle, ignore_errors=True)  # a shard is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
-    command = [
-        str(pagefind_executable()),
-        "--site",
-        str(site or output),
-        "--glob",
-        glob,
-        "--output-path",
-        str(bundle),
-        "--force-language",
-        "zh-cn",
-        # Only the report (data-pagefind-body) is indexed, but without a root Pagefind segments the
-        # whole page's Chinese, masthead and navigation too: a quarter of its time, for the same index.
-        "--root-selector",
-        "[data-pagefind-body]",
-        "--silent",
-    ]
+    command = [str(pagefind_executable()), "--site", str(site or output), "--glob", glob, "--output-path", str(bundle), *OPTIONS, "--silent"]
     if beside and shutil.which("nice"):
         command = ["nice", "-n", "19", *command]
     result = subprocess.run(command, capture_output=True, text=True)
@@ -145,10 +190,12 @@ def index_shard(output, name, folders, site=None, beside=False):
             path.unlink()
 
 
-def read_shards(bundle):
+def read_shards(bundle, key="digest"):
+    """{shard: digest} of a search index's list: the digest of its report pages' inputs ("digest"), or
+    of what Pagefind read of them ("indexed"; None for a shard listed without one)."""
     try:
-        return {shard["name"]: shard["digest"] for shard in json.loads((bundle / SHARDS).read_text(encoding="utf-8"))["shards"]}
-    except (OSError, ValueError, KeyError, TypeError):
+        return {shard["name"]: shard.get(key) for shard in json.loads((bundle / SHARDS).read_text(encoding="utf-8"))["shards"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
 
@@ -253,24 +300,40 @@ def take_early(output, previous, shards, pages, reports):
 
 
 def index_output(output, last, processes, reports):
-    """Index the shards whose report pages changed since `last` (the last build, or output itself)."""
+    """Index the shards whose reports, as Pagefind reads them, changed since `last` (the last build, or output itself)."""
     bundle = output / "pagefind"
     bundle.mkdir(exist_ok=True)
     pages = read_manifest(output, unsure=False)  # as this build wrote it
     shards = shards_of(pages)
     previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages, reports)
+    before, indexed = read_shards(last / "pagefind", "indexed"), {}
     early = take_early(output, previous, shards, pages, reports) if last != output else set()
     unsure = unsure_pages(last)  # shards a commit cut short began to replace
-    stale = [
-        name
-        for name in shards
-        if name not in early
-        and (previous.get(name) != digests[name] or not (last / "pagefind" / name / "pagefind.js").is_file() or unsure is None or f"pagefind/{name}/" in unsure)
-    ]
-    if last != output:
-        complete_folders(output, last, pages, {folder for name in stale for folder in shards[name]})
+
+    def whole(name):
+        """The last build's index of the shard is all there (not left by a commit cut short)."""
+        return (last / "pagefind" / name / "pagefind.js").is_file() and unsure is not None and f"pagefind/{name}/" not in unsure
+
+    shard_of = {folder: name for name, folders in shards.items() for folder in folders}
+    reports_of = {name: [] for name in shards}
+    for page in reports:
+        if page in pages and page.partition("/")[0] in shard_of:
+            reports_of[shard_of[page.partition("/")[0]]].append(page)
+
+    def settle(name):
+        """Index a shard again, unless what Pagefind would read of its pages is what it read last time
+        (their theme changed outside the report, say): then the last build's index is the same."""
+        indexed[name] = indexed_digest(reports_of[name], output, last)
+        if name not in early and (indexed[name] != before.get(name) or not whole(name)):
+            if last != output:
+                complete_folders(output, last, pages, set(shards[name]))
+            index_shard(output, name, shards[name])
+
+    for name in shards:
+        indexed[name] = before.get(name)  # a shard whose report pages are as they were
+    unsettled = [name for name in shards if name in early or previous.get(name) != digests[name] or before.get(name) is None or not whole(name)]
     with ThreadPoolExecutor(max_workers=processes) as pool:
-        list(pool.map(lambda name: index_shard(output, name, shards[name]), stale))
+        list(pool.map(settle, unsettled))
     if last == output:  # a staged build's commit removes the weeks no longer listed
         for path in bundle.iterdir():
             if path.is_dir() and path.name not in shards:
@@ -278,7 +341,10 @@ def index_output(output, last, processes, reports):
     listing = bundle / SHARDS
     if listing.exists():
         listing.unlink()
-    listing.write_text(json.dumps({"shards": [{"name": name, "digest": digests[name]} for name in shards]}, ensure_ascii=False), encoding="utf-8")
+    listing.write_text(
+        json.dumps({"shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False),
+        encoding="utf-8",
+    )
     if last == output:  # built in place: the shards a commit cut short left unsure are indexed now
         (output / UNSURE).unlink(missing_ok=True)
 
