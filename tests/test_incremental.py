@@ -635,6 +635,43 @@ def test_a_theme_change_outside_the_reports_indexes_no_shard_again_and_one_insid
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
+@pytest.mark.parametrize("field", ["Title", "Kicker"])
+def test_a_report_whose_words_name_the_indexed_attribute_is_indexed_again_when_its_body_changes(tmp_path, field):
+    """The title is printed in <title> and the kicker in JSON-LD, before the report element: neither is taken for it."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    words = {field: "网页标记 data-pagefind-body 是什么"}
+    report = write_item(content, "2020-12-30/a01-1.md", words.get("Title", "一篇报道"), Kicker=words.get("Kicker"), date="2020-12-30", body="本报讯 旧的正文。")
+    build_into(output, settings, content=str(content), capture=True)
+    report.write_text(report.read_text(encoding="utf-8").replace("旧的正文", "新的正文"), encoding="utf-8")
+    build_into(output, settings, content=str(content), capture=True)
+    assert "新的正文" in (output / "2020-12-30/a01/item-2020-12-30-a01-1/index.html").read_text(encoding="utf-8")
+    assert "新的正文" in shard_texts(output, "2020-12-30")["/2020-12-30/a01/item-2020-12-30-a01-1/"]
+
+
+def test_shards_indexed_by_another_pagefind_or_with_other_options_are_indexed_again(tmp_path, monkeypatch):
+    """A new Pagefind changes no page: the index's own list says how each shard was indexed."""
+    import search
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-12-20", "2020-12-27"):
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+
+    def entries():
+        return {shard: (output / "pagefind" / shard / "pagefind-entry.json").stat().st_ino for shard in shard_names(output)}
+
+    before = entries()
+    monkeypatch.setattr(search, "recipe", lambda: "pagefind_bin_extended 9.9.9 --force-language zh-cn --root-selector [data-pagefind-body]")
+    reports = [page for page in search.read_manifest(output) if page.count("/") == 3 and page[:4].isdigit()]
+    search.index_output(output, output, 1, reports)  # the next build's indexer, nothing else changed
+    after = entries()
+    assert [shard for shard in before if after[shard] == before[shard]] == [], "every shard is indexed again"
+    search.index_output(output, output, 1, reports)
+    assert entries() == after, "and then kept"
+
+
 def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     from types import SimpleNamespace
 

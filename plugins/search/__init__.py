@@ -114,31 +114,47 @@ OPTIONS = ("--force-language", "zh-cn", "--root-selector", ROOT)
 
 @functools.cache
 def recipe():
-    """How a shard is indexed: Pagefind's version and options. A shard indexed otherwise is indexed again."""
+    """How a shard is indexed: Pagefind's version and options. An index made otherwise is made again."""
     from importlib.metadata import version
 
     return f"pagefind_bin_extended {version('pagefind_bin_extended')} {' '.join(OPTIONS)}"
 
 
 def indexed_part(html):
-    """The part of a page (bytes) Pagefind reads: the element marked data-pagefind-body, its root (b"" if none).
+    """The part of a page (bytes) Pagefind reads: the element marked data-pagefind-body, its root.
 
     The rest of a report page (masthead, navigation, the theme's stylesheet links) is not indexed,
-    so a change to it, even to every page, leaves the search index as it was.
+    so a change to it, even to every page, leaves the search index as it was. The whole page if no
+    such element is found (to be sure).
     """
-    mark = html.find(b"data-pagefind-body")
-    if mark < 0:
-        return b""
-    start = html.rfind(b"<", 0, mark)
-    tag = re.match(rb"<([A-Za-z][\w-]*)", html[start:mark])
+    start = root_tag(html)
+    if start < 0:
+        return html
+    tag = re.match(rb"<([A-Za-z][\w-]*)", html[start:])
     if tag is None:
-        return html[start:]
+        return html
     depth = 0
     for match in re.compile(rb"<(/?)" + re.escape(tag[1]) + rb"[\s>/]").finditer(html, start):
         depth += -1 if match[1] else 1
         if depth == 0:
             return html[start : match.end()]
     return html[start:]  # not closed: all the rest, to be sure
+
+
+def root_tag(html):
+    """Where the start tag with the attribute data-pagefind-body begins (-1 if none).
+
+    Not the words data-pagefind-body in a report's title (<title>), summary (a meta tag's value) or
+    kicker (JSON-LD): the attribute is inside a tag (after its "<", no ">" between), after a space,
+    and outside the quotes of a value (Jinja escapes every quote and angle bracket it prints).
+    """
+    at = html.find(b"data-pagefind-body")
+    while at >= 0:
+        start = html.rfind(b"<", 0, at)
+        if start > html.rfind(b">", 0, at) and html[at - 1 : at].isspace() and html.count(b'"', start, at) % 2 == 0 and html.count(b"'", start, at) % 2 == 0:
+            return start
+        at = html.find(b"data-pagefind-body", at + 1)
+    return -1
 
 
 def indexed_digest(reports, output, last):
@@ -188,6 +204,14 @@ def index_shard(output, name, folders, site=None, beside=False):
     for path in bundle.iterdir():
         if path.name.startswith(UNUSED):
             path.unlink()
+
+
+def read_recipe(bundle):
+    """How the shards of a search index were indexed (`recipe`); None if not known."""
+    try:
+        return json.loads((bundle / SHARDS).read_text(encoding="utf-8")).get("recipe")
+    except (OSError, ValueError, AttributeError):
+        return None
 
 
 def read_shards(bundle, key="digest"):
@@ -309,6 +333,8 @@ def index_output(output, last, processes, reports):
     before, indexed = read_shards(last / "pagefind", "indexed"), {}
     early = take_early(output, previous, shards, pages, reports) if last != output else set()
     unsure = unsure_pages(last)  # shards a commit cut short began to replace
+    # Indexed by another Pagefind, or with other options: every shard is read, and so indexed again.
+    renewed = read_recipe(last / "pagefind") != recipe()
 
     def whole(name):
         """The last build's index of the shard is all there (not left by a commit cut short)."""
@@ -331,7 +357,7 @@ def index_output(output, last, processes, reports):
 
     for name in shards:
         indexed[name] = before.get(name)  # a shard whose report pages are as they were
-    unsettled = [name for name in shards if name in early or previous.get(name) != digests[name] or before.get(name) is None or not whole(name)]
+    unsettled = [name for name in shards if renewed or name in early or previous.get(name) != digests[name] or before.get(name) is None or not whole(name)]
     with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(settle, unsettled))
     if last == output:  # a staged build's commit removes the weeks no longer listed
@@ -342,7 +368,7 @@ def index_output(output, last, processes, reports):
     if listing.exists():
         listing.unlink()
     listing.write_text(
-        json.dumps({"shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False),
+        json.dumps({"recipe": recipe(), "shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False),
         encoding="utf-8",
     )
     if last == output:  # built in place: the shards a commit cut short left unsure are indexed now
