@@ -36,6 +36,7 @@ CASES = {
     "unsafe-html": ":11: body: unsafe HTML “<script”",
     "unknown-section": ":4: Section: unknown page name “体育”",
     "unreadable-page": ":3: Page: cannot read page “第六版”",
+    "hidden-status": ":8: Status: “hidden” is not used: every report stands on its printed page and in its lists — published, or draft to leave it off the site",
 }
 
 

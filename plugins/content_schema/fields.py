@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 ROLES = ("记者", "通讯员", "摄影")
 KINDS = ("report", "photo")
-STATUSES = ("published", "draft", "hidden")
+STATUSES = ("published", "draft")
 
 # Separators editors really type between list items: ASCII and Chinese.
 LIST_SEPARATORS = re.compile(r"[,;、，；]")
@@ -81,8 +81,12 @@ def parse_kind(value):
 
 def parse_status(value):
     value = clean_text(value).lower()
+    if value == "hidden":
+        # Pelican's hidden: a page on no list. A report stands on its printed page, and its page
+        # would link to tag, reporter and section lists that leave it out.
+        raise FieldError("“hidden” is not used: every report stands on its printed page and in its lists", "published, or draft to leave it off the site")
     if value not in STATUSES:
-        raise FieldError(f"unknown status “{value}”", "published, draft or hidden")
+        raise FieldError(f"unknown status “{value}”", "published or draft")
     return value
 
 
@@ -179,7 +183,7 @@ FIELDS = {
         Field("Image", parse_path, (), "photo file inside content/"),
         Field("Caption", parse_text, (), "the image's caption, for a report with an image"),
         Field("Credit", parse_text, ("photo",), "photo credit as printed, e.g. 李冠博 摄"),
-        Field("Status", parse_status, (), "published (default), draft or hidden"),
+        Field("Status", parse_status, (), "published (default) or draft"),
         Field("Modified", parse_date, (), "time of the last correction, YYYY-MM-DD HH:MM"),
     )
 }
