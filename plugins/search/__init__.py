@@ -98,10 +98,10 @@ def shard_digests(shards, pages, reports):
     return {name: hashlib.blake2b("\n".join(sorted(entries)).encode(), digest_size=16).hexdigest() for name, entries in listed.items()}
 
 
-def complete_folders(output, last, pages, folders):
-    """A staged build holds only the pages it changed: link the others of these folders from the last build."""
+def complete_folders(output, last, pages):
+    """A staged build holds only the pages it changed: link the others of a shard's folders from the last build."""
     for page in pages:
-        if page.partition("/")[0] in folders and page.endswith(".html") and not (output / page).exists():
+        if page.endswith(".html") and not (output / page).exists():
             (output / page).parent.mkdir(parents=True, exist_ok=True)
             os.link(last / page, output / page)
 
@@ -341,18 +341,20 @@ def index_output(output, last, processes, reports):
         return (last / "pagefind" / name / "pagefind.js").is_file() and unsure is not None and f"pagefind/{name}/" not in unsure
 
     shard_of = {folder: name for name, folders in shards.items() for folder in folders}
-    reports_of = {name: [] for name in shards}
-    for page in reports:
-        if page in pages and page.partition("/")[0] in shard_of:
-            reports_of[shard_of[page.partition("/")[0]]].append(page)
+    pages_of = {name: [] for name in shards}  # every page of a shard's edition folders
+    for page in pages:
+        name = shard_of.get(page.partition("/")[0])
+        if name is not None:
+            pages_of[name].append(page)
+    is_report = set(reports)
 
     def settle(name):
         """Index a shard again, unless what Pagefind would read of its pages is what it read last time
         (their theme changed outside the report, say): then the last build's index is the same."""
-        indexed[name] = indexed_digest(reports_of[name], output, last)
+        indexed[name] = indexed_digest([page for page in pages_of[name] if page in is_report], output, last)
         if name not in early and (indexed[name] != before.get(name) or not whole(name)):
             if last != output:
-                complete_folders(output, last, pages, set(shards[name]))
+                complete_folders(output, last, pages_of[name])
             index_shard(output, name, shards[name])
 
     for name in shards:
