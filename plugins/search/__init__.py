@@ -120,6 +120,9 @@ def recipe():
     return f"pagefind_bin_extended {version('pagefind_bin_extended')} {' '.join(OPTIONS)}"
 
 
+TAG_NAME = re.compile(rb"<([A-Za-z][\w-]*)")
+
+
 def indexed_part(html):
     """The part of a page (bytes) Pagefind reads: the element marked data-pagefind-body, its root.
 
@@ -130,7 +133,7 @@ def indexed_part(html):
     start = root_tag(html)
     if start < 0:
         return html
-    tag = re.match(rb"<([A-Za-z][\w-]*)", html[start:])
+    tag = TAG_NAME.match(html, start)
     if tag is None:
         return html
     depth = 0
@@ -158,24 +161,27 @@ def root_tag(html):
 
 
 def indexed_digest(reports, output, last):
-    """A digest of what Pagefind reads of a shard's report pages: each page's root element and URL.
-
-    Read from the pages as this build left them: in `output`, or, for a page a staged build did not
-    write again, in `last`.
-    """
+    """A digest of what Pagefind reads of a shard's report pages, as this build left them: each
+    page's root element and URL."""
     entries = []
     for page in reports:
         try:
-            try:
-                handle = open(os.path.join(output, page), "rb")
-            except FileNotFoundError:
-                handle = open(os.path.join(last, page), "rb")
-            with handle:
-                part = indexed_part(handle.read())
+            part = indexed_part(read_built(page, output, last))
         except OSError:
             part = os.urandom(8)  # unreadable: Pagefind will say so
         entries.append(f"{page}\0{hashlib.blake2b(part, digest_size=16).hexdigest()}")
     return hashlib.blake2b("\n".join([recipe(), *sorted(entries)]).encode(), digest_size=16).hexdigest()
+
+
+def read_built(page, output, last):
+    """A page's bytes as this build left it: in `output`, or, not written again, in `last`."""
+    for folder in (output, last):
+        try:
+            with open(os.path.join(folder, page), "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            continue
+    raise FileNotFoundError(page)
 
 
 @functools.cache
@@ -206,21 +212,20 @@ def index_shard(output, name, folders, site=None, beside=False):
             path.unlink()
 
 
-def read_recipe(bundle):
-    """How the shards of a search index were indexed (`recipe`); None if not known."""
+def read_listing(bundle):
+    """A search index's list: (how it was indexed (`recipe`), {shard: digest of its report pages'
+    inputs}, {shard: digest of what Pagefind read of them, or None}); nothing known if unreadable."""
     try:
-        return json.loads((bundle / SHARDS).read_text(encoding="utf-8")).get("recipe")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def read_shards(bundle, key="digest"):
-    """{shard: digest} of a search index's list: the digest of its report pages' inputs ("digest"), or
-    of what Pagefind read of them ("indexed"; None for a shard listed without one)."""
-    try:
-        return {shard["name"]: shard.get(key) for shard in json.loads((bundle / SHARDS).read_text(encoding="utf-8"))["shards"]}
+        listing = json.loads((bundle / SHARDS).read_text(encoding="utf-8"))
+        shards = listing["shards"]
+        return listing.get("recipe"), {shard["name"]: shard["digest"] for shard in shards}, {shard["name"]: shard.get("indexed") for shard in shards}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return None, {}, {}
+
+
+def read_shards(bundle):
+    """{shard: digest of its report pages' inputs} of a search index's list."""
+    return read_listing(bundle)[1]
 
 
 PENDING = ".search-pending.json"  # a staged build's request to be indexed once Pelican has exited
@@ -329,16 +334,14 @@ def index_output(output, last, processes, reports):
     bundle.mkdir(exist_ok=True)
     pages = read_manifest(output, unsure=False)  # as this build wrote it
     shards = shards_of(pages)
-    previous, digests = read_shards(last / "pagefind"), shard_digests(shards, pages, reports)
-    before, indexed = read_shards(last / "pagefind", "indexed"), {}
+    made_with, previous, before = read_listing(last / "pagefind")
+    digests, indexed = shard_digests(shards, pages, reports), dict(before)
     early = take_early(output, previous, shards, pages, reports) if last != output else set()
     unsure = unsure_pages(last)  # shards a commit cut short began to replace
+    # The shards whose last index is all there (not left by a commit cut short).
+    whole = {name for name in shards if (last / "pagefind" / name / "pagefind.js").is_file() and unsure is not None and f"pagefind/{name}/" not in unsure}
     # Indexed by another Pagefind, or with other options: every shard is read, and so indexed again.
-    renewed = read_recipe(last / "pagefind") != recipe()
-
-    def whole(name):
-        """The last build's index of the shard is all there (not left by a commit cut short)."""
-        return (last / "pagefind" / name / "pagefind.js").is_file() and unsure is not None and f"pagefind/{name}/" not in unsure
+    renewed = made_with != recipe()
 
     shard_of = {folder: name for name, folders in shards.items() for folder in folders}
     pages_of = {name: [] for name in shards}  # every page of a shard's edition folders
@@ -352,14 +355,13 @@ def index_output(output, last, processes, reports):
         """Index a shard again, unless what Pagefind would read of its pages is what it read last time
         (their theme changed outside the report, say): then the last build's index is the same."""
         indexed[name] = indexed_digest([page for page in pages_of[name] if page in is_report], output, last)
-        if name not in early and (indexed[name] != before.get(name) or not whole(name)):
+        if name not in early and (indexed[name] != before.get(name) or name not in whole):
             if last != output:
                 complete_folders(output, last, pages_of[name])
             index_shard(output, name, shards[name])
 
-    for name in shards:
-        indexed[name] = before.get(name)  # a shard whose report pages are as they were
-    unsettled = [name for name in shards if renewed or name in early or previous.get(name) != digests[name] or before.get(name) is None or not whole(name)]
+    # The others' report pages are as they were: their index and its digest stay.
+    unsettled = [name for name in shards if renewed or name in early or previous.get(name) != digests[name] or before.get(name) is None or name not in whole]
     with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(settle, unsettled))
     if last == output:  # a staged build's commit removes the weeks no longer listed
