@@ -114,6 +114,18 @@ def test_theme_files_are_found_as_pelican_copies_them(tmp_path):
     assert sorted(theme_files(tmp_path, ["static", "extra.js"], [".*"])) == ["css/a.css", "extra.js"]
 
 
+def test_robots_txt_names_both_sitemaps_by_absolute_url_on_the_published_site(tmp_path):
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-1.md", "一篇报道")
+    site = build(content, tmp_path, "SECTIONS = []\nSITEURL = 'https://news.example.org'\nFEED_DOMAIN = SITEURL\n")
+    robots = site.file("/robots.txt").read_text(encoding="utf-8").splitlines()
+    assert robots[:2] == ["User-agent: *", "Disallow:"], "every page may be crawled"
+    sitemaps = [line.removeprefix("Sitemap: ") for line in robots if line.startswith("Sitemap: ")]
+    assert sitemaps == ["https://news.example.org/sitemap.xml", "https://news.example.org/news-sitemap.xml"]
+    for url in sitemaps:
+        assert site.exists(url.removeprefix("https://news.example.org")), url
+
+
 def test_the_icons_are_the_drawing_in_theme_draw_icons_py():
     """The committed SVG and PNGs are what the script draws: the PNGs cannot drift from the SVG."""
     import draw_icons
