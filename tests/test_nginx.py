@@ -133,11 +133,10 @@ def internal_path(server, base, url):
 def linked_paths(server, path, response):
     """Same-site paths an HTML page or a stylesheet refers to."""
     kind = response.headers.get("content-type", "")
-    text = response.body.decode("utf-8")
     if kind.startswith("text/html"):
-        urls = list(page_links(BeautifulSoup(text, "lxml")))
+        urls = list(page_links(BeautifulSoup(response.body.decode("utf-8"), "lxml")))
     elif kind.startswith("text/css"):
-        urls = CSS_URL.findall(text)
+        urls = CSS_URL.findall(response.body.decode("utf-8"))
     else:
         return []
     return [p for url in urls if not url.startswith(("#", "data:")) and (p := internal_path(server, server.url(path), url))]
@@ -216,6 +215,17 @@ def test_security_headers_are_on_every_response_including_404s(server, path, sta
 def test_pages_are_cached_for_minutes_and_the_theme_for_a_day(server):
     assert server.get("/").headers["cache-control"] == "public, max-age=300"
     assert server.get("/theme/css/edition.css").headers["cache-control"] == "public, max-age=86400"
+
+
+def test_theme_files_under_their_hashed_names_are_cached_for_a_year(server):
+    front = BeautifulSoup(server.get("/").body.decode("utf-8"), "lxml")
+    links = [front.select_one("link[rel=stylesheet]")["href"], front.select_one("script[src]")["src"], front.select_one("link[rel=icon]")["href"]]
+    for link in links:
+        path = internal_path(server, server.url("/"), link)
+        assert re.search(r"\.[0-9a-f]{8}\.(css|js|png|svg)$", path), path
+        response = server.get(path)
+        assert response.status == 200
+        assert response.headers["cache-control"] == "public, max-age=31536000, immutable", path
 
 
 RECORD_VIOLATIONS = """

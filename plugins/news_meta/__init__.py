@@ -1,4 +1,4 @@
-"""News metadata for machines: JSON-LD per report, sitemap.xml and a Google News sitemap.
+"""News metadata for machines: JSON-LD per report, sitemap.xml, a Google News sitemap and robots.txt.
 
 Templates get two filters: `news_json_ld` (a report → its NewsArticle JSON)
 and `absolute` (a site URL → an absolute one, for canonical and Open Graph).
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.generators import Generator
 
-from .sitemaps import news_sitemap, sitemap_files
+from .sitemaps import SITEMAP, news_sitemap, robots_txt, sitemap_files
 from .structured import absolute, json_ld, news_article
 
 
@@ -39,13 +39,17 @@ class SitemapGenerator(Generator):
         files = sitemap_files(entries, settings.get("SITEURL", ""))
         now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
         news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
-        for name, xml in (files | {settings["NEWS_SITEMAP_SAVE_AS"]: news}).items():
+        xml_files = files | {settings["NEWS_SITEMAP_SAVE_AS"]: news}
+        # Sitemap URLs must be absolute: a local build (SITEURL "") names them on FEED_DOMAIN, as its feeds.
+        robots = robots_txt(settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "", [SITEMAP, settings["NEWS_SITEMAP_SAVE_AS"]])
+        texts = {name: '<?xml version="1.0" encoding="UTF-8"?>\n' + xml for name, xml in xml_files.items()} | {"robots.txt": robots}
+        for name, text in texts.items():
             path = os.path.join(self.output_path, name)
             os.makedirs(self.output_path, exist_ok=True)
             if os.path.lexists(path):
                 os.unlink(path)  # may be a hard link into the last build: never write through it
             with open(path, "w", encoding="utf-8") as handle:
-                handle.write('<?xml version="1.0" encoding="UTF-8"?>\n' + xml)
+                handle.write(text)
 
 
 def configure(pelican):

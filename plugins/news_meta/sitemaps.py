@@ -1,8 +1,9 @@
-"""sitemap.xml (every page, split at 50,000 URLs) and a Google News sitemap."""
+"""sitemap.xml (every page, split at 50,000 URLs), a Google News sitemap, and robots.txt naming both."""
 
 from datetime import timedelta
 from xml.sax.saxutils import escape
 
+SITEMAP = "sitemap.xml"
 SITEMAP_LIMIT = 50_000
 NEWS_LIMIT = 1_000
 NEWS_WINDOW = timedelta(days=2)
@@ -15,7 +16,7 @@ def url_entry(loc, lastmod=None):
     return f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n"
 
 
-def sitemap_files(entries, base, name="sitemap.xml", part="sitemap-{n}.xml"):
+def sitemap_files(entries, base, name=SITEMAP, part="sitemap-{n}.xml"):
     """[(loc, lastmod)] → {filename: xml}; one file, or an index over parts of 50,000."""
     chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
     if len(chunks) == 1:
@@ -39,3 +40,9 @@ def news_sitemap(articles, now, absolute, publication, language="zh-cn"):
         for a in recent
     )
     return URLSET.format(extra=NEWS_NS, body=body)
+
+
+def robots_txt(base, sitemaps):
+    """Every crawler may read every page; the sitemaps by absolute URL, as robots.txt requires."""
+    lines = ["User-agent: *", "Disallow:", "", *(f"Sitemap: {base}/{name}" for name in sitemaps)]
+    return "\n".join(lines) + "\n"
