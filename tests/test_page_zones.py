@@ -8,6 +8,7 @@ from PIL import Image
 
 from page_pdf import lorem, page_html, print_pdf
 from printed_page.layer import PageError, read_layer, render
+from printed_page.sidecar import SidecarError, read_sidecar
 from printed_page.zones import find_zones, normal
 
 REPORTS = {
@@ -99,3 +100,39 @@ def test_a_file_that_is_not_one_readable_page_is_refused(make, message):
     with pytest.raises(PageError) as refused:
         read_layer(make())
     assert message in str(refused.value)
+
+
+SLUGS = {"tui-jin-xiang-mu-jian-she", "fang-tang-qing-ru-xu"}
+
+
+def test_a_sidecar_gives_rectangles_and_polygons_in_points_from_the_top_left():
+    text = """# drawn by the night editor
+zones:
+  - report: tui-jin-xiang-mu-jian-she
+    rect: [36, 420, 250, 180]
+  - report: fang-tang-qing-ru-xu
+    polygon: [[300, 400], [560, 400], [560, 800], [300, 800], [300, 600]]
+"""
+    zones = read_sidecar(text, 595, 842, SLUGS)
+    rect = zones["tui-jin-xiang-mu-jian-she"]
+    assert rect.rects == ((36, 420, 286, 600),)
+    assert rect.contains((40, 430, 280, 590)) and not rect.contains((300, 430, 320, 450))
+    assert zones["fang-tang-qing-ru-xu"].box == (300, 400, 560, 800)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("zones:\n  - report: [unclosed\n", "zones: cannot be read"),
+        ("zones: 3\n", "1: zones: is not a list of zones"),
+        ("zones:\n  - report: tui-jin-xiang-mu-jian-she\n    rect: [36, 420, 250, 180]\n  - report: no-such-report\n    rect: [1, 1, 2, 2]\n", "4: report: “no-such-report” is no report on this page"),
+        ("zones:\n  - report: fang-tang-qing-ru-xu\n    rect: [500, 700, 200, 200]\n", "2: rect: lies outside the page (595×842 points)"),
+        ("zones:\n  - report: fang-tang-qing-ru-xu\n    rect: [1, 2, 3]\n", "2: rect: is not a list of 4 numbers"),
+        ("zones:\n  - report: fang-tang-qing-ru-xu\n    polygon: [[1, 2], [3, 4]]\n", "2: polygon: needs at least three points"),
+    ],
+    ids=["unparseable", "not-a-list", "names-no-report", "outside-the-page", "short-rect", "two-point-polygon"],
+)
+def test_a_bad_sidecar_is_refused_with_the_line_and_field(text, problem):
+    with pytest.raises(SidecarError) as refused:
+        read_sidecar(text, 595, 842, SLUGS)
+    assert problem in str(refused.value)

@@ -15,14 +15,41 @@ PLACED_SHARE = 0.3  # a report is placed when its title and this share of its te
 
 @dataclass(frozen=True)
 class Zone:
-    """A report's place on the page: rectangles (left, top, right, bottom) in points, title first."""
+    """A report's place on the page: polygons of (x, y) points, in points from the top-left."""
 
     report: str
-    rects: tuple
-    title: tuple  # the title's own box
+    shapes: tuple
+    title: tuple  # the title's own box (left, top, right, bottom)
+
+    @property
+    def rects(self):
+        return tuple(bounding([(x, y, x, y) for x, y in shape]) for shape in self.shapes)
+
+    @property
+    def box(self):
+        return bounding(self.rects)
 
     def contains(self, box):
-        return any(left <= box[0] + 0.5 and top <= box[1] + 0.5 and box[2] <= right + 0.5 and box[3] <= bottom + 0.5 for left, top, right, bottom in self.rects)
+        """Whether a box (left, top, right, bottom) lies inside one of the zone's shapes."""
+        left, top, right, bottom = box
+        inset = 0.5  # boxes share edges with the shape they were measured from
+        corners = [(left + inset, top + inset), (right - inset, top + inset), (right - inset, bottom - inset), (left + inset, bottom - inset)]
+        return any(all(inside(point, shape) for point in corners) for shape in self.shapes)
+
+
+def rect_shape(rect):
+    left, top, right, bottom = rect
+    return ((left, top), (right, top), (right, bottom), (left, bottom))
+
+
+def inside(point, shape):
+    """Ray casting: whether a point is inside a polygon (on an edge counts as inside for rectangles)."""
+    x, y = point
+    result = False
+    for (x1, y1), (x2, y2) in zip(shape, shape[1:] + shape[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < (x2 - x1) * (y - y1) / (y2 - y1) + x1:
+            result = not result
+    return result
 
 
 def normal(text):
@@ -64,7 +91,7 @@ def find_zones(layer, reports):
         title_chars = range(title_at, title_at + len(title))
         found.update(title_chars)
         title_box = bounding([boxes[index] for index in title_chars])
-        zones[key] = Zone(key, tuple(blocks([boxes[index] for index in sorted(found)])), title_box)
+        zones[key] = Zone(key, tuple(rect_shape(rect) for rect in blocks([boxes[index] for index in sorted(found)])), title_box)
     return zones, unplaced
 
 
