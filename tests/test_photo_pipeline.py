@@ -149,3 +149,19 @@ def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_pat
     assert isinstance(missing, PhotoError) and "does not exist" in str(missing)
     names = published_names("images/a.jpg", photo)
     assert f"images/a-800.{photo.key}.webp" in names and len(names) == len(photo.widths) * len(ENCODINGS)
+
+
+def test_a_picture_offers_avif_then_webp_in_every_width_with_a_jpeg_img_and_a_1200_px_card():
+    from photos.picture import Picture
+
+    photo = inspect(photo_bytes(size=(3000, 2000)))
+    picture = Picture("images/2020-12-30/a06-04.jpg", photo, "https://example.org")
+    assert [media for media, _ in picture.sources] == ["image/avif", "image/webp"]
+    avif = picture.sources[0][1].split(", ")
+    assert avif[0] == f"https://example.org/images/2020-12-30/a06-04-400.{photo.key}.avif 400w"
+    assert [entry.rsplit(" ", 1)[1] for entry in avif] == ["400w", "800w", "1200w", "1600w"]
+    assert picture.src == f"https://example.org/images/2020-12-30/a06-04-800.{photo.key}.jpg"
+    assert (picture.width, picture.height) == (3000, 2000)
+    assert picture.social == (f"https://example.org/images/2020-12-30/a06-04-1200.{photo.key}.jpg", 1200, 800)
+    narrow = Picture("images/x.png", inspect(photo_bytes(size=(600, 400), fmt="PNG")))
+    assert narrow.social[1:] == (600, 400) and narrow.src.endswith("-600." + narrow.photo.key + ".jpg")
