@@ -51,8 +51,8 @@ class Photo:
     @property
     def widths(self):
         """The widths it is made in: the recipe's up to its own width, and its own if between two."""
-        below = tuple(width for width in WIDTHS if width < self.width)
-        return (*below, min(self.width, WIDTHS[-1]))
+        largest = min(self.width, WIDTHS[-1])
+        return (*(width for width in WIDTHS if width < largest), largest)
 
     def height_at(self, width):
         return max(1, round(self.height * width / self.width))
