@@ -1,0 +1,146 @@
+"""Where photos are kept between builds: what each file is (the catalog) and its derivatives.
+
+The catalog (cache/photos/catalog.sqlite) knows each photo file by its size and time, so that a
+build reads only the photos that changed; a file saved within a second of being catalogued is
+read again next time (its time may not tell a second save at the same size). Derivatives live
+in cache/photos/<key>/, made once per key (bytes and recipe) on every core, and are published
+as hard links: a build where no photo changed decodes, encodes and copies none.
+"""
+
+import contextlib
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from .pipeline import ENCODINGS, Photo, PhotoError, derive, inspect
+
+CATALOG = "catalog.sqlite"
+RACY_SECONDS = 1
+
+
+class Catalog:
+    """{path relative to content/: Photo or PhotoError}, read from the files that changed only."""
+
+    def __init__(self, folder):
+        os.makedirs(folder, exist_ok=True)
+        self.db = sqlite3.connect(os.path.join(folder, CATALOG), timeout=30, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)")
+
+    def close(self):
+        self.db.close()
+
+    def look_up(self, content, names):
+        """{name: Photo or PhotoError} for the given files (missing ones: PhotoError)."""
+        rows = {}
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows.update((row[0], row[1:]) for row in self.db.execute(f"SELECT * FROM photos WHERE path IN ({marks})", chunk))
+        found, fresh = {}, []
+        now = time.time()
+        for name in names:
+            try:
+                stat = os.stat(os.path.join(content, name))
+            except OSError:
+                found[name] = PhotoError("does not exist", "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
+                continue
+            row = rows.get(name)
+            if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns:
+                found[name] = Photo(row[2], row[3], row[4]) if row[2] else PhotoError(row[5], row[6])
+                continue
+            found[name] = entry = read(os.path.join(content, name))
+            racy = abs(now - stat.st_mtime) <= RACY_SECONDS
+            fresh.append((name, stat.st_size, -1 if racy else stat.st_mtime_ns, *row_of(entry)))
+        if fresh:
+            self.db.executemany("INSERT OR REPLACE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+        return found
+
+
+def read(path):
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        return PhotoError(f"cannot be read ({error.strerror})", "a readable photo file")
+    try:
+        return inspect(data)
+    except PhotoError as error:
+        return error
+
+
+def row_of(entry):
+    if isinstance(entry, Photo):
+        return entry.key, entry.width, entry.height, None, None
+    return None, None, None, entry.what, entry.expected
+
+
+def derivative_folder(cache, photo):
+    return os.path.join(cache, photo.key[:2], photo.key)
+
+
+def derivative_file(cache, photo, width, suffix):
+    return os.path.join(derivative_folder(cache, photo), f"{width}.{suffix}")
+
+
+def published_name(source, photo, width, suffix):
+    """images/2020-12-30/a06-04.jpg at 800 px as WebP: images/2020-12-30/a06-04-800.<key>.webp.
+
+    The key in the name lets browsers and CDNs keep the file for a year: new bytes, new name."""
+    stem = os.path.splitext(source)[0]
+    return f"{stem}-{width}.{photo.key}.{suffix}"
+
+
+def published_names(source, photo):
+    return {published_name(source, photo, width, suffix): (width, suffix) for width in photo.widths for suffix, _, _ in ENCODINGS}
+
+
+def is_made(cache, photo):
+    return os.path.isdir(derivative_folder(cache, photo))
+
+
+def make(path, photo, cache):
+    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place)."""
+    target = derivative_folder(cache, photo)
+    if os.path.isdir(target):
+        return
+    with open(path, "rb") as handle:
+        data = handle.read()
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    staging = tempfile.mkdtemp(prefix=f".{photo.key}-", dir=os.path.dirname(target))
+    try:
+        for (width, suffix), encoded in derive(data, photo).items():
+            with open(os.path.join(staging, f"{width}.{suffix}"), "wb") as handle:
+                handle.write(encoded)
+        with contextlib.suppress(OSError):  # made meanwhile by another build: theirs is the same
+            os.rename(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def make_all(jobs, cache, processes):
+    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, nothing out."""
+    missing = [(path, photo) for path, photo in jobs if not is_made(cache, photo)]
+    if not missing:
+        return 0
+    if processes <= 1 or len(missing) == 1:
+        for path, photo in missing:
+            make(path, photo, cache)
+    else:
+        with ProcessPoolExecutor(max_workers=min(processes, len(missing))) as pool:
+            for future in [pool.submit(make, path, photo, cache) for path, photo in missing]:
+                future.result()
+    return len(missing)
+
+
+def publish(source, photo, cache, output):
+    """Link a photo's derivatives into output under their published names; existing ones are kept."""
+    for name, (width, suffix) in published_names(source, photo).items():
+        target = os.path.join(output, name)
+        if os.path.exists(target):
+            continue
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.link(derivative_file(cache, photo, width, suffix), target)

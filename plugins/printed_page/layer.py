@@ -1,0 +1,81 @@
+"""A typesetter's page PDF as the build reads it: checked, its text layer with each character's
+box, and its picture. pypdfium2 (PDFium, the PDF engine Chromium uses) does the reading;
+nothing here parses PDF by hand.
+
+Boxes are in PDF points from the page's top-left corner, the unit and origin of zone sidecars.
+"""
+
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+# A page can be printed in A2; beyond that a file is not a newspaper page
+MAX_SIDE_POINTS = 1700
+
+
+class PageError(Exception):
+    """A page PDF that cannot be used: what is wrong, and what is expected."""
+
+    def __init__(self, what, expected):
+        super().__init__(f"{what} — {expected}")
+        self.what = what
+        self.expected = expected
+
+
+@dataclass(frozen=True)
+class TextLayer:
+    """What the page says and where: one box (left, top, right, bottom) per character of text."""
+
+    width: float
+    height: float
+    text: str
+    boxes: tuple
+
+
+def open_document(data):
+    if not data.startswith(b"%PDF-"):
+        raise PageError("is not a PDF", "the typesetter's PDF of one printed page")
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        if "password" in str(error).lower() or "security" in str(error).lower():
+            raise PageError("is encrypted", "the PDF as the typesetter exported it, without a password") from None
+        raise PageError(f"cannot be read ({error})", "the typesetter's PDF of one printed page") from None
+    if len(document) != 1:
+        pages = len(document)
+        document.close()
+        raise PageError(f"has {pages} pages", "one printed page per PDF (split it: one file per 版)")
+    return document
+
+
+def read_layer(data):
+    """The page's text layer; raises PageError for a file that is not a one-page PDF."""
+    document = open_document(data)
+    try:
+        page = document[0]
+        width, height = page.get_size()
+        if not (0 < width <= MAX_SIDE_POINTS and 0 < height <= MAX_SIDE_POINTS):
+            raise PageError(f"is {width:.0f}×{height:.0f} points", "a newspaper page, at most A2")
+        textpage = page.get_textpage()
+        text, boxes = [], []
+        for index in range(textpage.count_chars()):
+            char = textpage.get_text_range(index, 1)
+            if not char or char.isspace():
+                continue
+            left, bottom, right, top = textpage.get_charbox(index)
+            text.append(char)
+            boxes.append((left, height - top, right, height - bottom))
+        return TextLayer(width, height, "".join(text), tuple(boxes))
+    finally:
+        document.close()
+
+
+def render(data, width_px):
+    """The page as a picture (a PIL image, RGB) width_px wide."""
+    document = open_document(data)
+    try:
+        page = document[0]
+        scale = width_px / page.get_width()
+        return page.render(scale=scale, may_draw_forms=False).to_pil().convert("RGB")
+    finally:
+        document.close()

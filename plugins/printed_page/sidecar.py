@@ -1,0 +1,107 @@
+"""Zones drawn by a person: the sidecar beside a page PDF (content/2020-12-30/a06.yml).
+
+    # zones in PDF points, from the page's top-left corner
+    zones:
+      - report: tui-jin-xiang-mu-jian-she      # the report's Slug
+        rect: [36, 420, 250, 180]              # left, top, width, height
+      - report: fang-tang-qing-ru-xu-yuan-tou-huo-shui-lai
+        polygon: [[300, 400], [560, 400], [560, 800], [300, 800]]
+
+Problems are given with the line they are on, as the content check gives them.
+"""
+
+from dataclasses import dataclass
+
+import yaml
+
+from .zones import Zone, bounding
+
+
+@dataclass(frozen=True)
+class SidecarProblem:
+    line: int
+    field: str
+    what: str
+    expected: str
+
+
+class SidecarError(Exception):
+    def __init__(self, problems):
+        super().__init__("; ".join(f"{problem.line}: {problem.field}: {problem.what} — {problem.expected}" for problem in problems))
+        self.problems = problems
+
+
+FORM = "zones: a list of {report: <slug>, rect: [left, top, width, height]} or {report: <slug>, polygon: [[x, y], …]}"
+
+
+def read_sidecar(text, width, height, slugs):
+    """{slug: Zone} from a sidecar's text, for a page width×height points whose reports have these slugs."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise SidecarError([SidecarProblem(mark.line + 1 if mark else 1, "zones", f"cannot be read ({getattr(error, 'problem', error)})", FORM)]) from None
+    zones_node = mapping_value(root, "zones")
+    if not isinstance(zones_node, yaml.SequenceNode):
+        line = (zones_node or root).start_mark.line + 1 if (zones_node or root) is not None else 1
+        raise SidecarError([SidecarProblem(line, "zones", "is not a list of zones", FORM)])
+    zones, problems = {}, []
+    for node in zones_node.value:
+        line = node.start_mark.line + 1
+        report, shape = mapping_value(node, "report"), [mapping_value(node, key) for key in ("rect", "polygon")]
+        if not isinstance(report, yaml.ScalarNode) or not report.value:
+            problems.append(SidecarProblem(line, "report", "is missing", "the Slug of a report on this page"))
+            continue
+        if report.value not in slugs:
+            known = "、".join(sorted(slugs)) or "none"
+            problems.append(SidecarProblem(report.start_mark.line + 1, "report", f"“{report.value}” is no report on this page", f"the Slug of one of its reports: {known}"))
+            continue
+        try:
+            points = rect_points(shape[0]) if shape[0] is not None else polygon_points(shape[1])
+        except ValueError as error:
+            problems.append(SidecarProblem(line, "rect" if shape[0] is not None else "polygon", str(error), FORM))
+            continue
+        if any(not (-0.5 <= x <= width + 0.5 and -0.5 <= y <= height + 0.5) for x, y in points):
+            field = "rect" if shape[0] is not None else "polygon"
+            problems.append(SidecarProblem(line, field, f"lies outside the page ({width:.0f}×{height:.0f} points)", "points inside the page, from its top-left corner"))
+            continue
+        if shape[0] is not None:
+            (left, top), (right, bottom) = points
+            points = [(left, top), (right, top), (right, bottom), (left, bottom)]
+        previous = zones.get(report.value)
+        shapes = (*previous.shapes, tuple(points)) if previous else (tuple(points),)
+        zones[report.value] = Zone(report.value, shapes, previous.title if previous else bounding([(x, y, x, y) for x, y in points]))
+    if problems:
+        raise SidecarError(problems)
+    return zones
+
+
+def mapping_value(node, key):
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for name, value in node.value:
+        if isinstance(name, yaml.ScalarNode) and name.value == key:
+            return value
+    return None
+
+
+def numbers(node, count=None):
+    if not isinstance(node, yaml.SequenceNode) or (count is not None and len(node.value) != count):
+        raise ValueError("is not " + (f"a list of {count} numbers" if count else "a list"))
+    try:
+        return [float(item.value) for item in node.value]
+    except (AttributeError, ValueError):
+        raise ValueError("holds something that is not a number") from None
+
+
+def rect_points(node):
+    left, top, width, height = numbers(node, 4)
+    if width <= 0 or height <= 0:
+        raise ValueError("has no area (width and height must be positive)")
+    return [(left, top), (left + width, top + height)]
+
+
+def polygon_points(node):
+    if not isinstance(node, yaml.SequenceNode) or len(node.value) < 3:
+        raise ValueError("needs at least three points")
+    return [tuple(numbers(point, 2)) for point in node.value]

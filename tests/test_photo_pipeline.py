@@ -1,0 +1,167 @@
+"""Photos as the pipeline makes them: upright, sRGB, no metadata, in the widths readers need, made once."""
+
+import io
+import os
+
+import pytest
+from PIL import Image, ImageCms, ImageOps
+
+from photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
+from photos.store import Catalog, make_all, published_names
+
+GPS = 0x8825  # the EXIF GPS block
+BODY_SERIAL = 0xA431  # the camera's serial number
+MAKE, MODEL = 0x010F, 0x0110
+
+
+def photo_bytes(size=(1600, 1000), mode="RGB", color=(200, 30, 30), fmt="JPEG", exif=None, **options):
+    """A synthetic photo: left half `color`, right half blue, so orientation can be seen."""
+    image = Image.new(mode, size, color)
+    if mode in ("RGB", "RGBA"):
+        image.paste((20, 40, 220) + ((255,) if mode == "RGBA" else ()), (size[0] // 2, 0, size[0], size[1]))
+    out = io.BytesIO()
+    if exif is not None:
+        options["exif"] = exif
+    image.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def gps_exif(orientation=1):
+    exif = Image.Exif()
+    exif[ImageOps.ExifTags.Base.Orientation] = orientation
+    exif[MAKE], exif[MODEL], exif[BODY_SERIAL] = "Phone Maker", "Editor's phone", "SN-123456"
+    exif.get_ifd(GPS).update({1: "N", 2: (33.0, 44.0, 55.0), 3: "E", 4: (113.0, 11.0, 22.0)})
+    return exif.tobytes()
+
+
+def decoded(data):
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
+
+
+def test_a_published_photo_carries_no_exif_xmp_or_colour_profile_even_from_a_gps_tagged_phone_jpeg():
+    data = photo_bytes(exif=gps_exif(), icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    assert decoded(data).getexif().get_ifd(GPS)  # the input does carry a position
+    files = derive(data, inspect(data))
+    for (width, suffix), encoded in files.items():
+        image = decoded(encoded)
+        assert not image.getexif(), (width, suffix)
+        assert "icc_profile" not in image.info and "xmp" not in image.info and "exif" not in image.info, (width, suffix)
+        assert b"SN-123456" not in encoded and b"Editor's phone" not in encoded
+
+
+def test_a_photo_taken_sideways_is_turned_upright_in_its_pixels():
+    data = photo_bytes(size=(1600, 1000), exif=gps_exif(orientation=6))  # camera held on its side: rotate 90° clockwise
+    photo = inspect(data)
+    assert (photo.width, photo.height) == (1000, 1600)
+    image = decoded(derive(data, photo)[(800, "jpg")]).convert("RGB")
+    assert image.size == (800, 1280)
+    top, bottom = image.getpixel((400, 100)), image.getpixel((400, 1180))
+    assert top[0] > 150 and top[2] < 100  # the red half is on top now
+    assert bottom[2] > 150 and bottom[0] < 100
+
+
+def test_widths_never_exceed_the_original_and_every_format_is_made():
+    data = photo_bytes(size=(1000, 700))
+    photo = inspect(data)
+    assert photo.widths == (400, 800, 1000)
+    files = derive(data, photo)
+    assert set(files) == {(width, suffix) for width in (400, 800, 1000) for suffix, _, _ in ENCODINGS}
+    for (width, suffix), encoded in files.items():
+        image = decoded(encoded)
+        assert image.format == {"avif": "AVIF", "webp": "WEBP", "jpg": "JPEG"}[suffix]
+        assert image.size == (width, photo.height_at(width))
+
+
+def test_a_cmyk_jpeg_comes_out_rgb_with_its_colours():
+    image = Image.new("CMYK", (800, 600), (0, 255, 255, 0))  # pure red in print
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95)
+    data = out.getvalue()
+    jpeg = decoded(derive(data, inspect(data))[(800, "jpg")])
+    assert jpeg.mode == "RGB"
+    red, green, blue = jpeg.getpixel((400, 300))
+    assert red > 200 and green < 60 and blue < 60
+
+
+def test_a_16_bit_png_is_scaled_to_8_bits_not_clipped():
+    image = Image.new("I;16", (800, 600), 32768)  # half grey in 16 bits
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    data = out.getvalue()
+    jpeg = decoded(derive(data, inspect(data))[(800, "jpg")]).convert("L")
+    assert 120 <= jpeg.getpixel((400, 300)) <= 136
+
+
+def test_a_transparent_png_keeps_its_alpha_in_webp_and_avif_and_sits_on_white_in_jpeg():
+    image = Image.new("RGBA", (800, 600), (255, 0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    data = out.getvalue()
+    files = derive(data, inspect(data))
+    assert decoded(files[(800, "webp")]).mode == "RGBA"
+    assert decoded(files[(800, "avif")]).mode == "RGBA"
+    assert decoded(files[(800, "jpg")]).convert("RGB").getpixel((10, 10)) == (255, 255, 255)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"GIF89a not really", "is not an image"),
+        ("本报讯 这是一篇稿件".encode() * 50, "is not an image"),
+        (photo_bytes(size=(399, 300)), "is 399 px wide, too small for a news photo — a photo at least 400 px wide"),
+        (photo_bytes(size=(1600, 1000), quality=95)[:-3000], "cannot be read whole"),
+    ],
+    ids=["gif-header", "text", "too-small", "truncated"],
+)
+def test_a_bad_photo_file_is_refused_with_what_is_wrong(data, message):
+    with pytest.raises(PhotoError) as refused:
+        inspect(data)
+    assert message in str(refused.value)
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(monkeypatch):
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000 * 1000)
+    with pytest.raises(PhotoError, match="too large to open safely"):
+        inspect(photo_bytes(size=(1600, 1000)))
+
+
+def test_the_narrowest_photo_is_min_width():
+    assert MIN_WIDTH == 400
+    assert inspect(photo_bytes(size=(400, 300))).widths == (400,)
+
+
+def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_path, monkeypatch):
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    (content / "images").mkdir(parents=True)
+    (content / "images" / "a.jpg").write_bytes(photo_bytes())
+    old = os.stat(content / "images" / "a.jpg").st_mtime - 60
+    os.utime(content / "images" / "a.jpg", (old, old))
+    catalog = Catalog(cache)
+    photo = catalog.look_up(content, ["images/a.jpg"])["images/a.jpg"]
+    assert make_all([(content / "images" / "a.jpg", photo)], cache, processes=2) == 1
+    assert make_all([(content / "images" / "a.jpg", photo)], cache, processes=2) == 0
+    with monkeypatch.context() as patched:  # a second look-up must not read the file
+        patched.setattr("photos.store.read", lambda path: pytest.fail(f"{path} was read again"))
+        assert catalog.look_up(content, ["images/a.jpg"])["images/a.jpg"] == photo
+    missing = catalog.look_up(content, ["images/nope.jpg"])["images/nope.jpg"]
+    assert isinstance(missing, PhotoError) and "does not exist" in str(missing)
+    names = published_names("images/a.jpg", photo)
+    assert f"images/a-800.{photo.key}.webp" in names and len(names) == len(photo.widths) * len(ENCODINGS)
+
+
+def test_a_picture_offers_avif_then_webp_in_every_width_with_a_jpeg_img_and_a_1200_px_card():
+    from photos.picture import Picture
+
+    photo = inspect(photo_bytes(size=(3000, 2000)))
+    picture = Picture("images/2020-12-30/a06-04.jpg", photo, "https://example.org")
+    assert [media for media, _ in picture.sources] == ["image/avif", "image/webp"]
+    avif = picture.sources[0][1].split(", ")
+    assert avif[0] == f"https://example.org/images/2020-12-30/a06-04-400.{photo.key}.avif 400w"
+    assert [entry.rsplit(" ", 1)[1] for entry in avif] == ["400w", "800w", "1200w", "1600w"]
+    assert picture.src == f"https://example.org/images/2020-12-30/a06-04-800.{photo.key}.jpg"
+    assert (picture.width, picture.height) == (3000, 2000)
+    assert picture.social == (f"https://example.org/images/2020-12-30/a06-04-1200.{photo.key}.jpg", 1200, 800)
+    narrow = Picture("images/x.png", inspect(photo_bytes(size=(600, 400), fmt="PNG")))
+    assert narrow.social[1:] == (600, 400) and narrow.src.endswith("-600." + narrow.photo.key + ".jpg")
