@@ -21,10 +21,19 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 SITEURL = "https://news.example.org"
 
 
+# Pelican's RSS settings, set beside the Atom ones.
+RSS_SETTINGS = """
+TAG_FEED_RSS = "feeds/tags/{slug}.rss.xml"
+AUTHOR_FEED_RSS = "feeds/reporters/{slug}.rss.xml"
+CATEGORY_FEED_RSS = "feeds/sections/{slug}.rss.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+"""
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """The real edition built as production builds it: absolute SITEURL, feeds on it."""
-    return build(ROOT / "content", tmp_path_factory.mktemp("published"), f"SITEURL = {SITEURL!r}\nFEED_DOMAIN = SITEURL\n")
+    """The real edition built as production builds it (absolute SITEURL, feeds on it), with RSS feeds too."""
+    return build(ROOT / "content", tmp_path_factory.mktemp("published"), f"SITEURL = {SITEURL!r}\nFEED_DOMAIN = SITEURL\n" + RSS_SETTINGS)
 
 
 def feed(site, path):
@@ -133,20 +142,6 @@ def test_the_news_sitemap_holds_at_most_a_thousand_items():
     assert "第0篇" in xml and f"第{NEWS_LIMIT}篇" not in xml
 
 
-RSS_SETTINGS = """
-TAG_FEED_RSS = "feeds/tags/{slug}.rss.xml"
-AUTHOR_FEED_RSS = "feeds/reporters/{slug}.rss.xml"
-CATEGORY_FEED_RSS = "feeds/sections/{slug}.rss.xml"
-FEED_ALL_RSS = "feeds/all.rss.xml"
-"""
-
-
-@pytest.fixture(scope="module")
-def with_rss(tmp_path_factory):
-    """The real edition with Pelican's RSS settings set beside the Atom ones."""
-    return build(ROOT / "content", tmp_path_factory.mktemp("rss"), f"SITEURL = {SITEURL!r}\nFEED_DOMAIN = SITEURL\n" + RSS_SETTINGS)
-
-
 def rss_items(site, path):
     """The items of an RSS 2.0 feed, as (title, link); fails unless the file is one."""
     root = feed(site, path)
@@ -159,9 +154,9 @@ def rss_items(site, path):
     return [(item.findtext("title"), item.findtext("link")) for item in items]
 
 
-def test_each_tag_person_and_section_has_an_rss_feed_of_exactly_their_items_when_asked(with_rss, real_items):
+def test_each_tag_person_and_section_has_an_rss_feed_of_exactly_their_items_when_asked(published, real_items):
     def titles(path):
-        return sorted(title for title, _ in rss_items(with_rss, path))
+        return sorted(title for title, _ in rss_items(published, path))
 
     for tag in {tag for item in real_items for tag in item["tags"]}:
         assert titles(f"feeds/tags/{name_slug(tag)}.rss.xml") == sorted(item["title"] for item in real_items if tag in item["tags"])
@@ -170,14 +165,14 @@ def test_each_tag_person_and_section_has_an_rss_feed_of_exactly_their_items_when
             item["title"] for item in real_items if person in {c.name for c in item["people"]}
         )
     assert titles("feeds/sections/zhan-he-qu.rss.xml") == titles("feeds/all.rss.xml") == sorted(item["title"] for item in real_items)
-    lead = dict(rss_items(with_rss, "feeds/all.rss.xml"))["湛河区全面推动经济社会发展"]
+    lead = dict(rss_items(published, "feeds/all.rss.xml"))["湛河区全面推动经济社会发展"]
     assert lead == f"{SITEURL}/2020-12-30/a06/zhan-he-qu-quan-mian-tui-dong-jing-ji-she-hui-fa-zhan/"
-    assert (with_rss.root / "feeds/tags/zhao-shang-yin-zi.atom.xml").is_file(), "the Atom feeds stay"
+    assert (published.root / "feeds/tags/zhao-shang-yin-zi.atom.xml").is_file(), "the Atom feeds stay"
 
 
-def test_pages_announce_an_rss_feed_beside_the_atom_one(with_rss):
+def test_pages_announce_an_rss_feed_beside_the_atom_one(published):
     def announced(url):
-        links = with_rss.page(url).select("link[rel=alternate]")
+        links = published.page(url).select("link[rel=alternate]")
         return [(link["type"], link["href"]) for link in links]
 
     assert announced("/") == [("application/atom+xml", f"{SITEURL}/feeds/all.atom.xml"), ("application/rss+xml", f"{SITEURL}/feeds/all.rss.xml")]
@@ -188,7 +183,7 @@ def test_pages_announce_an_rss_feed_beside_the_atom_one(with_rss):
     ]:
         assert ("application/atom+xml", f"{SITEURL}/{feed_path}.atom.xml") in announced(url)
         assert ("application/rss+xml", f"{SITEURL}/{feed_path}.rss.xml") in announced(url)
-        assert (with_rss.root / f"{feed_path}.rss.xml").is_file()
+        assert (published.root / f"{feed_path}.rss.xml").is_file()
 
 
 def test_without_rss_settings_no_rss_feed_is_written_or_announced(real_site):
