@@ -83,11 +83,11 @@ class NewsroomLinks(LinkifyIt):
     (详见http://www.pds.gov.cn。). Other bare names (Mr.Li, pds.gov.cn) stay text."""
 
     ASCII = re.compile(r"[\x00-\x7f]+")
-    POSSIBLE = re.compile(r"://|@|www\.", re.IGNORECASE)
 
     def pretest(self, text):
-        # linkify-it's own pretest, run on every paragraph, took more time than the rest of the rendering
-        return self.POSSIBLE.search(text) is not None
+        # Run on every paragraph: linkify-it's own pretest took more time than the rest of the
+        # rendering, and a regular expression six times as long as these searches.
+        return "://" in text or "@" in text or "ww." in text or "WW." in text
 
     def test(self, text):
         return bool(self.match(text))
