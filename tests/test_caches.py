@@ -22,11 +22,11 @@ def items(tmp_path):
 
 def read_articles(tmp_path, content):
     """The items as Pelican makes them: its own reader machinery, with the schema's reader."""
+    from build_cache import cache
     from pelican.contents import Article
     from pelican.readers import Readers
     from pelican.settings import read_settings
 
-    from content_schema import cache
     from content_schema.reader import NewsReader
 
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content)})
@@ -38,7 +38,7 @@ def read_articles(tmp_path, content):
 
 
 def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path, items):
-    from content_schema.cache import ARTICLE_CODEC, StoredArticle
+    from build_cache.cache import ARTICLE_CODEC, StoredArticle
 
     for article in read_articles(tmp_path, items):
         for kept in (article, stored(article, StoredArticle)):
@@ -69,9 +69,8 @@ def stored(article, cls):
 
 
 def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, items):
+    from build_cache.cache import ARTICLE_CODEC
     from markupsafe import Markup
-
-    from content_schema.cache import ARTICLE_CODEC
 
     article = read_articles(tmp_path, items)[0]
     article.extra = Markup("<b>not plain data</b>")
@@ -81,8 +80,9 @@ def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, item
 
 
 def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(items):
+    from build_cache.checked_codec import CHECKED_CODEC
+
     from content_schema.check import read_file
-    from content_schema.checked_codec import CHECKED_CODEC
 
     for name, _, _ in ITEMS:
         source = read_file(items / name, items, render=False)
@@ -97,7 +97,7 @@ def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(i
 def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
     import os
 
-    from content_schema import beside
+    from build_cache import beside
 
     assert beside.result(beside.start(sorted, {"乙": 2, "甲": 1})) == ["乙", "甲"]
     with pytest.raises(beside.Failed, match="ZeroDivisionError"):
@@ -114,10 +114,9 @@ def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
 
 
 def test_the_build_lists_the_files_pelican_would(tmp_path):
+    from build_cache.files import list_files
     from pelican.generators import ArticlesGenerator
     from pelican.settings import read_settings
-
-    from content_schema.files import list_files
 
     content = tmp_path / "content"
     for name in ("a.md", ".#a.md", ".md", "b.markdown", "c.html", "d.txt", "2020/x.md", "2020/deep/y.md", "drafts/z.md", ".#hidden/w.md", "img/p.jpg"):

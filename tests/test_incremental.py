@@ -418,7 +418,7 @@ def folder_rows(table):
     """{folder: (rowid, the keys of its files)} of a cache table (content_schema.rows)."""
     import sqlite3
 
-    from content_schema.rows import keys_of
+    from build_cache.rows import keys_of
 
     with sqlite3.connect(table) as db:
         return {
@@ -668,7 +668,8 @@ def test_shards_indexed_by_another_pagefind_or_with_other_options_are_indexed_ag
 def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     from types import SimpleNamespace
 
-    from content_schema.cache import StoredArticle
+    from build_cache.cache import StoredArticle
+
     from incremental.fingerprints import page_digest
 
     def report(**changes):

@@ -14,12 +14,12 @@ import functools
 import os
 import sys
 
+from build_cache import beside
+from build_cache.cache import checked_sources_table, keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
+from build_cache.files import list_files
 from pelican import signals
 
-from . import beside
-from .cache import checked_sources_table, keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
 from .check import check_tree
-from .files import list_files
 from .reader import CHECKED, DIGESTS, READ, WRAPPERS, NewsReader
 
 _CHECK = []  # the check running beside the build (beside.start), until its result is taken

@@ -15,10 +15,11 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from build_cache.checked_codec import CACHE_VERSION, CHECKED_CODEC
+from build_cache.rows import read_rows, write_rows
+
 from . import slugs
 from .body import render_body
-from .checked_codec import CACHE_VERSION, CHECKED_CODEC
-from .rows import read_rows, write_rows
 from .source import Problem, file_digest, parse_source
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")

@@ -15,7 +15,7 @@ import contextlib
 import os
 import sqlite3
 
-from content_schema.rows import ProcessTable
+from build_cache.rows import ProcessTable
 
 from .fingerprints import digest, item_digest
 

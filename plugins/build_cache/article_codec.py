@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import SafeDatetime
 
-from . import reader
-from .fields import Credit
+from content_schema import reader
+from content_schema.fields import Credit
 
 PLAIN = (str, int, float, bool, type(None))
 CONTAINERS = (list, tuple, set, frozenset)

@@ -5,9 +5,10 @@
 
 import datetime
 
-from .fields import Credit
+from content_schema.fields import Credit
+from content_schema.source import Problem, Source
+
 from .rows import Codec
-from .source import Problem, Source
 
 CACHE_VERSION = 7  # a cache written by other code holds other Sources: it is read afresh
 DATES = ("date", "modified")

@@ -32,11 +32,12 @@ import sys
 
 from pelican.contents import Article
 
-from . import reader
+from content_schema import reader
+from content_schema.body import render_body
+from content_schema.source import file_digest, parse_source
+
 from .article_codec import ArticleCodec
-from .body import render_body
 from .rows import Codec, ProcessTable, read_rows, write_rows
-from .source import file_digest, parse_source
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
@@ -167,12 +168,13 @@ CHECKED = "checked-sources"
 
 
 def checked_sources_table(settings):
-    """The check's cache of parsed files, named by the digest of the code that parses them (this
-    package): a file parsed by other code is parsed again. Tables of other code are dropped."""
+    """The check's cache of parsed files, named by the digest of the code that parses them (the
+    content schema): a file parsed by other code is parsed again. Tables of other code are dropped."""
     from incremental.fingerprints import tree_digest
 
     top = settings["CACHE_PATH"]
-    name = CHECKED + "-" + tree_digest(os.path.dirname(os.path.abspath(__file__)), suffixes=(".py",))[:16] + ".sqlite"
+    schema = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content_schema")
+    name = CHECKED + "-" + tree_digest(schema, suffixes=(".py",))[:16] + ".sqlite"
     if os.path.isdir(top):
         for entry in os.listdir(top):
             if entry.startswith(CHECKED) and not entry.startswith(name):  # its own journal kept
