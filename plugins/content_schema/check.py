@@ -15,9 +15,6 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from build_cache.checked_codec import CACHE_VERSION, CHECKED_CODEC
-from build_cache.rows import read_rows, write_rows
-
 from . import slugs
 from .body import render_body
 from .source import Problem, file_digest, parse_source
@@ -63,16 +60,17 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     so the build reads every file once; with render="changed", only the items
     parsed in this run (the build's other reports come from Pelican's cache).
     Work is shared out to `processes` workers forked from this one. With a
-    cache file, files unchanged since the last run (same size and time) are
-    not parsed again; the rules are still applied to every item. The cache
-    keeps no bodies (all the rules need of a body is found when it is read):
-    a source from the cache has body None.
+    cache (build_cache.checked_codec.CheckedSources: `load`, `save`, `slugs_file`),
+    files unchanged since the last run (same size and time) are not parsed
+    again; the rules are still applied to every item. The cache keeps no
+    bodies (all the rules need of a body is found when it is read): a source
+    from the cache has body None.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
-    known = read_rows(cache, CACHE_VERSION, CHECKED_CODEC) if cache else {}
+    known = cache.load() if cache else {}
     if cache:
-        slugs.remember(slugs_file(cache))
+        slugs.remember(cache.slugs_file)
     listed_at = time.time_ns()
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed, restamped = unchanged_sources(known, stamps)
@@ -85,7 +83,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
             changed[path] = ((known_stamp[0], 0), source)
     if cache:  # a row per folder: only the folders of the files read now, or gone, are written
         values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
-        write_rows(cache, CACHE_VERSION, CHECKED_CODEC, values, changed, known.keys() - stamps.keys())
+        cache.save(values, changed, known.keys() - stamps.keys())
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
@@ -97,12 +95,19 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     if cache:
-        slugs.keep(slugs_file(cache))
+        slugs.keep(cache.slugs_file)
     return sources, problems
 
 
-def slugs_file(cache):
-    return os.path.join(os.path.dirname(os.path.abspath(cache)), "pinyin-slugs.json")
+def checked_content(path, settings, render, processes, cache):
+    """What the build needs of the check: every file's digest, the sources parsed now, the problems.
+
+    Plain data: it may be run in a process beside the build (build_cache) and sent back.
+    """
+    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache)
+    digests = {source.file: source.digest for source in sources}
+    # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
+    return digests, [source for source in sources if source.body is not None or source.html is not None], [str(problem) for problem in problems]
 
 
 def unchanged_sources(known, stamps):

@@ -9,7 +9,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from incremental import fragments
+from site_build.state import build_of
 
 from .model import build_editions, chinese_date, page_order, people_index, tag_index
 
@@ -44,10 +44,12 @@ def entry(environment, item, level=3, role=None, show_page=True):
     key = (level, role, show_page)
     if key not in cache:
         kind = f"list entry, level {level}, role {role}, page shown {show_page}"
-        text = fragments.kept(item, kind)
+        fragments = build_of(item.settings).fragments
+        text = fragments.kept(item, kind) if fragments else None
         if text is None:
             text = environment.get_template("_item.html").render(item=item, level=level, role=role, show_page=show_page)
-            fragments.keep(item, kind, text)
+            if fragments:
+                fragments.keep(item, kind, text)
         cache[key] = Markup(text)
     return cache[key]
 
