@@ -14,38 +14,42 @@ BAD = ROOT / "tests" / "bad_reports"
 
 
 @pytest.mark.parametrize(("case", "line"), [("unknown-section", ":4: Section: unknown page name “体育”"), ("future-date", ":2: Date: 2099-01-01 is in the future")])
-def test_pelican_r_refuses_a_bad_report_saved_after_its_first_build(tmp_path, case, line):
+def test_pelican_r_builds_each_change_and_refuses_a_bad_report_saved_after_its_first_build(tmp_path, case, line):
     """`pelican -r` runs Pelican again in the same process at each change: each run is checked, not only the first."""
     content, output = tmp_path / "content", tmp_path / "output"
-    write_item(content, "2020-12-30/a01-1.md", "好的报道", section="要闻", Slug="good-one")
+    good = write_item(content, "2020-12-30/a01-1.md", "好的报道", section="要闻", Slug="good-one")
     settings = write_settings(tmp_path, "SECTIONS = ['要闻']\nSEARCH_INDEX = False\n")
     bad = content / "2020-12-30" / "bad.md"
-    # Pelican's own autoreload loop; its wait for a change saves the bad report, then ends the loop the next time.
+    # Pelican's own autoreload loop. Each of its waits for a change makes one: the good report
+    # edited, then a bad report saved; a third wait would mean the bad one was built.
     script = textwrap.dedent(
         f"""
-        import shutil, sys
+        import pathlib, shutil
         import pelican
 
-        waits = []
+        changes = [
+            lambda: pathlib.Path({str(good)!r}).write_text(pathlib.Path({str(good)!r}).read_text(encoding="utf-8").replace("好的报道", "改过的报道"), encoding="utf-8"),
+            lambda: shutil.copy({str(BAD / f"{case}.md")!r}, {str(bad)!r}),
+        ]
 
         def wait_for_changes(settings_file, settings):
-            if waits:
+            if not changes:
                 raise SystemExit("the loop went on: the bad report was built")
-            waits.append(True)
-            shutil.copy({str(BAD / f"{case}.md")!r}, {str(bad)!r})
-            return {{("modified", {str(bad)!r})}}
+            changes.pop(0)()
+            return {{("modified", "content")}}
 
         pelican.wait_for_changes = wait_for_changes
         pelican.main([{str(content)!r}, "-s", {str(settings)!r}, "-o", {str(output)!r}, "-r", "--log-handler", "plain"])
         """
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT)
-    assert (output / "2020-12-30/a01/good-one/index.html").is_file(), "the first run built the edition"
+    page = output / "2020-12-30/a01/good-one/index.html"
+    assert "改过的报道" in page.read_text(encoding="utf-8"), "the second run built the edited report"
     assert result.returncode == 1
     assert f"bad.md{line}" in result.stderr, result.stderr
     assert "problem(s) in content; nothing was built" in result.stderr
     assert "the loop went on" not in result.stderr
-    assert not [path for path in output.rglob("*") if "bad" in path.name or "item-2099" in str(path)]
+    assert not [path for path in output.rglob("*") if "bad" in path.name or "2099" in str(path)]
 
 
 def plugins_settings(folder, plugins):

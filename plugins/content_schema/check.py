@@ -128,7 +128,7 @@ def unchanged_sources(known, stamps):
     return parsed, restamped
 
 
-_JOB = []
+_JOB = []  # (function, arguments) for the forked workers of share_out: what they inherit, not per-build state
 
 
 def share_out(function, items, arguments, processes):

@@ -9,6 +9,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
+from site_build import state
 from site_build.state import build_of
 
 from .model import build_editions, chinese_date, page_order, people_index, tag_index
@@ -67,5 +68,6 @@ def get_generators(pelican):
 
 
 def register():
+    signals.get_generators.connect(state.begin)  # a Build for each run, before any plugin's own handler
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)

@@ -108,7 +108,7 @@ def refuse_duplicates(jobs):
         seen.add(name)
 
 
-_PENDING = []
+_PENDING = []  # (writer, chunks) for the forked workers of render_all: what they inherit, not per-build state
 CHUNK = 1000  # pages per worker at most: a fresh worker holds its own copy of just what its pages touched
 
 

@@ -36,6 +36,9 @@ class Build:
 
 def begin(pelican):
     """Connected to get_generators by each plugin that uses a Build (once: blinker connects a receiver once)."""
+    last = pelican.settings.get(KEY)
+    if last is not None:  # `pelican -r`: the run before is over, and lets go of what it held
+        vars(last).update(vars(Build(pelican.settings)))
     pelican.settings[KEY] = Build(pelican.settings)
 
 
