@@ -1,5 +1,8 @@
 """Settings for building the edition locally. publishconf.py changes what production changes."""
 
+import os
+import sys
+
 # The paper
 SITENAME = "平顶山日报"
 SITENAME_PINYIN = "Pingdingshan Daily"
@@ -80,9 +83,12 @@ FEED_MAX_ITEMS = 50
 # Theme and plugins
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# Order matters: incremental comes first, to hold garbage collection before the check loads the
-# archive; on the "finalized" signal it writes the pages, then search indexes them.
-PLUGINS = ["incremental", "content_schema", "edition", "news_meta", "listings", "search", "theme_assets"]
+# Pelican puts only each plugin's own folder in reach; the site's plugins import one another (and
+# site_build, which is no plugin), in whatever order PLUGINS lists them.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+# Any order but one: incremental writes the pages when Pelican finishes ("finalized"), and search
+# indexes them then, so incremental comes before search (the build refuses the other order).
+PLUGINS = ["content_schema", "build_cache", "incremental", "edition", "news_meta", "listings", "search", "theme_assets"]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 # auto_reload off: templates cannot change during a build (each build makes its own environment),
 # and checking their times on every page costs 7% of rendering.
@@ -96,7 +102,7 @@ BUILD_PROCESSES = 0  # 0: one worker per core
 CACHE_PATH = "cache"
 CHECK_CACHE = True  # unchanged reports are not parsed again (cache/checked-sources.sqlite)
 # Pelican keeps each report's Article between builds and reads only changed files
-# (per settings and plugin code: content_schema/cache.py); `pelican --ignore-cache` skips it.
+# (per settings and plugin code: build_cache/cache.py); `pelican --ignore-cache` skips it.
 CACHE_CONTENT = True
 CONTENT_CACHING_LAYER = "generator"
 LOAD_CONTENT_CACHE = True

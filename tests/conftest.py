@@ -64,7 +64,8 @@ def write_settings(folder, overrides=""):
 
 
 def run_pelican(content, output, settings):
-    command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output), "--fatal", "warnings"]
+    """Plain `pelican`, its log plain (one message a line on stderr, not Pelican's rich columns, which wrap)."""
+    command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output), "--fatal", "warnings", "--log-handler", "plain"]
     return subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
 
 

@@ -21,26 +21,32 @@ def items(tmp_path):
 
 
 def read_articles(tmp_path, content):
-    """The items as Pelican makes them: its own reader machinery, with the schema's reader."""
+    """The items as Pelican makes them in a build: its own reader machinery, with the schema's reader;
+    and how that build keeps them in its cache (a rows.Codec)."""
     from pelican.contents import Article
     from pelican.readers import Readers
     from pelican.settings import read_settings
 
-    from content_schema import cache
+    from build_cache.cache import article_codec
+    from build_cache.rows import Codec
     from content_schema.reader import NewsReader
+    from site_build.state import KEY, Build
 
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content)})
     context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
-    cache._BUILD.update(settings=settings, context=context)
+    build = settings[KEY] = Build(settings, context=context)
     readers = Readers(settings)
     readers.readers["md"] = NewsReader(settings)
-    return [readers.read_file(base_path=str(content), path=name, content_class=Article, context=context) for name, _, _ in ITEMS]
+    articles = [readers.read_file(base_path=str(content), path=name, content_class=Article, context=context) for name, _, _ in ITEMS]
+    codec = article_codec(build)
+    return articles, Codec(codec.encode, codec.decode)
 
 
 def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path, items):
-    from content_schema.cache import ARTICLE_CODEC, StoredArticle
+    from build_cache.cache import StoredArticle
 
-    for article in read_articles(tmp_path, items):
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    for article in articles:
         for kept in (article, stored(article, StoredArticle)):
             row = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({kept.source_path: ("digest", kept)}))
             stamp, back = row[kept.source_path]
@@ -60,29 +66,30 @@ def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path,
 
 def stored(article, cls):
     """An Article as the cache keeps it once its body is in the bodies table (cache.store_bodies)."""
-    copy = cls.__new__(cls)
+    from site_build.pelican_internals import put_body_away
+
+    copy = type(article).__new__(type(article))
     copy.__dict__.update(article.__dict__)
-    copy._static_links = article.get_static_links()
-    del copy.__dict__["_content"]
-    copy.get_relative_source_path()
+    put_body_away(copy, cls)
     return copy
 
 
 def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, items):
     from markupsafe import Markup
 
-    from content_schema.cache import ARTICLE_CODEC
-
-    article = read_articles(tmp_path, items)[0]
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    article = articles[0]
     article.extra = Markup("<b>not plain data</b>")
     assert ARTICLE_CODEC.encode(("digest", article))[1][0] == "pickle"
     _, back = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("digest", article)}))["x"]
     assert back.extra == article.extra and back.title == article.title
+    assert back.settings is article.settings and back._context is article._context, "the build's own, not copies"
+    assert back.tags and all(mine is theirs for mine, theirs in zip(back.tags, article.tags, strict=True))
 
 
 def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(items):
+    from build_cache.checked_codec import CHECKED_CODEC
     from content_schema.check import read_file
-    from content_schema.checked_codec import CHECKED_CODEC
 
     for name, _, _ in ITEMS:
         source = read_file(items / name, items, render=False)
@@ -97,7 +104,7 @@ def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(i
 def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
     import os
 
-    from content_schema import beside
+    from build_cache import beside
 
     assert beside.result(beside.start(sorted, {"乙": 2, "甲": 1})) == ["乙", "甲"]
     with pytest.raises(beside.Failed, match="ZeroDivisionError"):
@@ -117,7 +124,7 @@ def test_the_build_lists_the_files_pelican_would(tmp_path):
     from pelican.generators import ArticlesGenerator
     from pelican.settings import read_settings
 
-    from content_schema.files import list_files
+    from build_cache.files import list_files
 
     content = tmp_path / "content"
     for name in ("a.md", ".#a.md", ".md", "b.markdown", "c.html", "d.txt", "2020/x.md", "2020/deep/y.md", "drafts/z.md", ".#hidden/w.md", "img/p.jpg"):
@@ -136,10 +143,11 @@ def test_a_build_without_pelicans_cache_is_given_every_body_the_check_rendered(t
     every body on all cores and the reader takes them all, none read and rendered again."""
     from pelican.settings import read_settings
 
-    from content_schema import checked_content
+    from build_cache.checked_codec import CheckedSources
+    from content_schema.check import checked_content
 
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
-    table = str(tmp_path / "checked.sqlite")
+    table = CheckedSources(str(tmp_path / "checked.sqlite"))
     checked_content(str(items), settings, "changed", 1, table)  # the last build: the check's cache is made
     digests, sources, problems = checked_content(str(items), settings, True, 1, table)
     assert problems == []

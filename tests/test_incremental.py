@@ -255,7 +255,7 @@ def test_a_feed_made_of_reused_entries_is_the_feed_feedgenerator_writes():
 
     from feedgenerator import Atom1Feed
 
-    from incremental.writer import ReusedEntriesFeed
+    from site_build.pelican_internals import ReusedEntriesFeed
 
     def write(cls, first):
         feed = Atom1Feed(title="平顶山日报", link="https://example.org/", feed_url="https://example.org/feeds/all.atom.xml", description="")
@@ -415,10 +415,10 @@ def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_buil
 
 
 def folder_rows(table):
-    """{folder: (rowid, the keys of its files)} of a cache table (content_schema.rows)."""
+    """{folder: (rowid, the keys of its files)} of a cache table (build_cache.rows)."""
     import sqlite3
 
-    from content_schema.rows import keys_of
+    from build_cache.rows import keys_of
 
     with sqlite3.connect(table) as db:
         return {
@@ -430,9 +430,10 @@ def folder_rows(table):
 @pytest.mark.parametrize("damage", [None, "not a database"])
 def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_anew(tmp_path, damage):
     """A source taken from the check's cache comes without its text (body None); one parsed now has it."""
+    from build_cache.checked_codec import CheckedSources
     from content_schema.check import check_tree
 
-    content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    content, cache = tmp_path / "content", CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     write_day(content, "2020-12-29", pages=1, items=2)
     write_day(content, "2020-12-30", pages=1, items=3)
     for path in content.rglob("*.md"):  # saved a while before the check (one saved just now is read again once)
@@ -445,13 +446,13 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
         return sorted(source.path.rsplit("/", 1)[-1] for source in sources if source.body is not None)
 
     assert parsed_now() == ["a01-1.md", "a01-1.md", "a01-2.md", "a01-2.md", "a01-3.md"]
-    before = folder_rows(cache)
+    before = folder_rows(cache.path)
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
     if damage:
         (tmp_path / "cache" / "checked.sqlite").write_bytes(b"not a database " * 1000)
     assert parsed_now() == (["a01-1.md", "a01-1.md", "a01-2.md", "a01-2.md", "a01-3.md"] if damage else ["a01-2.md"])
     assert parsed_now() == []
-    rows = folder_rows(cache)
+    rows = folder_rows(cache.path)
     assert {folder.rsplit("/", 1)[-1]: names for folder, (_, names) in rows.items()} == {
         "2020-12-29": ["a01-1.md", "a01-2.md"],
         "2020-12-30": ["a01-1.md", "a01-2.md", "a01-3.md"],
@@ -461,20 +462,21 @@ def test_the_check_parses_only_files_that_changed_and_a_damaged_cache_is_made_an
         assert rows[day_before] == before[day_before], "the row of a folder with nothing changed is not written again"
     (content / "2020-12-30/a01-3.md").unlink()
     assert parsed_now() == []
-    assert [names for folder, (_, names) in folder_rows(cache).items() if folder.endswith("2020-12-30")] == [["a01-1.md", "a01-2.md"]], (
+    assert [names for folder, (_, names) in folder_rows(cache.path).items() if folder.endswith("2020-12-30")] == [["a01-1.md", "a01-2.md"]], (
         "a deleted file goes from its folder's row"
     )
     for name in ("a01-1.md", "a01-2.md"):
         (content / "2020-12-29" / name).unlink()
     assert parsed_now() == []
-    assert [folder.rsplit("/", 1)[-1] for folder in folder_rows(cache)] == ["2020-12-30"], "an emptied folder's row goes"
+    assert [folder.rsplit("/", 1)[-1] for folder in folder_rows(cache.path)] == ["2020-12-30"], "an emptied folder's row goes"
 
 
 def test_a_file_saved_again_at_the_same_size_and_time_as_the_check_read_it_is_read_again(tmp_path):
     """The file system's clock moves in steps: a file saved twice within one keeps its time."""
+    from build_cache.checked_codec import CheckedSources
     from content_schema.check import check_tree
 
-    content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    content, cache = tmp_path / "content", CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     write_day(content, "2020-12-30", pages=1, items=1)
     (path,) = content.rglob("*.md")
     assert [source.values["title"] for source in check_tree(content, {"SECTIONS": []}, cache=cache)[0]] == ["2020-12-30 第1版 第1篇"]
@@ -486,9 +488,10 @@ def test_a_file_saved_again_at_the_same_size_and_time_as_the_check_read_it_is_re
 
 
 def test_a_file_dated_ahead_of_the_clock_is_read_once_not_at_every_check(tmp_path, monkeypatch):
+    from build_cache.checked_codec import CheckedSources
     from content_schema import check
 
-    content, cache = tmp_path / "content", str(tmp_path / "cache" / "checked.sqlite")
+    content, cache = tmp_path / "content", CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     write_day(content, "2020-12-30", pages=1, items=1)
     (path,) = content.rglob("*.md")
     ahead = path.stat().st_mtime + 3600  # copied from a machine whose clock is an hour ahead
@@ -668,7 +671,7 @@ def test_shards_indexed_by_another_pagefind_or_with_other_options_are_indexed_ag
 def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     from types import SimpleNamespace
 
-    from content_schema.cache import StoredArticle
+    from build_cache.cache import StoredArticle
     from incremental.fingerprints import page_digest
 
     def report(**changes):

@@ -55,10 +55,11 @@ def test_pinyin_slugs_read_polyphones_as_words():
 def test_the_check_cache_gives_the_same_problems_until_a_file_changes(tmp_path):
     import os
 
+    from build_cache.checked_codec import CheckedSources
     from conftest import write_item
     from content_schema.check import check_tree
 
-    content, cache = tmp_path / "content", tmp_path / "cache" / "checked.pickle"
+    content, cache = tmp_path / "content", CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     write_item(content, "2020-12-30/a01-1.md", "一", body="本报讯 <script>x()</script> 正文。")
     bad_link = write_item(content, "2020-12-30/a01-2.md", "二", position=2, body="见[上篇](../a.md)。")
     write_item(content, "2020-12-30/a01-3.md", "三", position=3)

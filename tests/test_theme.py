@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateRuntimeError
 from test_deploy import page_links
-from theme_assets import asset, hashed_name, theme_files
 
 from conftest import ROOT, Site, build, main_text, run_pelican, write_item, write_settings
 from publishing.build import build_into
+from theme_assets import asset, hashed_name, theme_files
 
 sys.path.insert(0, str(ROOT / "theme"))  # draw_icons.py
 

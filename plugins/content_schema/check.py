@@ -16,8 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from . import body, slugs
-from .checked_codec import CACHE_VERSION, CHECKED_CODEC
-from .rows import read_rows, write_rows
 from .source import Problem, file_digest, parse_source
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
@@ -61,17 +59,18 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     so the build reads every file once; with render="changed", only the items
     parsed in this run (the build's other reports come from Pelican's cache).
     Work is shared out to `processes` workers forked from this one. With a
-    cache file, files unchanged since the last run (same size and time) are
-    not parsed again; the rules are still applied to every item. The cache
-    keeps no bodies (all the rules need of a body is found when it is read):
-    a source from the cache has body None.
+    cache (build_cache.checked_codec.CheckedSources: `load`, `save`, `slugs_file`),
+    files unchanged since the last run (same size and time) are not parsed
+    again; the rules are still applied to every item. The cache keeps no
+    bodies (all the rules need of a body is found when it is read): a source
+    from the cache has body None.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
     features = body.features_of(settings)
-    known = read_rows(cache, cache_version(features), CHECKED_CODEC) if cache else {}
+    known = cache.load(features_version(features)) if cache else {}
     if cache:
-        slugs.remember(slugs_file(cache))
+        slugs.remember(cache.slugs_file)
     listed_at = time.time_ns()
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed, restamped = unchanged_sources(known, stamps)
@@ -84,7 +83,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
             changed[path] = ((known_stamp[0], 0), source)
     if cache:  # a row per folder: only the folders of the files read now, or gone, are written
         values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
-        write_rows(cache, cache_version(features), CHECKED_CODEC, values, changed, known.keys() - stamps.keys())
+        cache.save(values, changed, known.keys() - stamps.keys(), features_version(features))
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (features,), processes), strict=True))
@@ -96,17 +95,24 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     if cache:
-        slugs.keep(slugs_file(cache))
+        slugs.keep(cache.slugs_file)
     return sources, problems
 
 
-def cache_version(features):
-    """The check cache's version, with the renderer's features in it: a body scanned with other features is scanned again."""
-    return CACHE_VERSION * 16 + sum(1 << bit for bit, name in enumerate(sorted(body.FEATURES)) if name in features)
+def features_version(features):
+    """The renderer's features as a number for the check cache's version: a body scanned with other features is scanned again."""
+    return sum(1 << bit for bit, name in enumerate(sorted(body.FEATURES)) if name in features)
 
 
-def slugs_file(cache):
-    return os.path.join(os.path.dirname(os.path.abspath(cache)), "pinyin-slugs.json")
+def checked_content(path, settings, render, processes, cache):
+    """What the build needs of the check: every file's digest, the sources parsed now, the problems.
+
+    Plain data: it may be run in a process beside the build (build_cache) and sent back.
+    """
+    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache)
+    digests = {source.file: source.digest for source in sources}
+    # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
+    return digests, [source for source in sources if source.body is not None or source.html is not None], [str(problem) for problem in problems]
 
 
 def unchanged_sources(known, stamps):
@@ -127,7 +133,7 @@ def unchanged_sources(known, stamps):
     return parsed, restamped
 
 
-_JOB = []
+_JOB = []  # (function, arguments) for the forked workers of share_out: what they inherit, not per-build state
 
 
 def share_out(function, items, arguments, processes):

@@ -17,6 +17,9 @@ from pelican import urlwrappers
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
+from site_build.pelican_internals import url_from_settings
+from site_build.state import build_of
+
 from . import body
 from .check import MARKDOWN, body_of, name_slug
 from .source import parse_source
@@ -30,18 +33,18 @@ class ContentError(Exception):
 # thousands of times per list page; these keep the class names Pelican's
 # settings lookup uses (AUTHOR_URL…) but work the URL out once.
 class Author(urlwrappers.Author):
-    url = cached_property(lambda self: self._from_settings("URL"))
-    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
+    url = cached_property(lambda self: url_from_settings(self, "URL"))
+    save_as = cached_property(lambda self: url_from_settings(self, "SAVE_AS"))
 
 
 class Tag(urlwrappers.Tag):
-    url = cached_property(lambda self: self._from_settings("URL"))
-    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
+    url = cached_property(lambda self: url_from_settings(self, "URL"))
+    save_as = cached_property(lambda self: url_from_settings(self, "SAVE_AS"))
 
 
 class Category(urlwrappers.Category):
-    url = cached_property(lambda self: self._from_settings("URL"))
-    save_as = cached_property(lambda self: self._from_settings("SAVE_AS"))
+    url = cached_property(lambda self: url_from_settings(self, "URL"))
+    save_as = cached_property(lambda self: url_from_settings(self, "SAVE_AS"))
 
 
 class EditionDatetime(SafeDatetime):
@@ -52,20 +55,12 @@ class EditionDatetime(SafeDatetime):
         return datetime.datetime.strftime(self, fmt) if "%-" not in fmt else super().strftime(fmt, safe)
 
 
-# Sources checked (and rendered) when the build started, by absolute path.
-CHECKED = {}
-READ = {}  # how many files the reader read this build ("files")
-# The digest of each file's bytes the check took, by absolute path: Pelican's cache stamps files by it.
-DIGESTS = {}
-# The one Tag, Author or Category object per (class, name) of this build,
-# shared by the reports read now and those loaded from Pelican's cache.
-WRAPPERS = {}
-
-
-def shared_wrapper(cls, name, slug, settings):
-    wrapper = WRAPPERS.get((cls, name))
+def shared_wrapper(build, cls, name, slug):
+    """The one Tag, Author or Category object per (class, name) of a build (build.wrappers), shared
+    by the reports read now and those loaded from Pelican's cache."""
+    wrapper = build.wrappers.get((cls, name))
     if wrapper is None:
-        wrapper = WRAPPERS[cls, name] = cls(name, settings)
+        wrapper = build.wrappers[cls, name] = cls(name, build.settings)
         wrapper.slug = slug
     return wrapper
 
@@ -74,18 +69,25 @@ class NewsReader(MarkdownReader):
     file_extensions = [extension[1:] for extension in MARKDOWN]
 
     def read(self, source_path):
-        READ["files"] = READ.get("files", 0) + 1
+        """The source the check took when the build started (build.checked), else the file, read now."""
+        settings = self.settings
+        build = build_of(settings)
+        build.read += 1
         # Pelican's path is the checked file's own unless the content folder is reached by a symlink.
-        source = CHECKED.pop(source_path, None) or CHECKED.pop(os.path.realpath(source_path), None)
+        source = build.checked.pop(source_path, None) or build.checked.pop(os.path.realpath(source_path), None)
         if source is None:
             with open(source_path, "rb") as handle:
                 source = parse_source(source_path, handle.read())
         if source.problems:
             raise ContentError("\n".join(map(str, source.problems)))
         html = source.html if source.html is not None else body.render_body(body_of(source), self.features)
-        metadata = pelican_metadata(source.values, self.settings, self.wrapper)
+
+        def wrapper(cls, name, explicit):
+            return build.wrappers.get((cls, name)) or shared_wrapper(build, cls, name, name_slug(name, settings.get(explicit)))
+
+        metadata = pelican_metadata(source.values, settings, wrapper)
         metadata["source_digest"] = source.digest
-        linked = linked_paths(html, source_path, self.settings)
+        linked = linked_paths(html, source_path, settings)
         if linked:
             metadata["linked"] = linked
         return html, metadata
@@ -93,11 +95,6 @@ class NewsReader(MarkdownReader):
     @cached_property
     def features(self):
         return body.features_of(self.settings)
-
-    def wrapper(self, cls, name, explicit):
-        """One Tag, Author or Category object per name for the whole build."""
-        wrapper = WRAPPERS.get((cls, name))
-        return wrapper or shared_wrapper(cls, name, name_slug(name, self.settings.get(explicit)), self.settings)
 
 
 def linked_paths(html, source_path, settings):

@@ -9,7 +9,8 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from incremental import fragments
+from site_build import state
+from site_build.state import build_of
 
 from .model import build_editions, chinese_date, page_order, people_index, tag_index
 
@@ -44,10 +45,12 @@ def entry(environment, item, level=3, role=None, show_page=True):
     key = (level, role, show_page)
     if key not in cache:
         kind = f"list entry, level {level}, role {role}, page shown {show_page}"
-        text = fragments.kept(item, kind)
+        fragments = build_of(item.settings).fragments
+        text = fragments.kept(item, kind) if fragments else None
         if text is None:
             text = environment.get_template("_item.html").render(item=item, level=level, role=role, show_page=show_page)
-            fragments.keep(item, kind, text)
+            if fragments:
+                fragments.keep(item, kind, text)
         cache[key] = Markup(text)
     return cache[key]
 
@@ -65,5 +68,6 @@ def get_generators(pelican):
 
 
 def register():
+    signals.get_generators.connect(state.begin)  # a Build for each run, before any plugin's own handler
     signals.initialized.connect(configure)
     signals.get_generators.connect(get_generators)

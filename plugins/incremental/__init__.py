@@ -15,6 +15,23 @@ import os
 # package: incremental.manifest is read by processes without Pelican (the search indexer, the commit).
 
 
+def refuse_plugins_before(pelican):
+    """The pages are written when Pelican sends `finalized` (flush): a plugin that handles it first
+    (search, which indexes the pages) would find none. Blinker calls receivers in the order they
+    were connected, which is the order of PLUGINS: a wrong order is refused, with how to right it."""
+    from pelican import signals
+
+    before = []
+    for receiver in signals.finalized.receivers_for(pelican):
+        if receiver is flush:
+            break
+        module = getattr(receiver, "__module__", None) or repr(receiver)
+        before.append(module if module.startswith("pelican.plugins.") else module.split(".")[0])
+    if before:
+        names = ", ".join(dict.fromkeys(before))
+        raise SystemExit(f"PLUGINS: {names} handles Pelican's finalized signal before incremental has written the pages — list incremental before {names} in PLUGINS (pelicanconf.py)")
+
+
 def hold_collection(pelican):
     """No cyclic garbage collection while the build loads and assembles the site.
 
@@ -22,7 +39,8 @@ def hold_collection(pelican):
     checked sources, lists), none of them garbage before the build ends; the
     collector would scan them all, again and again, while they are made (about
     4 s of a new day at 50,000 reports). It is back on, with them frozen, when
-    pages are rendered (writer.render_all).
+    pages are rendered (writer.render_all). Held when each build starts, before
+    any generator is made: a run of `pelican -r` after the first too.
     """
     gc.disable()
 
@@ -34,22 +52,25 @@ def get_writer(pelican):
 
 
 def flush(pelican):
-    from .fingerprints import digest, settings_digest, tree_digest
-    from .writer import QueueingWriter
+    from build_cache.keys import digest, settings_digest, tree_digest
+    from site_build.state import build_of
 
     settings = pelican.settings
     here = os.path.dirname(os.path.dirname(__file__))
     base = digest(tree_digest(settings["THEME"], here), settings_digest(settings))
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-    for writer in QueueingWriter.instances:
+    for writer in build_of(settings).writers:
         if writer.output_path == pelican.output_path:
             writer.flush(base, processes)
-    QueueingWriter.instances.clear()
 
 
 def register():
     from pelican import signals
 
-    signals.initialized.connect(hold_collection)
+    from site_build import state
+
+    signals.initialized.connect(refuse_plugins_before)
+    signals.get_generators.connect(state.begin)  # first: a Build for each run, before any plugin's own
+    signals.get_generators.connect(hold_collection)
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(flush)

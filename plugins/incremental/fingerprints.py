@@ -7,42 +7,13 @@ have no digest and are always rendered.
 """
 
 import hashlib
-import json
-from pathlib import Path
 
 from pelican.contents import Article
 
+from build_cache.keys import digest
+from site_build.pelican_internals import context_of
+
 SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
-
-
-def digest(*parts):
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
-
-
-def tree_digest(*folders, suffixes=(".html", ".py", ".css", ".js")):
-    """One digest of every template, plugin and static file's bytes."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        for path in sorted(Path(folder).rglob("*")):
-            if path.is_file() and path.suffix in suffixes:
-                hasher.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    return hasher.hexdigest()
-
-
-# Where the build reads and writes, and on how many cores, is not what a page shows.
-WHERE = {"OUTPUT_PATH", "PATH", "CACHE_PATH", "LAST_OUTPUT", "BUILD_PROCESSES", "SEARCH_AFTER_BUILD"}
-
-
-def settings_digest(settings):
-    """Digest of the settings a template can show: plain (JSON) values only, not functions."""
-    plain = []
-    for key, value in sorted(settings.items()):
-        if key.isupper() and key not in WHERE:
-            try:
-                plain.append((key, json.dumps(value, sort_keys=True)))
-            except (TypeError, ValueError):
-                continue
-    return digest(plain)
 
 
 def neighbour(item):
@@ -57,7 +28,7 @@ def item_digest(item):
     except AttributeError:
         page = item.edition_page
         linked = item.__dict__.get("linked")
-        targets = [linked_urls(item._context, names) for names in linked] if linked else ()
+        targets = [linked_urls(context_of(item), names) for names in linked] if linked else ()
         item._page_digest = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next), targets)
         return item._page_digest
 
@@ -78,7 +49,7 @@ def item_digests(items):
 
 def subject_digest(value):
     """Digest of the object a page is about; None if it cannot be described."""
-    if isinstance(value, Article):  # or a subclass (content_schema.cache.StoredArticle)
+    if isinstance(value, Article):  # or a subclass (build_cache.cache.StoredArticle)
         return item_digest(value)
     kind = type(value).__name__
     if kind == "ListPage":

@@ -16,7 +16,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
-import io
 import json
 import logging
 import multiprocessing
@@ -24,30 +23,26 @@ import os
 import stat
 from collections import Counter
 
-from feedgenerator import Atom1Feed
-from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
-from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
-from . import fragments
+from site_build.pelican_internals import FeedEntriesWriter
+from site_build.state import build_of
+
 from .fingerprints import page_digest
+from .fragments import Fragments
 from .manifest import REMOVED, keep_unsure_shards, read_manifest, write_manifest
 
 logger = logging.getLogger(__name__)
 
 
 
-class QueueingWriter(Writer):
+class QueueingWriter(FeedEntriesWriter):
     """Queues write_file/write_feed calls; `flush` renders them."""
-
-    instances = []
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.jobs = []
-        self.feed_items = {}  # (id of an item, site URL, kind of feed) → (the item, its feed entry's fields)
-        self.feed_uses = Counter()  # (id of an item, feed type) → entries of it still to be written by this process
-        QueueingWriter.instances.append(self)
+        build_of(self.settings).writers.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
         if name:
@@ -59,47 +54,12 @@ class QueueingWriter(Writer):
         self.jobs.append(("feed", path, (elements, context, path, *args), kwargs))
         return None
 
-    # A report is an entry in up to a dozen feeds (the site's, its page's, its
-    # people's, its tags'): each entry is made once per build and reused.
-    def _create_new_feed(self, feed_type, feed_title, context):
-        feed = super()._create_new_feed(feed_type, feed_title, context)
-        if type(feed) is Atom1Feed:
-            feed.__class__ = ReusedEntriesFeed
-        return feed
-
-    def _add_item_to_the_feed(self, feed, item):
-        key = (id(item), self.site_url, type(feed))
-        if key not in self.feed_items:
-            kind = f"feed: Atom entry for {self.site_url}"
-            xml = fragments.kept(item, kind) if type(feed) is ReusedEntriesFeed else None
-            if xml is not None:  # made by an earlier build: only its dates are asked for (the feed's own date)
-                timezone = self.settings.get("TIMEZONE", None)
-                modified = set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None
-                feed.items.append({"pubdate": set_date_tzinfo(item.date, timezone), "updateddate": modified, ENTRY_XML: xml})
-            else:
-                super()._add_item_to_the_feed(feed, item)
-                feed.items[-1][MADE_FROM] = (item, kind)
-            self.feed_items[key] = (item, feed.items[-1])
-        else:
-            feed.items.append(self.feed_items[key][1])
-        # An entry (its full text) is kept only until the last feed of its type in this process that shows it.
-        uses = (id(item), "atom" if isinstance(feed, Atom1Feed) else "rss")
-        self.feed_uses[uses] -= 1
-        if self.feed_uses[uses] <= 0:
-            del self.feed_items[key], self.feed_uses[uses]
-
     def count_feed_uses(self, jobs):
         """How many of these jobs' feeds show each item."""
         most = self.settings.get("FEED_MAX_ITEMS")
         for kind, _, args, kwargs in jobs:
             if kind == "feed":
                 self.feed_uses.update((id(item), kwargs.get("feed_type", "atom")) for item in args[0][:most])
-
-    def _open_w(self, filename, encoding, override=False):
-        # A new inode every time: the file may be a hard link into the last build.
-        if os.path.lexists(filename):
-            os.unlink(filename)
-        return super()._open_w(filename, encoding, override)
 
     def job_digest(self, base, job):
         kind, name, args, kwargs = job
@@ -118,8 +78,8 @@ class QueueingWriter(Writer):
         refuse_duplicates(self.jobs)
         last = self.settings.get("LAST_OUTPUT") or self.output_path
         previous = read_manifest(last)
-        cache = self.settings["CACHE_PATH"] if self.settings.get("CACHE_CONTENT") else None
-        fragments.use_for_build(cache, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
+        build = build_of(self.settings)
+        self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
         digests, todo = {}, []
         for job, (value, unchanged) in zip(self.jobs, judge(self, base, previous, last, self.jobs), strict=True):
             digests[job[1]] = value
@@ -140,29 +100,6 @@ class QueueingWriter(Writer):
         return len(todo), len(digests)
 
 
-ENTRY_XML = "_entry_xml"  # kept in an entry's fields, which feedgenerator writes by name
-MADE_FROM = "_made_from"  # (the item, the kind of entry): to keep its XML for the next build (fragments)
-
-
-class ReusedEntriesFeed(Atom1Feed):
-    """Atom1Feed whose entries' XML is made once per entry and written again as it was."""
-
-    def write_items(self, handler):
-        for item in self.items:
-            xml = item.get(ENTRY_XML)
-            if xml is None:
-                buffer = io.StringIO()
-                entry = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
-                entry.startElement("entry", self.item_attributes(item))
-                self.add_item_elements(entry, item)
-                entry.endElement("entry")
-                xml = item[ENTRY_XML] = buffer.getvalue()
-                if MADE_FROM in item:
-                    fragments.keep(*item.pop(MADE_FROM), xml)
-                item["content"] = item["description"] = None  # in the XML now; the entry may be kept a while
-            handler.ignorableWhitespace(xml)  # written as it is, like the entry it was made from
-
-
 def refuse_duplicates(jobs):
     seen = set()
     for _, name, _, _ in jobs:
@@ -171,7 +108,7 @@ def refuse_duplicates(jobs):
         seen.add(name)
 
 
-_PENDING = []
+_PENDING = []  # (writer, chunks) for the forked workers of render_all: what they inherit, not per-build state
 CHUNK = 1000  # pages per worker at most: a fresh worker holds its own copy of just what its pages touched
 
 
@@ -185,7 +122,7 @@ def render(writer, jobs):
     writer.count_feed_uses(jobs)
     for job in jobs:
         writer.run_job(job)
-    fragments.save()
+    writer.fragments.save()
 
 
 def judge(writer, base, previous, last, jobs):
@@ -264,7 +201,7 @@ def render_all(writer, jobs, processes):
     if processes <= 1 or len(jobs) < 200:
         resume_collection()
         render(writer, jobs)
-        fragments.prune()
+        writer.fragments.prune()
         return
     # Site-wide pages, and one page of each template (every template it includes
     # is compiled here, once, not in each worker), are rendered here.
@@ -291,7 +228,7 @@ def render_all(writer, jobs, processes):
         _PENDING.clear()
     # The site stays frozen: it lives until the process ends, and once unfrozen the next allocations
     # would set off a full collection of it (1.5 to 2 s at 50,000 reports) that finds nothing.
-    fragments.prune()
+    writer.fragments.prune()
 
 
 def resume_collection():

@@ -11,6 +11,8 @@ Pelican's loops with nothing to do.
 from pelican import signals
 from pelican.generators import Generator
 
+from site_build.pelican_internals import take_listings
+
 from .pages import paginate
 
 KINDS = (
@@ -24,12 +26,7 @@ FEED_TYPES = (("ATOM", "atom"), ("RSS", "rss"))  # (setting suffix, Pelican's fe
 
 def take_over_lists(generator):
     """Keep Pelican's (wrapper → items) lists for ourselves; empty them for Pelican."""
-    lists = {}
-    for name, *_ in KINDS:
-        value = getattr(generator, name)
-        lists[name] = list(value.items()) if hasattr(value, "items") else list(value)
-        setattr(generator, name, {} if name == "tags" else [])
-    generator.context["listings"] = lists
+    generator.context["listings"] = take_listings(generator)
 
 
 class ListingsGenerator(Generator):

@@ -8,6 +8,7 @@ written. The child is forked before the build holds the archive, so it
 copies next to nothing.
 """
 
+import gc
 import os
 import pickle
 import traceback
@@ -22,6 +23,7 @@ def start(function, *args):
     readable, writable = os.pipe()
     pid = os.fork()
     if pid == 0:
+        gc.disable()  # the child makes what it returns and ends: no cyclic garbage worth looking for
         os.close(readable)
         code = 0
         try:

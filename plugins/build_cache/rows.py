@@ -1,7 +1,7 @@
 """A cache kept as a table of rows, one per folder of files, so that a build writes only the folders that changed.
 
-Both caches of the content schema are kept so: the check's parse of every file
-(check.py) and Pelican's Article of every report (cache.py). A row holds the
+Both caches of reports are kept so: the check's parse of every file
+(checked_codec.py) and Pelican's Article of every report (cache.py). A row holds the
 values of one folder's files (an edition's day): a new day writes one row, an
 edited report its day's. Each cache gives a codec that turns a value into
 plain data (strings, numbers, tuples, lists, dicts) and back; a row is that

@@ -15,14 +15,15 @@ plan for making Articles once per build.
 """
 
 import datetime
+import io
 import operator
 import pickle
 from zoneinfo import ZoneInfo
 
 from pelican.utils import SafeDatetime
 
-from . import reader
-from .fields import Credit
+from content_schema import reader
+from content_schema.fields import Credit
 
 PLAIN = (str, int, float, bool, type(None))
 CONTAINERS = (list, tuple, set, frozenset)
@@ -93,17 +94,42 @@ class Plan:
         self.light_values = operator.itemgetter(*[index for index, _, _ in light]) if len(light) > 1 else lambda values: tuple(values[index] for index, _, _ in light)
         self.light_makers = [(key, make) for _, key, make in light if make is not None]
 
+    def state(self, values, meta_values):
+        """Every attribute of an Article, made again from its plain data."""
+        values = list(values)
+        for index, make in self.makers:
+            values[index] = make(values[index])
+        state = dict(zip(self.keys, values, strict=True))
+        if self.credits:
+            state["credits"] = list(zip(state["people"], state["authors"], strict=True))
+        metadata, made = {}, iter(meta_values)
+        for key, attribute, make in self.meta_plan:
+            metadata[key] = state[attribute] if attribute is not None else make(next(made))
+        state["metadata"] = metadata
+        return state
+
+
+def complete(article):
+    """Make the attributes a lazily loaded Article was loaded without (those made already stay)."""
+    kept = article.__dict__.pop("_kept", None)
+    if kept is not None:
+        plan, values, meta_values = kept
+        for key, value in plan.state(values, meta_values).items():
+            article.__dict__.setdefault(key, value)
+
 
 class ArticleCodec:
-    """encode/decode of (stamp, Article) for rows.Codec; `build()` gives this build's settings and context.
+    """encode/decode of (stamp, Article) for rows.Codec, for one build: the Articles it makes hold that
+    build's settings and context, and its one Tag, Author or Category per name (`wrappers`, by
+    (class, name); `make_wrapper(cls, name, slug)` makes one it lacks).
 
     `lazy` maps a class to the one made in its place when loading, with only the `light` attributes
     made at once (what a build asks of every report); `complete` makes the others when asked for.
     """
 
-    def __init__(self, classes, build, lazy=None, light=()):
+    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=()):
         self.classes = {cls.__name__: cls for cls in classes}
-        self.build = build
+        self.settings, self.context, self.wrappers, self.make_wrapper = settings, context, wrappers, make_wrapper
         self.lazy = {cls.__name__: made for cls, made in (lazy or {}).items()}
         self.kept_as = {made: cls.__name__ for cls, made in (lazy or {}).items()}
         self.light = frozenset(light)
@@ -114,11 +140,11 @@ class ArticleCodec:
     def encode(self, row):
         stamp, article = row
         if "_kept" in article.__dict__:
-            self.complete(article)
+            complete(article)
         try:
             return stamp, self.encode_article(article)
         except ValueError:  # an attribute the codec has no tag for
-            return stamp, ("pickle", pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL))
+            return stamp, ("pickle", self.pickle(article))
 
     def encode_article(self, article):
         cls = type(article)
@@ -153,45 +179,51 @@ class ArticleCodec:
     def decode(self, data):
         stamp, article = data
         if article[0] == "pickle":
-            return stamp, pickle.loads(article[1])
+            return stamp, self.unpickle(article[1])
         shape, values, meta_values = article
         plan = self.plans.get(shape)
         if plan is None:
             plan = self.plans[shape] = self.plan(shape)
         lazy = self.lazy.get(shape[0])
         if lazy is None:
-            state = self.state(plan, values, meta_values)
+            state = plan.state(values, meta_values)
         else:
             state = dict(zip(plan.light_keys, plan.light_values(values), strict=True))
             for key, make in plan.light_makers:
                 state[key] = make(state[key])
             state["_kept"] = (plan, values, meta_values)
-        settings, context = self.build()
-        state["settings"], state["_context"] = settings, context
+        state["settings"], state["_context"] = self.settings, self.context
         result = (lazy or plan.cls).__new__(lazy or plan.cls)
         result.__dict__ = state
         return stamp, result
 
-    def state(self, plan, values, meta_values):
-        """Every attribute of an Article, made again from its plain data."""
-        values = list(values)
-        for index, make in plan.makers:
-            values[index] = make(values[index])
-        state = dict(zip(plan.keys, values, strict=True))
-        if plan.credits:
-            state["credits"] = list(zip(state["people"], state["authors"], strict=True))
-        metadata, made = {}, iter(meta_values)
-        for key, attribute, make in plan.meta_plan:
-            metadata[key] = state[attribute] if attribute is not None else make(next(made))
-        state["metadata"] = metadata
-        return state
+    def pickle(self, article):
+        buffer = io.BytesIO()
+        _BuildPickler(buffer, self).dump(article)
+        return buffer.getvalue()
 
-    def complete(self, article):
-        """Make the attributes a lazily loaded Article was loaded without (those made already stay)."""
-        kept = article.__dict__.pop("_kept", None)
-        if kept is not None:
-            for key, value in self.state(*kept).items():
-                article.__dict__.setdefault(key, value)
+    def unpickle(self, blob):
+        return _BuildUnpickler(io.BytesIO(blob), self).load()
+
+    def persistent_id(self, value):
+        """This build's own objects, named in a pickle instead of copied into it."""
+        if value is self.settings:
+            return "settings"
+        if value is self.context:
+            return "context"
+        kind = type(value)
+        if kind.__name__ in WRAPPERS and WRAPPERS[kind.__name__] is kind:
+            return ("wrapper", kind.__name__, value.name, value.slug)
+        return None
+
+    def persistent_load(self, name):
+        if name == "settings":
+            return self.settings
+        if name == "context":
+            return self.context
+        _, cls_name, wrapper_name, slug = name
+        cls = WRAPPERS[cls_name]
+        return self.wrappers.get((cls, wrapper_name)) or self.make_wrapper(cls, wrapper_name, slug)
 
     def plan(self, shape):
         cls_name, fields, meta_fields = shape
@@ -214,12 +246,11 @@ class ArticleCodec:
             cls, zone = DATETIMES[cls_name], ZoneInfo(zone_name) if zone_name else None
             make = lambda parts: cls(*parts, tzinfo=zone)  # noqa: E731
         elif kind == "wrapper":
-            cls = WRAPPERS[detail]
-            known = reader.WRAPPERS  # this build's, by (class, name): looked up first, at C speed
-            make = lambda pair: known.get((cls, pair[0])) or reader.shared_wrapper(cls, *pair, self.build()[0])  # noqa: E731
+            cls, known, wrapper = WRAPPERS[detail], self.wrappers, self.make_wrapper  # looked up first, at C speed
+            make = lambda pair: known.get((cls, pair[0])) or wrapper(cls, *pair)  # noqa: E731
         elif kind == "wrappers":
-            cls, known = WRAPPERS[detail], reader.WRAPPERS
-            make = lambda pairs: [known.get((cls, name)) or reader.shared_wrapper(cls, name, slug, self.build()[0]) for name, slug in pairs]  # noqa: E731
+            cls, known, wrapper = WRAPPERS[detail], self.wrappers, self.make_wrapper
+            make = lambda pairs: [known.get((cls, name)) or wrapper(cls, name, slug) for name, slug in pairs]  # noqa: E731
         elif tag == "zone":
             make = ZoneInfo
         elif tag == "people":
@@ -242,3 +273,15 @@ def is_credits(state, value):
     return all(
         type(pair) is tuple and len(pair) == 2 and pair[0] is credit and pair[1] is author for pair, credit, author in zip(value, people, authors, strict=True)
     )
+
+
+class _BuildPickler(pickle.Pickler):
+    def __init__(self, file, codec):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.persistent_id = codec.persistent_id
+
+
+class _BuildUnpickler(pickle.Unpickler):
+    def __init__(self, file, codec):
+        super().__init__(file)
+        self.persistent_load = codec.persistent_load

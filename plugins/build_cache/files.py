@@ -10,6 +10,8 @@ import fnmatch
 import os
 import re
 
+from site_build.pelican_internals import is_included
+
 
 def list_files(generator, paths, exclude=None, extensions=None):
     """Generator.get_files(paths, exclude, extensions), for `generator`."""
@@ -33,6 +35,6 @@ def list_files(generator, paths, exclude=None, extensions=None):
                 folders[:] = [name for name in folders if name not in skip and not ignored(name)]
                 relative = os.path.join(os.path.relpath(folder, generator.path), "")
                 files.update(relative + name for name in names if not ignored(name) and (wanted is None or os.path.splitext(name)[1][1:] in wanted))
-        elif os.path.exists(root) and generator._include_path(path, extensions):
+        elif os.path.exists(root) and is_included(generator, path, extensions):
             files.add(path)
     return files

@@ -1,13 +1,18 @@
-"""The check cache's entries as plain data (`rows.Codec`): a source without its text, and its file's stamp.
+"""The check's cache of parsed files: its table, and its entries as plain data (`rows.Codec`): a source
+without its text, and its file's stamp.
 
 50,000 of them are read at every build: they are made without their classes' __init__.
 """
 
+import contextlib
 import datetime
+import os
 
-from .fields import Credit
-from .rows import Codec
-from .source import Problem, Source
+from content_schema.fields import Credit
+from content_schema.source import Problem, Source
+
+from .keys import tree_digest
+from .rows import Codec, read_rows, write_rows
 
 CACHE_VERSION = 7  # a cache written by other code holds other Sources: it is read afresh
 DATES = ("date", "modified")
@@ -59,3 +64,37 @@ def _credit(role, name):
 
 
 CHECKED_CODEC = Codec(encode_checked, decode_checked)
+
+
+class CheckedSources:
+    """The check's cache (content_schema.check.check_tree), a table with a row per folder: `load` gives
+    {path: (stamp, source)} as last saved, `save` writes the rows of the folders where a file changed or
+    went. The pinyin slugs the check works out are kept beside it (slugs_file)."""
+
+    def __init__(self, path):
+        self.path = path
+        self.slugs_file = os.path.join(os.path.dirname(os.path.abspath(path)), "pinyin-slugs.json")
+
+    def load(self, features=0):
+        """features: the check's number for the renderer's features (content_schema.check.features_version)."""
+        return read_rows(self.path, CACHE_VERSION * 16 + features, CHECKED_CODEC)
+
+    def save(self, values, changed, gone, features=0):
+        write_rows(self.path, CACHE_VERSION * 16 + features, CHECKED_CODEC, values, changed, gone)
+
+
+CHECKED = "checked-sources"
+
+
+def checked_sources_table(settings):
+    """The check's cache of parsed files, named by the digest of the code that parses them (the
+    content schema): a file parsed by other code is parsed again. Tables of other code are dropped."""
+    top = settings["CACHE_PATH"]
+    schema = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "content_schema")
+    name = CHECKED + "-" + tree_digest(schema, suffixes=(".py",))[:16] + ".sqlite"
+    if os.path.isdir(top):
+        for entry in os.listdir(top):
+            if entry.startswith(CHECKED) and not entry.startswith(name):  # its own journal kept
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(top, entry))
+    return os.path.join(top, name)

@@ -1,0 +1,83 @@
+"""Build cache plugin: what a build keeps for the next, so that a new day reads and renders only what changed.
+
+- the check's parse of every file (checked_codec.py), a row per folder (rows.py);
+- Pelican's Article of every report (cache.py, article_codec.py), in a folder
+  named by the digest of the settings and code (keys.py), each file known by
+  its bytes; their rendered bodies in a table beside it, fetched when shown.
+
+When Pelican's cache is there to load, the content check runs in a process
+beside the build (beside.py) while the cache loads: each takes seconds at
+50,000 reports and neither needs the other. Pelican's generators also list
+the content folder faster (files.py).
+"""
+
+import functools
+import os
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+from site_build import state
+from site_build.pelican_internals import list_files_by, skip_disabled_readers_walk
+from site_build.state import build_of
+
+from . import beside
+from .cache import keep_cache_in_rows, load_articles, store_bodies, use_cache_of_this_code
+from .checked_codec import CheckedSources, checked_sources_table
+from .files import list_files
+
+
+def prepare(pelican):
+    """As a build starts: where its caches are; the check started beside it when Pelican's cache is there to load."""
+    from content_schema.check import checked_content
+
+    settings = pelican.settings
+    build = build_of(settings)
+    if settings.get("CHECK_CACHE"):
+        build.check_cache = CheckedSources(checked_sources_table(settings))
+    if use_cache_of_this_code(settings, build):
+        processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+        # Only the bodies of the files changed are rendered, on every core: the cache has the others.
+        started = beside.start(checked_content, settings["PATH"], settings, "changed", processes, build.check_cache)
+        build.check = functools.partial(take_check, started)
+
+
+def take_check(started):
+    try:
+        return beside.result(started)
+    except beside.Failed as error:
+        raise SystemExit(f"The content check failed:\n{error}") from None
+
+
+def load_cached_reports(generator):
+    """Pelican's cache of reports, loaded as its ArticlesGenerator is made, while the check runs beside."""
+    build = build_of(generator.settings)
+    if isinstance(generator, ArticlesGenerator) and build.cache_folder is not None:
+        build.context = generator.context
+        load_articles(build)
+
+
+def quicken_generator(generator):
+    skip_disabled_readers_walk(generator)
+    list_files_by(generator, list_files)
+
+
+def use_cached_reports(generator):
+    build = build_of(generator.settings)
+    if build.article_rows is not None:
+        keep_cache_in_rows(generator, build)
+
+
+def put_bodies_away(generator):
+    build = build_of(generator.settings)
+    if build.bodies is not None:
+        store_bodies(generator, build)
+
+
+def register():
+    signals.get_generators.connect(state.begin)  # a Build for each run, before any plugin's own handler
+    signals.get_generators.connect(prepare)
+    signals.generator_init.connect(quicken_generator)
+    signals.generator_init.connect(load_cached_reports)
+    signals.article_generator_init.connect(use_cached_reports)
+    signals.article_generator_pretaxonomy.connect(put_bodies_away)

@@ -1,0 +1,210 @@
+"""Pelican's own cache of reports between builds, made safe for this build.
+
+With CONTENT_CACHING_LAYER = "generator", Pelican keeps every report's Article
+between builds and reads again only the files that changed. It leaves four
+things to us:
+
+- it knows a file by its modification time, which a fresh checkout changes
+  for every file: here it knows it by its bytes (the digest the check took),
+  so that CI, given the last build's cache, reads only what a commit changed;
+- an Article holds the settings and the whole site's context, which neither
+  pickle nor belong in a cache: they are left out when the cache is saved and
+  set to this build's when it is loaded; tags, people and sections come back
+  as this build's own (one object per name: article_codec.py);
+- the cache knows nothing of settings or code, so it is kept in a folder
+  named by their digest: a change of either starts a new cache;
+- Pelican loads and saves the whole cache, one pickle, on every build, and
+  keeps every body in memory. Here the cache is a table of one row per
+  folder of reports, an edition's day (articles.sqlite, rows.py), so that a
+  build writes only the days of the reports it read or of files gone; the
+  rendered bodies go to a table beside it once the reports are read, and
+  each Article fetches its own when a page or feed entry is rendered: the
+  cache and the build hold the rest only. A lost or damaged table is made
+  good from the files.
+"""
+
+import os
+import shutil
+import sqlite3
+
+from pelican.contents import Article
+
+from content_schema import reader
+from content_schema.body import features_of, render_body
+from content_schema.source import file_digest, parse_source
+from site_build.pelican_internals import BodyElsewhereArticle, keep_articles_in, put_body_away
+from site_build.state import build_of
+
+from .article_codec import ArticleCodec, complete
+from .keys import digest, settings_digest, tree_digest
+from .rows import Codec, ProcessTable, read_rows, write_rows
+
+FOLDER = "articles-"
+BODIES = "bodies.sqlite"
+ARTICLES = "articles.sqlite"
+ARTICLES_VERSION = 3
+
+
+class StoredArticle(BodyElsewhereArticle):
+    """An Article whose rendered body is in the bodies table, fetched when it is shown."""
+
+    def fetch_body(self):
+        return stored_body(self)
+
+
+class LazyArticle(StoredArticle):
+    """A StoredArticle loaded with only what a build asks of every report (LIGHT): its other
+    attributes (its people, metadata, dates as text…) are made the first time one is asked for,
+    which a new day does for the few hundred reports whose pages or feed entries it renders."""
+
+    def __getattr__(self, name):
+        kept = self.__dict__.get("_kept")
+        if kept is None or name not in kept[0].names:
+            raise AttributeError(name)
+        complete(self)
+        return getattr(self, name)
+
+
+# What a build asks of every report, in Pelican's loops and the edition's: its place, its lists, its URL.
+LIGHT = (
+    ("_status", "_relative_source_path", "_static_links", "_summary", "source_path", "source_digest", "linked", "template", "lang", "in_default_lang", "translations")
+    + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as")
+)
+
+
+def article_codec(build):
+    """How this build keeps its reports: Articles loaded hold its settings, context, tags, people and sections."""
+    return ArticleCodec(
+        (Article, StoredArticle),
+        build.settings,
+        build.context,
+        build.wrappers,
+        lambda cls, name, slug: reader.shared_wrapper(build, cls, name, slug),
+        lazy={StoredArticle: LazyArticle},
+        light=LIGHT,
+    )
+
+
+def caching(settings):
+    return bool(settings.get("CACHE_CONTENT") and settings.get("CONTENT_CACHING_LAYER") == "generator")
+
+
+def use_cache_of_this_code(settings, build):
+    """The folder of the cache of these settings, plugins and content folder (build.cache_folder); the
+    others are dropped. Is there a cache in it to load?"""
+    if not caching(settings):
+        return False
+    plugins = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # The content folder too: cached reports know their files by absolute path (links are resolved from it).
+    name = FOLDER + digest(settings_digest(settings), tree_digest(plugins, suffixes=(".py",)), os.path.abspath(settings["PATH"]))
+    top = settings["CACHE_PATH"]
+    if os.path.isdir(top):
+        for entry in os.listdir(top):
+            if entry.startswith(FOLDER) and entry != name:
+                shutil.rmtree(os.path.join(top, entry), ignore_errors=True)
+    build.cache_folder = os.path.join(top, name)
+    return settings.get("LOAD_CONTENT_CACHE", False) and os.path.isfile(os.path.join(build.cache_folder, ARTICLES))
+
+
+def load_articles(build):
+    """Pelican's cache of reports, read from its table of rows (into build.article_rows)."""
+    build.articles = article_codec(build)
+    build.bodies = ProcessTable("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
+    codec = Codec(build.articles.encode, build.articles.decode)
+    rows = read_rows(os.path.join(build.cache_folder, ARTICLES), ARTICLES_VERSION, codec) if build.settings.get("LOAD_CONTENT_CACHE") else {}
+    build.article_rows = CachedRows(rows)
+
+
+def keep_cache_in_rows(generator, build):
+    """Pelican's cache of reports, made a table of rows and stamped by the files' bytes.
+
+    Pelican knows a file by its time, which a fresh checkout (CI) changes for every file:
+    here it knows it by its bytes, the digest the check took this build.
+    """
+    digests, rows = build.digests, build.article_rows
+    path = os.path.join(build.cache_folder, ARTICLES)
+    codec = Codec(build.articles.encode, build.articles.decode)
+
+    def stamp(name):
+        # A file reached another way than the check's (a symlink) is read for its digest.
+        return digests.get(name) or file_digest(name)
+
+    keep_articles_in(generator, rows, stamp, lambda: save_rows(path, codec, rows))
+
+
+class CachedRows(dict):
+    """{file: (stamp, Article)} as Pelican uses it, noting the files it asks for and those it stores."""
+
+    def __init__(self, rows):
+        super().__init__(rows)
+        self.asked, self.stored = set(), set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __setitem__(self, key, value):
+        self.stored.add(key)
+        super().__setitem__(key, value)
+
+
+def save_rows(path, codec, rows):
+    """Write the rows of the folders of the reports read this build, or of files no longer there."""
+    gone = [name for name in rows if name not in rows.asked and name not in rows.stored]
+    write_rows(path, ARTICLES_VERSION, codec, {name: row for name, row in rows.items() if name in rows.asked or name in rows.stored}, rows.stored, gone)
+
+
+def store_bodies(generator, build):
+    """Before Pelican saves its cache: bodies of the reports read now go to the table, out of memory."""
+    kept = (
+        generator.articles,
+        generator.translations,
+        generator.hidden_articles,
+        generator.hidden_translations,
+        generator.drafts,
+        generator.drafts_translations,
+    )
+    articles = [article for group in kept for article in group]
+    fresh = [article for article in articles if type(article) is Article and hasattr(article, "source_digest")]
+    if not write_bodies(build, fresh, {article.source_path for article in articles}):
+        return  # not stored: these Articles keep their bodies, and so does Pelican's cache
+    for article in fresh:
+        put_body_away(article, StoredArticle)
+
+
+def bodies_table(build):
+    return build.bodies.connection(os.path.join(build.cache_folder, BODIES))
+
+
+def write_bodies(build, fresh, current):
+    """Store the bodies of the reports read now and drop those of files gone; False if it failed."""
+    try:
+        db = bodies_table(build)
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", [(a.source_path, a.source_digest, a.__dict__["_content"]) for a in fresh])
+        gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
+        db.executemany("DELETE FROM bodies WHERE path = ?", gone)
+        db.execute("COMMIT")
+        return True
+    except sqlite3.OperationalError:
+        return False  # busy (another build): tried again next build
+    except sqlite3.Error:
+        # A damaged table is dropped: the next build starts a new one (cached reports missing
+        # from it are rendered from their files).
+        build.bodies.drop(os.path.join(build.cache_folder, BODIES))
+        return False
+
+
+def stored_body(article):
+    try:
+        row = bodies_table(build_of(article.settings)).execute("SELECT html FROM bodies WHERE path = ? AND digest = ?", (article.source_path, article.source_digest)).fetchone()
+    except sqlite3.Error:
+        row = None
+    if row is not None:
+        return row[0]
+    # The table was lost or damaged: render the body again from its file, if that is unchanged.
+    with open(article.source_path, "rb") as handle:
+        source = parse_source(article.source_path, handle.read())
+    if source.digest != article.source_digest:
+        raise RuntimeError(f"{article.source_path} changed while the edition was being built; build again")
+    return render_body(source.body, features_of(article.settings))

@@ -1,0 +1,235 @@
+"""Every place the site replaces or leans on a private part of Pelican (pinned: 4.12), with its reason.
+
+Pelican's public ways in (signals, settings, readers, generators, writers) are used everywhere else.
+What is here is what an edition of 50,000 reports needed beyond them, for speed; each is a line or
+two, called by the plugin that needs it. tests/test_pelican_internals.py fails the day Pelican
+changes what one of them relies on: read it before updating Pelican.
+"""
+
+import atexit
+import contextlib
+import functools
+import io
+import os
+import sys
+from collections import Counter
+
+from feedgenerator import Atom1Feed
+from feedgenerator.django.utils.xmlutils import SimplerXMLGenerator
+from pelican.contents import Article
+from pelican.utils import set_date_tzinfo
+from pelican.writers import Writer
+
+# Generators
+
+
+def skip_disabled_readers_walk(generator):
+    """Generator._check_disabled_readers walks the content folder again only to warn of files whose
+    reader is disabled (a missing package): with none disabled it finds nothing (0.5 s at 50,000 reports)."""
+    if not generator.readers.disabled_extensions:
+        generator._check_disabled_readers = lambda paths, exclude: None
+
+
+def list_files_by(generator, list_files):
+    """Generator.get_files tests every name against every IGNORE_FILES pattern in turn (a second at
+    50,000 reports): `list_files(generator, paths, exclude, extensions)` lists the same files faster."""
+    generator.get_files = functools.partial(list_files, generator)
+
+
+def is_included(generator, path, extensions):
+    """Generator._include_path: Pelican's test of a single file named in ARTICLE_PATHS (not a folder)."""
+    return generator._include_path(path, extensions)
+
+
+def keep_articles_in(generator, rows, stamp, save):
+    """A CachingGenerator's cache of Articles replaced: `rows` for its table (`_cache`, which
+    get_cached_data asks with .get and cache_data fills by key), `stamp` for how it knows a file
+    (`_filestamp_func`: by its bytes, not its time) and `save` for how it is saved (`save_cache`)."""
+    generator._filestamp_func = stamp
+    generator._cache = rows
+    generator.save_cache = save
+
+
+def take_listings(generator):
+    """The ArticlesGenerator's tag, author and category lists ({wrapper: items}), taken from it and
+    left empty: Pelican writes the pages and feeds of what they hold, in time quadratic in the archive."""
+    lists = {}
+    for name in ("tags", "authors", "categories"):
+        value = getattr(generator, name)
+        lists[name] = list(value.items()) if hasattr(value, "items") else list(value)
+        setattr(generator, name, {} if name == "tags" else [])
+    return lists
+
+
+# Articles
+
+
+class BodyElsewhereArticle(Article):
+    """An Article whose rendered body is not held but fetched when shown (`fetch_body`, of a subclass).
+
+    Pelican keeps every body in `_content` for the whole build, and memoizes `get_content`; here a
+    page or feed entry fetches its report's body, and Pelican's methods that read `_content` are
+    given what they need instead. The other methods work out once what Pelican works out anew each
+    time it is asked, hundreds of thousands of times a build.
+    """
+
+    @property
+    def _content(self):
+        return self.fetch_body()
+
+    def get_content(self, siteurl):  # not memoized: Pelican's memo would keep every body
+        return self._update_content(self._content, siteurl)
+
+    def get_static_links(self):  # Pelican finds them in the body: kept when it was put away
+        return self._static_links
+
+    # The reader works every report's URL out once (override_url, override_save_as);
+    # Pelican's properties look the override up anew each time: 250,000 times a build.
+    @property
+    def url(self):
+        return self.__dict__.get("override_url") or super().url
+
+    @property
+    def save_as(self):
+        return self.__dict__.get("override_save_as") or super().save_as
+
+    def refresh_metadata_intersite_links(self):
+        """Pelican looks for {filename} links in the summary of every report on every build; only one
+        with a brace or a bar (the old |filename| form) can have any."""
+        summary = self.__dict__.get("_summary") or ""
+        if "{" in summary or "|" in summary or any(key != "summary" and key in self.metadata for key in self.settings["FORMATTED_FIELDS"]):
+            super().refresh_metadata_intersite_links()
+
+    def get_relative_source_path(self, source_path=None):
+        """Worked out once and kept with the report: Pelican asks on every build, with slow path arithmetic."""
+        if source_path and source_path != self.source_path:
+            return super().get_relative_source_path(source_path)
+        try:
+            return self.__dict__["_relative_source_path"]
+        except KeyError:
+            relative = self.__dict__["_relative_source_path"] = super().get_relative_source_path()
+            return relative
+
+
+def put_body_away(article, cls):
+    """A live Article, read this build, made a `cls` (a BodyElsewhereArticle) once its body is stored:
+    what Pelican would find in the body is taken first, and the body (`_content`) is let go."""
+    article._static_links = article.get_static_links()
+    del article.__dict__["_content"]
+    article.__class__ = cls
+    article.get_relative_source_path()  # kept with the report from now on
+
+
+def context_of(content):
+    """The site's context a report was made with (Content._context): the URLs of what its body links to."""
+    return content._context
+
+
+# Feeds
+
+
+ENTRY_XML = "_entry_xml"  # kept in an entry's fields, which feedgenerator writes by name
+MADE_FROM = "_made_from"  # (who keeps it, the item, the kind of entry): to keep its XML for the next build
+
+
+class ReusedEntriesFeed(Atom1Feed):
+    """Atom1Feed whose entries' XML is made once per entry and written again as it was."""
+
+    def write_items(self, handler):
+        for item in self.items:
+            xml = item.get(ENTRY_XML)
+            if xml is None:
+                buffer = io.StringIO()
+                entry = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+                entry.startElement("entry", self.item_attributes(item))
+                self.add_item_elements(entry, item)
+                entry.endElement("entry")
+                xml = item[ENTRY_XML] = buffer.getvalue()
+                if MADE_FROM in item:
+                    keeper, made_from, kind = item.pop(MADE_FROM)
+                    keeper.keep(made_from, kind, xml)
+                item["content"] = item["description"] = None  # in the XML now; the entry may be kept a while
+            handler.ignorableWhitespace(xml)  # written as it is, like the entry it was made from
+
+
+class FeedEntriesWriter(Writer):
+    """A Writer that makes each report's feed entry once per build, and never writes through a file.
+
+    A report is an entry in up to a dozen feeds (the site's, its page's, its people's, its tags'):
+    Writer._create_new_feed's Atom feed is made a ReusedEntriesFeed, and Writer._add_item_to_the_feed
+    makes an item's entry once, or takes it from `fragments` (an object with kept/keep, or None)
+    when an earlier build made it. Writer._open_w writes every file to a new inode.
+    """
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.fragments = None
+        self.feed_items = {}  # (id of an item, site URL, kind of feed) → (the item, its feed entry's fields)
+        self.feed_uses = Counter()  # (id of an item, feed type) → entries of it still to be written by this process (counted by a subclass)
+
+    def _create_new_feed(self, feed_type, feed_title, context):
+        feed = super()._create_new_feed(feed_type, feed_title, context)
+        if type(feed) is Atom1Feed:
+            feed.__class__ = ReusedEntriesFeed
+        return feed
+
+    def _add_item_to_the_feed(self, feed, item):
+        key = (id(item), self.site_url, type(feed))
+        if key not in self.feed_items:
+            kind = f"feed: Atom entry for {self.site_url}"
+            reused = type(feed) is ReusedEntriesFeed and self.fragments is not None
+            xml = self.fragments.kept(item, kind) if reused else None
+            if xml is not None:  # made by an earlier build: only its dates are asked for (the feed's own date)
+                timezone = self.settings.get("TIMEZONE", None)
+                modified = set_date_tzinfo(item.modified, timezone) if hasattr(item, "modified") else None
+                feed.items.append({"pubdate": set_date_tzinfo(item.date, timezone), "updateddate": modified, ENTRY_XML: xml})
+            else:
+                super()._add_item_to_the_feed(feed, item)
+                if reused:
+                    feed.items[-1][MADE_FROM] = (self.fragments, item, kind)
+            self.feed_items[key] = (item, feed.items[-1])
+        else:
+            feed.items.append(self.feed_items[key][1])
+        # An entry (its full text) is kept only until the last feed of its type in this process that shows it.
+        uses = (id(item), "atom" if isinstance(feed, Atom1Feed) else "rss")
+        self.feed_uses[uses] -= 1
+        if self.feed_uses[uses] <= 0:
+            del self.feed_items[key], self.feed_uses[uses]
+
+    def _open_w(self, filename, encoding, override=False):
+        # A new inode every time: the file may be a hard link into the last build.
+        if os.path.lexists(filename):
+            os.unlink(filename)
+        return super()._open_w(filename, encoding, override)
+
+
+# URL wrappers
+
+
+def url_from_settings(wrapper, key):
+    """URLWrapper._from_settings: a tag's, person's or section's URL or SAVE_AS from its settings
+    (TAG_URL…), as Pelican works it out on every access."""
+    return wrapper._from_settings(key)
+
+
+# The process
+
+
+def exit_at_once(code):
+    """End the process without tearing its memory down object by object (about 6 s at 50,000
+    reports, and nothing left to write): the exit handlers (atexit._run_exitfuncs) and the buffers
+    are seen to, then os._exit."""
+    atexit._run_exitfuncs()
+    with contextlib.suppress(ValueError, OSError):  # a stream already closed
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def log_every(logger, messages):
+    """Log each message as an error. With --fatal, Pelican's logger (pelican.log.FatalLogger) raises
+    RuntimeError after the first error it logs: every message is logged all the same, so that an
+    editor reads every problem of a run at once (the caller then stops the build)."""
+    for message in messages:
+        with contextlib.suppress(RuntimeError):
+            logger.error("%s", message, stacklevel=2)  # the log names the caller, not this line

@@ -1,0 +1,47 @@
+"""One build's state, shared by the site's plugins: a Build, made anew for each run of Pelican.
+
+`pelican -r` runs Pelican again in the same process at every change: state kept in module globals
+would carry one run's check, digests and writers into the next. A Build is made when a run starts
+(Pelican's get_generators signal, sent before any generator is made) and kept in the settings,
+which every generator, reader, writer and report holds; a plugin reaches it with `build_of`.
+"""
+
+from dataclasses import dataclass, field
+
+KEY = "_build"  # a Build in the settings: lower case, so not a setting Pelican reads or a digest covers
+
+
+@dataclass(eq=False)
+class Build:
+    """What one run of Pelican shares between the site's plugins, by the plugin that fills it."""
+
+    settings: dict
+    # build_cache: where this build's settings and code keep their caches, and what they keep
+    cache_folder: str | None = None  # in CACHE_PATH, named by settings and code; None without Pelican's cache
+    check_cache: object = None  # the check's table of parsed files (build_cache.checked_codec.CheckedSources)
+    context: dict | None = None  # Pelican's context of this run, for the reports loaded from the cache
+    articles: object = None  # the codec of the cached reports (build_cache.article_codec.ArticleCodec)
+    article_rows: object = None  # the cached reports, as Pelican's generator asks for them (build_cache.cache.CachedRows)
+    bodies: object = None  # the table of rendered bodies (build_cache.rows.ProcessTable)
+    # content_schema: the check of the content and what the reader takes from it
+    check: object = None  # a function that returns the check started beside the build (digests, sources, problems)
+    checked: dict = field(default_factory=dict)  # absolute path → Source checked (and rendered) this build, until read
+    digests: dict = field(default_factory=dict)  # absolute path → digest of the file's bytes the check read
+    read: int = 0  # files the reader read (not taken from the cache)
+    wrappers: dict = field(default_factory=dict)  # (class, name) → the one Tag, Author or Category of this build
+    # incremental: the writers of this build, and the pieces of pages kept between builds
+    writers: list = field(default_factory=list)
+    fragments: object = None  # incremental.fragments.Fragments, once the pages are judged
+
+
+def begin(pelican):
+    """Connected to get_generators by each plugin that uses a Build (once: blinker connects a receiver once)."""
+    last = pelican.settings.get(KEY)
+    if last is not None:  # `pelican -r`: the run before is over, and lets go of what it held
+        vars(last).update(vars(Build(pelican.settings)))
+    pelican.settings[KEY] = Build(pelican.settings)
+
+
+def build_of(settings):
+    """The Build of the run these settings are the settings of."""
+    return settings[KEY]
