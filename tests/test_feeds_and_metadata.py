@@ -193,8 +193,9 @@ def test_without_rss_settings_no_rss_feed_is_written_or_announced(real_site):
 
 def test_an_items_atom_and_rss_entries_are_let_go_after_the_last_feed_of_each_type(tmp_path):
     """Each entry (its full text) is made once and kept only until the last feed of its type that shows it."""
-    from incremental import fragments
+    from incremental.fragments import Fragments
     from incremental.writer import QueueingWriter, render
+    from site_build.state import KEY, Build
 
     date = datetime.datetime(2020, 12, 30, 8, 0)
     items = [
@@ -203,12 +204,12 @@ def test_an_items_atom_and_rss_entries_are_let_go_after_the_last_feed_of_each_ty
     ]
     settings = {"FEED_MAX_ITEMS": 50, "FEED_APPEND_REF": False, "TIMEZONE": "Asia/Shanghai", "RSS_FEED_SUMMARY_ONLY": False}
     context = {"SITENAME": "平顶山日报", "SITEURL": SITEURL, "FEED_DOMAIN": SITEURL}
+    settings[KEY] = Build(settings)
     writer = QueueingWriter(str(tmp_path), settings=settings)
-    QueueingWriter.instances.remove(writer)
     writer.write_feed(items, context, "a.atom.xml", feed_title="甲")
     writer.write_feed(items[:2], context, "a.rss.xml", feed_title="甲", feed_type="rss")
     writer.write_feed(items[1:], context, "b.atom.xml", feed_title="乙", feed_type="atom")
-    fragments.use_for_build(None, "base", (), ())
+    writer.fragments = Fragments(None, "base", (), ())
     render(writer, writer.jobs)
     assert writer.feed_items == {} and not +writer.feed_uses
     rss = etree.parse(str(tmp_path / "a.rss.xml")).getroot()

@@ -7,6 +7,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
+from build_cache.checked_codec import CheckedSources
 from conftest import ROOT, build, run_pelican, write_item, write_settings
 from content_schema import body
 from content_schema.check import check_tree
@@ -174,7 +175,7 @@ def test_the_build_and_the_check_refuse_such_a_markdown_setting_before_anything_
 
 def test_without_footnotes_a_footnote_line_is_a_link_definition_and_checked_as_one(tmp_path):
     """The check's cache is kept per renderer's features: the same unchanged file is scanned again when they change."""
-    content, cache = tmp_path / "content", tmp_path / "cache" / "checked.sqlite"
+    content, cache = tmp_path / "content", CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     write_item(content, "2020-12-30/a01-1.md", "一", body="正文[^1]。\n\n[^1]: 脚注")
 
     def problems(markdown):
