@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from bs4 import BeautifulSoup
 from invoke import Context
 from moto.server import ThreadedMotoServer
@@ -385,6 +386,26 @@ def test_a_lock_left_by_another_machine_holds_until_it_expires(store, editions):
     store.client.put_object(Bucket=store.name, Key="site/.publish/lock", Body=json.dumps({**lock, "expires": 1.0}).encode())
     objects.publish(first, store.target())
     assert store.files() == file_bytes(first)
+
+
+def test_on_a_store_without_conditional_writes_the_lock_still_refuses_a_second_publish(store, editions):
+    first, second = editions
+
+    def refuse_conditions(params, **_):
+        if "IfNoneMatch" in params or "IfMatch" in params:
+            raise ClientError({"Error": {"Code": "NotImplemented", "Message": "A header you provided implies functionality that is not implemented"}}, "PutObject")
+
+    store.client.meta.events.register("before-parameter-build.s3.PutObject", refuse_conditions)
+
+    def meanwhile(stage):
+        if stage == "new assets":
+            with pytest.raises(PublishFailed, match="another publish is under way"):
+                objects.publish(first, store.target())
+
+    objects.publish(first, store.target())
+    objects.publish(second, store.target(), on_stage=meanwhile)
+    assert store.files() == file_bytes(second)
+    assert ".publish/lock" not in store.paths()
 
 
 def test_digests_read_only_the_files_that_changed_since_the_last_publish(tmp_path, monkeypatch):

@@ -22,6 +22,7 @@ CONFIG = Config(
     max_pool_connections=32,
 )
 REFUSED = {"PreconditionFailed", "ConditionalRequestConflict", "NoSuchKey", "404", "409", "412"}
+UNSUPPORTED = {"NotImplemented", "InvalidArgument", "InvalidRequest", "501"}  # a store without conditional writes
 BATCH = 1000  # DeleteObjects takes at most a thousand keys
 
 
@@ -112,23 +113,27 @@ class BucketLockStore:
     bucket: Bucket
     path: str
 
-    def _put(self, text, **condition):
+    def _put(self, text, expected, **condition):
         try:
             return self.bucket.put(self.path, text.encode(), ContentType="application/json", CacheControl="no-store", **condition)
         except ClientError as error:
             if code(error) in REFUSED:
                 return None
-            raise
+            if code(error) not in UNSUPPORTED:
+                raise
+        # the store refuses the condition itself: check, then write (the lock reads it back)
+        found = self.read()
+        return self._put(text, expected) if (found[1] if found else None) == expected else None
 
     def create(self, text):
-        return self._put(text, IfNoneMatch="*")
+        return self._put(text, None, IfNoneMatch="*")
 
     def read(self):
         found = self.bucket.get(self.path)
         return (found[0].decode("utf-8", "replace"), found[1]) if found else None
 
     def replace(self, text, tag):
-        return self._put(text, IfMatch=tag)
+        return self._put(text, tag, IfMatch=tag)
 
     def remove(self, tag):
         self.bucket.client.delete_object(Bucket=self.bucket.name, Key=self.bucket.key(self.path))

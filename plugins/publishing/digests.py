@@ -15,6 +15,7 @@ import time
 
 CACHE = "publish-digests.marshal"
 COMPRESSED = (".gz", ".br")  # the build's compressed copies beside a file: not files of their own
+DIGEST = 32  # hex digits of SHA-256 kept: 128 bits tell files apart as well as 256
 RACY_NS = 2_000_000_000  # a file changed this close to its reading may change again within the clock's step
 
 
@@ -45,7 +46,11 @@ def stamp(status):
 
 def file_digest(path):
     with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()[:32]
+        return hashlib.file_digest(handle, "sha256").hexdigest()[:DIGEST]
+
+
+def digest_of(data):
+    return hashlib.sha256(data).hexdigest()[:DIGEST]
 
 
 def digests(output, cache_folder=None):

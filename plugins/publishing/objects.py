@@ -21,7 +21,6 @@ digest, and finds the bytes they had in its kept folder.
 """
 
 import gzip
-import hashlib
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -32,7 +31,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from publishing import web_headers
 from publishing.bucket import Bucket, BucketError
-from publishing.digests import digests
+from publishing.digests import digest_of, digests
 from publishing.lock import Lock, Locked
 from publishing.publish_order import deletions, stages
 from publishing.release import PublishFailed, check_edition, release_name
@@ -157,7 +156,7 @@ def edition_body(output, path, entry):
     """The bytes of a file as its object stores them: the file, or gzipped (the build's .gz if it matches)."""
     with open(os.path.join(output, path), "rb") as handle:
         data = handle.read()
-    if hashlib.sha256(data).hexdigest()[: len(entry.removesuffix(".gz"))] != entry.removesuffix(".gz"):
+    if digest_of(data) != entry.removesuffix(".gz"):
         raise PublishFailed(f"{path} changed while it was being published (a build running?); publish again")
     if not encoding(entry):
         return data
