@@ -388,6 +388,16 @@ def test_a_lock_left_by_another_machine_holds_until_it_expires(store, editions):
     assert store.files() == file_bytes(first)
 
 
+def test_without_gzip_text_is_stored_as_it_is_and_switching_sends_the_text_files_again(store, editions):
+    first = editions[0]
+    objects.publish(first, store.target())
+    done = objects.publish(first, store.target(), compress=False)
+    zipped = {path for path in edition_files(first) if web_headers.compressible(path) and (first / path).stat().st_size >= objects.GZIP_FROM}
+    assert sorted(done.sent) == sorted(zipped) and "index.html" in zipped
+    answer = store.client.get_object(Bucket=store.name, Key="site/index.html")
+    assert "ContentEncoding" not in answer and answer["Body"].read() == (first / "index.html").read_bytes()
+
+
 def test_on_a_store_without_conditional_writes_the_lock_still_refuses_a_second_publish(store, editions):
     first, second = editions
 
