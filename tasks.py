@@ -147,34 +147,54 @@ def test(c, args=""):
 def _publish_target(target):
     target = target or os.environ.get("PUBLISH_TARGET")
     if not target:
-        sys.exit("No target: give --target /srv/edition or user@host:/srv/edition, or set PUBLISH_TARGET.")
+        sys.exit("No target: give --target /srv/edition, user@host:/srv/edition or s3://bucket/prefix, or set PUBLISH_TARGET.")
     return target
 
 
-@task(help={"target": "a folder, or user@host:/path over ssh (default: $PUBLISH_TARGET)", "keep": "how many releases to keep"})
-def publish(c, target=None, keep=5):
-    """Build with publishconf.py, copy the edition to the server as a new release and switch to it atomically."""
+def _is_bucket(target):
+    return target.startswith("s3://")
+
+
+TARGET_HELP = "a folder, user@host:/path over ssh, or s3://bucket/prefix (default: $PUBLISH_TARGET)"
+
+
+@task(help={"target": TARGET_HELP, "keep": "how many releases to keep for rollback", "gzip": "store text gzip-compressed in a bucket (--no-gzip: as it is)"})
+def publish(c, target=None, keep=5, gzip=True):
+    """Build with publishconf.py and publish the edition: a new release on a server, or the changed objects of a bucket."""
     from publishing.release import PublishFailed
-    from publishing.release import publish as publish_release
 
     target = _publish_target(target)
     _build(CONFIG["publish_settings"], CONFIG["output"])
     try:
+        if _is_bucket(target):
+            from publishing.objects import publish as publish_objects
+
+            done = publish_objects(CONFIG["output"], target, keep=int(keep), cache_folder=CONFIG["cache"], compress=gzip)
+            print(f"Published release {done.release} to {target}: {len(done.sent)} object(s) sent, {len(done.deleted)} deleted, in {done.seconds:.1f} s.")
+            return
+        from publishing.release import publish as publish_release
+
         name = publish_release(CONFIG["output"], target, keep=int(keep))
     except PublishFailed as error:
         sys.exit(str(error))
     print(f"Published release {name} to {target}; readers now get it.")
 
 
-@task(help={"target": "a folder, or user@host:/path over ssh (default: $PUBLISH_TARGET)"})
+@task(help={"target": TARGET_HELP})
 def rollback(c, target=None):
-    """Switch the published edition back to the release before the current one."""
+    """Go back to the release published before the current one (a server's or a bucket's)."""
     from publishing.release import PublishFailed
-    from publishing.release import rollback as rollback_release
 
     target = _publish_target(target)
     try:
-        name = rollback_release(target)
+        if _is_bucket(target):
+            from publishing.objects import rollback as rollback_objects
+
+            name = rollback_objects(target)
+        else:
+            from publishing.release import rollback as rollback_release
+
+            name = rollback_release(target)
     except PublishFailed as error:
         sys.exit(str(error))
     print(f"Rolled back {target} to release {name}.")

@@ -5,6 +5,8 @@ import gzip
 import importlib.util
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,6 +18,7 @@ from invoke import Context
 from conftest import ROOT, write_item
 from publishing import release
 from publishing.build import build_into
+from publishing.lock import Holder
 from publishing.release import PublishFailed, Target, publish, rollback, state
 
 SUBPATH = "https://example.org/edition"
@@ -209,3 +212,35 @@ def test_invoke_publish_without_a_target_says_how_to_give_one(monkeypatch):
     monkeypatch.delenv("PUBLISH_TARGET", raising=False)
     with pytest.raises(SystemExit, match="PUBLISH_TARGET"):
         tasks.publish(Context())
+
+
+def test_rsync_publishes_hold_a_lock_so_a_second_one_and_a_rollback_are_refused_meanwhile(tmp_path, monkeypatch):
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    upload = release.upload
+    refused = []
+
+    def upload_while_another_tries(*args):
+        for attempt in (lambda: publish(make_edition(tmp_path / "three", "第三期"), target), lambda: rollback(target)):
+            with pytest.raises(PublishFailed, match="another publish is under way") as error:
+                attempt()
+            refused.append(error.value)
+        return upload(*args)
+
+    monkeypatch.setattr(release, "upload", upload_while_another_tries)
+    second = publish(make_edition(tmp_path / "two", "第二期"), target)
+    assert len(refused) == 2
+    assert state(Target.parse(target)) == (second, [first, second])
+    assert not (target / release.LOCK_FILE).exists()
+
+
+def test_an_rsync_lock_left_by_a_killed_publish_of_this_machine_is_taken_over(tmp_path):
+    target = tmp_path / "srv"
+    target.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    holder = Holder.me(600)
+    stale = Holder(holder.host, dead.pid, "killed", holder.started, holder.expires)
+    (target / release.LOCK_FILE).write_text(stale.text(), encoding="utf-8")
+    name = publish(make_edition(tmp_path / "one"), target)
+    assert os.readlink(target / "current") == f"releases/{name}"

@@ -9,6 +9,11 @@ A target is a local folder or `user@host:/path` over ssh (port, key and user com
 ~/.ssh/config, so nothing here needs ssh settings; a remote path is absolute or relative to
 the home folder, `~` is not expanded). The same shell commands run on both,
 locally through `sh -c` and remotely through ssh, so a local target tests the real thing.
+
+One publish or rollback at a time: each holds <target>/publish.lock while it works (see lock.py).
+Without it, two publishes at once both started from the same `current`, and the one that
+finished last won, even with the older build; one's pruning could remove the release the other
+was hard-linking its files to.
 """
 
 import re
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from publishing.lock import Lock, Locked
+
 RELEASE_FORMAT = "%Y%m%dT%H%M%S.%fZ"
 RELEASE_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
 # --checksum: every build rewrites every file, so only content tells what is unchanged and
@@ -26,6 +33,7 @@ RELEASE_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
 RSYNC = ["rsync", "-a", "--checksum", "--chmod=D755,F644"]
 # Never wait for a password: a publish from CI must fail instead
 SSH = ["ssh", "-o", "BatchMode=yes"]
+LOCK_FILE = "publish.lock"
 
 
 class PublishFailed(Exception):
@@ -125,6 +133,11 @@ def publish(output_dir, target, keep=5):
         raise PublishFailed(f"keep must be at least 1, not {keep}")
     output_dir = check_edition(output_dir).resolve()
     target = Target.parse(target)
+    with hold(target):
+        return publish_locked(output_dir, target, keep)
+
+
+def publish_locked(output_dir, target, keep):
     current, releases = state(target)
     name = release_name()
     if name in releases:
@@ -150,7 +163,53 @@ def prune(target, releases, current, keep):
 def rollback(target):
     """Point `current` back at the release before it; returns that release's name."""
     target = Target.parse(target)
-    current, releases = state(target)
-    name = previous_release(releases, current)
-    target.run_inside(switch_script(name))
+    with hold(target):
+        current, releases = state(target)
+        name = previous_release(releases, current)
+        target.run_inside(switch_script(name))
     return name
+
+
+class hold:
+    """The target's publish lock for a block; a second publish or rollback is refused with PublishFailed."""
+
+    def __init__(self, target):
+        self.lock = Lock(FolderLockStore(target), str(target))
+
+    def __enter__(self):
+        try:
+            return self.lock.__enter__()
+        except Locked as error:
+            raise PublishFailed(str(error)) from error
+
+    def __exit__(self, *exc):
+        self.lock.__exit__(*exc)
+        return False
+
+
+@dataclass(frozen=True)
+class FolderLockStore:
+    """<target>/publish.lock, created whole by a hard link (which fails if the name is taken), replaced by a rename."""
+
+    target: Target
+
+    def _run(self, script):
+        path = shlex.quote(self.target.path)
+        return self.target.run(f"mkdir -p {path} && cd {path} && {script}")
+
+    def create(self, text):
+        temporary = f"{LOCK_FILE}.$$"
+        made = self._run(f"printf %s {shlex.quote(text)} > {temporary} && if ln {temporary} {LOCK_FILE} 2>/dev/null; then echo made; fi; rm -f {temporary}")
+        return text if made.strip() == "made" else None
+
+    def read(self):
+        text = self._run(f"cat {LOCK_FILE} 2>/dev/null; true")
+        return (text, text) if text else None
+
+    def replace(self, text, tag):
+        temporary = f"{LOCK_FILE}.$$"
+        script = f'if [ "$(cat {LOCK_FILE} 2>/dev/null)" = {shlex.quote(tag)} ]; then printf %s {shlex.quote(text)} > {temporary} && mv -f {temporary} {LOCK_FILE} && echo replaced; fi'
+        return text if self._run(script).strip() == "replaced" else None
+
+    def remove(self, tag):
+        self._run(f'if [ "$(cat {LOCK_FILE} 2>/dev/null)" = {shlex.quote(tag)} ]; then rm -f {LOCK_FILE}; fi')
