@@ -80,9 +80,10 @@ FEED_MAX_ITEMS = 50
 # Theme and plugins
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-# Order matters: incremental comes first, to hold garbage collection before the check loads the
-# archive; on the "finalized" signal it writes the pages, then search indexes them.
-PLUGINS = ["incremental", "content_schema", "edition", "news_meta", "listings", "search"]
+# Order matters: staging first (the others import its names); incremental next, to hold garbage
+# collection before the check loads the archive; on the "finalized" signal it writes the pages,
+# then edition_search indexes them.
+PLUGINS = ["staging", "incremental", "content_schema", "edition", "news_meta", "listings", "edition_search"]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 # auto_reload off: templates cannot change during a build (each build makes its own environment),
 # and checking their times on every page costs 7% of rendering.
