@@ -10,6 +10,7 @@ is gone from the manifest, and so from the output, as a page is.
 
 import fnmatch
 import hashlib
+import json
 import os
 import time
 
@@ -17,6 +18,7 @@ from staging.manifest import read_manifest
 
 _DIGESTS = {}  # output path → {name: digest} of the content's static files, from the static generator to the writer's flush
 KIND = "file:"
+STAMPS = "static-files.json"  # in CACHE_PATH: {source: [size and time, digest]}, so that a file is read only when it changed
 SETTLED_NS = 2 * 10**9  # a file's time counts for its bytes only once it is this old: the clock moves in steps
 
 
@@ -24,11 +26,13 @@ def skip_unchanged(generator):
     """static_generator_finalized: leave out of the copying the files the last build's output has as they are."""
     last = generator.settings.get("LAST_OUTPUT") or generator.output_path
     previous = read_manifest(last) if generator.staticfiles else {}
+    stamps = Stamps(generator.settings.get("CACHE_PATH") if generator.staticfiles else None)
     digests, copied = {}, []
     for static in generator.staticfiles:
-        value = digests[static.save_as] = file_digest(os.path.join(generator.path, static.source_path), previous.get(static.save_as))
-        if not same_bytes(previous.get(static.save_as), value) or not os.path.isfile(os.path.join(last, static.save_as)):
+        value = digests[static.save_as] = stamps.digest(os.path.join(generator.path, static.source_path))
+        if previous.get(static.save_as) != value or not os.path.isfile(os.path.join(last, static.save_as)):
             copied.append(static)
+    stamps.save()
     # The generator's list is the context's too: Pelican copies what it lists (generate_output).
     generator.staticfiles[:] = copied
     _DIGESTS[generator.output_path] = digests
@@ -41,7 +45,7 @@ def static_digests(settings, output_path, previous, last):
     for name, source in theme_files(settings).items():
         value = digests[name] = file_digest(source)
         staged = os.path.join(output_path, name)
-        if last != output_path and same_bytes(previous.get(name), value) and os.path.isfile(os.path.join(last, name)) and os.path.isfile(staged):
+        if last != output_path and previous.get(name) == value and os.path.isfile(os.path.join(last, name)) and os.path.isfile(staged):
             os.unlink(staged)
     return digests
 
@@ -67,17 +71,41 @@ def theme_files(settings):
     return files
 
 
-def file_digest(path, previous=None):
-    """KIND + blake2b of the file's bytes, with its size and time when they are settled: a file whose
-    size and time are those of `previous` is not read again."""
-    status = os.stat(path)
-    stamp = f"{status.st_size}:{status.st_mtime_ns}"
-    if previous and previous.startswith(KIND) and previous.endswith("@" + stamp):
-        return previous
+def file_digest(path):
+    """KIND + blake2b of the file's bytes."""
     with open(path, "rb") as handle:
-        value = KIND + hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
-    return f"{value}@{stamp}" if time.time_ns() - status.st_mtime_ns > SETTLED_NS else value
+        return KIND + hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
 
 
-def same_bytes(first, second):
-    return bool(first and second) and first.partition("@")[0] == second.partition("@")[0]
+class Stamps:
+    """The digests of the content's static files by their size and time, kept in the cache: a file
+    whose size and time are as they were is not read. A fresh checkout gives every file a new time:
+    each is read once, and its bytes decide."""
+
+    def __init__(self, cache_path):
+        self.path = os.path.join(cache_path, STAMPS) if cache_path else None
+        self.known, self.changed = {}, False
+        if self.path:
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    self.known = json.load(handle)
+            except (OSError, ValueError):
+                self.known = {}
+
+    def digest(self, path):
+        status = os.stat(path)
+        stamp = f"{status.st_size}:{status.st_mtime_ns}"
+        known = self.known.get(path)
+        if isinstance(known, list) and known[0] == stamp:
+            return known[1]
+        value = file_digest(path)
+        if time.time_ns() - status.st_mtime_ns > SETTLED_NS:  # else saved again within the clock's step, unseen
+            self.known[path], self.changed = [stamp, value], True
+        return value
+
+    def save(self):
+        if self.path and self.changed:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(self.path + ".new", "w", encoding="utf-8") as handle:
+                json.dump(self.known, handle)
+            os.replace(self.path + ".new", self.path)

@@ -29,6 +29,7 @@ from pelican.utils import set_date_tzinfo
 from pelican.writers import Writer
 
 from staging.manifest import read_manifest, write_manifest, write_removed
+from staging.trees import remove_empty_parents
 
 from . import fragments
 from .fingerprints import page_digest
@@ -319,3 +320,4 @@ def remove_stale(output_path, previous, current):
         path = os.path.join(output_path, name)
         if os.path.isfile(path):
             os.unlink(path)
+            remove_empty_parents(path, output_path)
