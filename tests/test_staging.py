@@ -367,3 +367,28 @@ def test_invoke_build_and_clean_use_the_output_and_cache_folders_the_settings_na
     assert list((tmp_path / "kept").glob("articles-*/articles.sqlite")), "Pelican's cache is where CACHE_PATH says"
     tasks.clean(Context())
     assert [name for name in ("site", ".site.previous", ".site.previous.json", "kept") if (tmp_path / name).exists()] == []
+
+
+def test_a_server_given_the_output_folder_serves_the_new_site_after_a_build_without_a_restart(tmp_path):
+    """`invoke serve` (Pelican's server) and nginx look a file up by its path at each request: after the
+    exchange the path leads into the new site."""
+    import threading
+    import urllib.request
+
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    report = write_item(content, "2020-12-30/a01-1.md", "旧标题", date="2020-12-30")
+    build_into(output, settings, content=str(content), capture=True)
+    server = RootedHTTPServer(str(output), ("127.0.0.1", 0), ComplexHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/2020-12-30/a01/item-2020-12-30-a01-1/"
+        assert "旧标题" in urllib.request.urlopen(url).read().decode()
+        report.write_text(report.read_text(encoding="utf-8").replace("旧标题", "新标题"), encoding="utf-8")
+        build_into(output, settings, content=str(content), capture=True)
+        assert "新标题" in urllib.request.urlopen(url).read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
