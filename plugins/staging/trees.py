@@ -20,10 +20,9 @@ import stat
 import tempfile
 from pathlib import Path
 
-from . import MANIFEST, SEARCH_FOLDER, SHARDS
+from . import COMPRESSED, LEGACY_UNSURE, MANIFEST, SEARCH_FOLDER, SHARDS
 
 KILL_AT = "STAGING_KILL_AT"  # tests: the name of a step (step()) at which the build kills itself
-LEGACY_UNSURE = ".build-unsure.json"  # written by commits before the exchange (issue 18): read once, then gone
 
 
 def step(name):
@@ -137,8 +136,8 @@ class Trees:
 def writing_in_place(output):
     """A build that writes into output/ itself (plain `pelican`, `pelican -r`): what it changes is
     not listed, and Pelican copies static files into existing files, which output/ may share with the
-    previous folder. The next commit brings the whole previous folder up to date, by inode (a
-    second or two at 50,000 reports) rather than by list."""
+    previous folder. The next commit brings the whole previous folder up to date, by inode (it reads
+    every folder of both: seconds at 50,000 reports) rather than by list."""
     trees = Trees(output)
     if trees.previous.is_dir() and trees.read_differs() is not None:
         trees.write_differs(None)
@@ -166,7 +165,8 @@ def settle_legacy_unsure(trees):
             digests = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             digests = {}
-        digests.update(dict.fromkeys(name for name in names if not name.endswith("/")))
+        # Pages only: not a folder, a compressed copy (it goes with its page) or the search index's.
+        digests.update(dict.fromkeys(name for name in names if not name.endswith(("/", *COMPRESSED)) and not name.startswith(SEARCH_FOLDER + "/")))
         temporary = manifest.with_name(manifest.name + ".new")
         temporary.write_text(json.dumps(digests, sort_keys=True, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, manifest)
