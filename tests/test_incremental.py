@@ -94,20 +94,20 @@ def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monk
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
-def build_cut_short(monkeypatch, stop, output, settings, content):
+def build_cut_short(monkeypatch, stop, output, settings, content, call="replace"):
     """A staged build whose commit stops, as a machine going down, at the first move stop(target) is true of.
     Moves are renames (os.replace) of the staged files into the site being prepared beside output/."""
     import staging.commit
 
-    replace = os.replace
+    rename = getattr(os, call)
 
     def moved(source, target):
         if stop(str(target)):
             raise OSError("the machine went down")
-        replace(source, target)
+        rename(source, target)
 
     with monkeypatch.context() as patch:
-        patch.setattr(staging.commit.os, "replace", moved)
+        patch.setattr(staging.commit.os, call, moved)
         with pytest.raises(OSError):
             build_into(output, settings, content=str(content), capture=True)
 

@@ -13,7 +13,7 @@ import sys
 import time
 
 import pytest
-from test_incremental import files, prepared, write_day
+from test_incremental import build_cut_short, files, prepared, write_day
 
 from conftest import ROOT, run_pelican, search_page_count, write_item, write_settings
 from publishing.build import build_into
@@ -227,17 +227,7 @@ def test_where_folders_cannot_be_exchanged_at_once_the_commit_renames_them_and_a
     build_into(output, settings, content=str(content), capture=True)
     old = site(output)
     write_day(content, "2020-12-30")
-    rename = os.rename
-
-    def down_in_the_window(source, target):
-        if str(target) == str(output):
-            raise OSError("the machine went down")
-        rename(source, target)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(staging.trees.os, "rename", down_in_the_window)
-        with pytest.raises(OSError):
-            build_into(output, settings, content=str(content), capture=True)
+    build_cut_short(monkeypatch, lambda target: target == str(output), output, settings, content, call="rename")  # the second of three renames
     assert not output.exists(), "the moment this file system cannot avoid"
     build_into(output, settings, content=str(content), capture=True)
     build_into(tmp_path / "clean", settings, content=str(content), capture=True)
@@ -345,17 +335,9 @@ def test_the_theme_static_folder_is_the_one_the_settings_name_and_follows_the_th
     assert (output / "static/css/edition.css").is_file() and not (output / "assets").exists()
 
 
-def load_tasks():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("edition_tasks", ROOT / "tasks.py")
-    tasks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tasks)
-    return tasks
-
-
 def test_invoke_build_and_clean_use_the_output_and_cache_folders_the_settings_name(tmp_path, monkeypatch):
     from invoke import Context
+    from test_deploy import load_tasks
 
     tasks = load_tasks()
     settings = write_settings(tmp_path, "SECTIONS = []\nOUTPUT_PATH = 'site'\nCACHE_PATH = 'kept'\n")
