@@ -1,6 +1,7 @@
 """Tasks for editors and CI: `invoke --list` shows them all."""
 
 import os
+import runpy
 import shlex
 import shutil
 import sys
@@ -14,16 +15,28 @@ sys.path.insert(0, str(ROOT / "plugins"))
 from content_schema.fields import FIELDS, ROLES  # noqa: E402
 from content_schema.slugs import pinyin_slug  # noqa: E402
 from publishing.build import BuildFailed, build_into  # noqa: E402
+from staging.trees import Trees  # noqa: E402
 
 CONFIG = {
     "settings": ROOT / "pelicanconf.py",
     "publish_settings": ROOT / "publishconf.py",
     "content": ROOT / "content",
-    "output": ROOT / "output",
-    "cache": ROOT / "cache",
+    "output": None,  # None: OUTPUT_PATH of the settings built with
+    "cache": None,  # None: CACHE_PATH of the settings
     "host": "127.0.0.1",
     "port": 8000,
 }
+
+
+def _folder(key, settings_file=None):
+    """output/ or cache/ as the settings name them (OUTPUT_PATH, CACHE_PATH), unless CONFIG says."""
+    if CONFIG[key] is not None:
+        return Path(CONFIG[key])
+    name = {"output": "OUTPUT_PATH", "cache": "CACHE_PATH"}[key]
+    settings_file = Path(settings_file or CONFIG["settings"])
+    # Read as Pelican reads them: run as a module, a relative path taken from the settings file's folder.
+    value = runpy.run_path(str(settings_file)).get(name) or key
+    return settings_file.parent / value
 
 
 @task
@@ -35,11 +48,11 @@ def check(c, content=None):
     sys.exit(main([*arguments, "--settings", str(CONFIG["settings"])]))
 
 
-def _build(settings_file, output=CONFIG["output"]):
+def _build(settings_file):
     # The content check runs inside the build (content_schema plugin), with its cache: not twice.
     os.chdir(ROOT)
     try:
-        build_into(output, settings_file, content=str(CONFIG["content"]))
+        build_into(_folder("output", settings_file), settings_file, content=str(CONFIG["content"]))
     except BuildFailed as error:
         sys.exit(str(error))
 
@@ -52,9 +65,10 @@ def build(c):
 
 @task
 def clean(c):
-    """Remove the built edition (output/) and what builds keep between them (cache/)."""
-    for folder in (CONFIG["output"], CONFIG["cache"]):
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove the built edition (output/, and the one before it beside it) and what builds keep between them (cache/)."""
+    for settings_file in (CONFIG["settings"], CONFIG["publish_settings"]):
+        Trees(_folder("output", settings_file)).remove()
+        shutil.rmtree(_folder("cache", settings_file), ignore_errors=True)
 
 
 @task(pre=[clean, build])
@@ -76,7 +90,7 @@ def serve(c, port=CONFIG["port"]):
     class Server(RootedHTTPServer):
         allow_reuse_address = True
 
-    server = Server(str(CONFIG["output"]), (CONFIG["host"], int(port)), ComplexHTTPRequestHandler)
+    server = Server(str(_folder("output")), (CONFIG["host"], int(port)), ComplexHTTPRequestHandler)
     print(f"Serving the edition at http://{CONFIG['host']}:{port}/ (Ctrl-C to stop)")
     try:
         server.serve_forever()
@@ -99,7 +113,7 @@ def livereload(c, port=CONFIG["port"]):
     server = Server()
     for watched in ("content/**/*", "theme/**/*", "plugins/**/*.py", "pelicanconf.py"):
         server.watch(str(ROOT / watched), rebuild_quietly)
-    server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
+    server.serve(host=CONFIG["host"], port=int(port), root=str(_folder("output")))
 
 
 @task(help={"date": "edition date, YYYY-MM-DD", "page": "page, e.g. A06", "title": "main headline (主题)", "section": "page name (版名)", "position": "order on the page", "kind": "report or photo"})
@@ -164,17 +178,17 @@ def publish(c, target=None, keep=5, gzip=True):
     from publishing.release import PublishFailed
 
     target = _publish_target(target)
-    _build(CONFIG["publish_settings"], CONFIG["output"])
+    _build(CONFIG["publish_settings"])
     try:
         if _is_bucket(target):
             from publishing.objects import publish as publish_objects
 
-            done = publish_objects(CONFIG["output"], target, keep=int(keep), cache_folder=CONFIG["cache"], compress=gzip)
+            done = publish_objects(_folder("output", CONFIG["publish_settings"]), target, keep=int(keep), cache_folder=_folder("cache", CONFIG["publish_settings"]), compress=gzip)
             print(f"Published release {done.release} to {target}: {len(done.sent)} object(s) sent, {len(done.deleted)} deleted, in {done.seconds:.1f} s.")
             return
         from publishing.release import publish as publish_release
 
-        name = publish_release(CONFIG["output"], target, keep=int(keep))
+        name = publish_release(_folder("output", CONFIG["publish_settings"]), target, keep=int(keep))
     except PublishFailed as error:
         sys.exit(str(error))
     print(f"Published release {name} to {target}; readers now get it.")

@@ -66,7 +66,7 @@ def test_every_rule_has_a_bad_report_in_the_corpus():
 def assert_refused(newsroom, case, name):
     """The bad report `case`, saved as `name` in the newsroom's edition, stops the build, which names it."""
     folder, content, settings = newsroom
-    before = snapshot(folder / "output")
+    before, beside = snapshot(folder / "output"), snapshot(folder / ".output.previous")
     bad = content / "2020-12-30" / name
     shutil.copy(BAD / f"{case}.md", bad)
     try:
@@ -76,7 +76,8 @@ def assert_refused(newsroom, case, name):
         bad.unlink()
     assert f"{name}{CASES[case]}" in failure.value.output
     assert snapshot(folder / "output") == before
-    assert not [p for p in folder.iterdir() if p.name.startswith(".output.")], "no half-written build is left behind"
+    assert snapshot(folder / ".output.previous") == beside, "nor the site before it, kept beside it"
+    assert not [p for p in folder.iterdir() if p.name.startswith(".output.new-")], "no half-written build is left behind"
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -70,11 +70,12 @@ def test_an_incremental_build_equals_a_clean_one_after_adding_editing_and_deleti
 
 
 def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monkeypatch):
-    """The digests of the pages are moved in last: pages not moved yet are not taken for done."""
+    """The commit prepares the site beside output/ and exchanges the two last: cut short, output/ is the old site."""
     content = tmp_path / "content"
     settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
     write_day(content, "2020-12-29")
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    before = files(tmp_path / "output")
     edited = content / "2020-12-29/a01-2.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
     write_day(content, "2020-12-30")
@@ -89,28 +90,35 @@ def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monk
 
     build_cut_short(monkeypatch, sixth, tmp_path / "output", settings, content)
     assert len(moves) == 5
+    assert files(tmp_path / "output") == before
     assert_same_as_clean_build(tmp_path, settings, content)
 
 
-def build_cut_short(monkeypatch, stop, output, settings, content):
-    """A staged build whose commit stops, as a machine going down, at the first move stop(target) is true of."""
-    import publishing.build
+def build_cut_short(monkeypatch, stop, output, settings, content, call="replace"):
+    """A staged build whose commit stops, as a machine going down, at the first move stop(target) is true of.
+    Moves are renames (os.replace) of the staged files into the site being prepared beside output/."""
+    import staging.commit
 
-    replace = os.replace
+    rename = getattr(os, call)
 
     def moved(source, target):
         if stop(str(target)):
             raise OSError("the machine went down")
-        replace(source, target)
+        rename(source, target)
 
     with monkeypatch.context() as patch:
-        patch.setattr(publishing.build.os, "replace", moved)
+        patch.setattr(staging.commit.os, call, moved)
         with pytest.raises(OSError):
             build_into(output, settings, content=str(content), capture=True)
 
 
+def prepared(output):
+    """The site a commit prepares beside output/ (and output's previous site once it has exchanged them)."""
+    return output.parent / f".{output.name}.previous"
+
+
 def test_pages_a_commit_cut_short_moved_in_are_rendered_again_when_their_report_goes_back(tmp_path, monkeypatch):
-    """The edited page is in, its digest is not: the report put back as it was must not leave it."""
+    """The edited page is in the site being prepared, its digest is not: the report put back as it was must not leave it."""
     content = tmp_path / "content"
     settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
     write_day(content, "2020-12-29")
@@ -119,7 +127,9 @@ def test_pages_a_commit_cut_short_moved_in_are_rendered_again_when_their_report_
     original = edited.read_text(encoding="utf-8")
     edited.write_text(original.replace("正文。", "错误的正文。"), encoding="utf-8")
     build_cut_short(monkeypatch, lambda target: target.endswith(".build-digests.json"), tmp_path / "output", settings, content)
-    assert "错误的正文" in (tmp_path / "output/2020-12-29/a01/item-2020-12-29-a01-2/index.html").read_text(encoding="utf-8")
+    page = "2020-12-29/a01/item-2020-12-29-a01-2/index.html"
+    assert "错误的正文" in (prepared(tmp_path / "output") / page).read_text(encoding="utf-8")
+    assert "错误的正文" not in (tmp_path / "output" / page).read_text(encoding="utf-8"), "output/ is the old site"
     edited.write_text(original, encoding="utf-8")
     final = assert_same_as_clean_build(tmp_path, settings, content)
     assert not any("错误的正文".encode() in page for page in final.values())
@@ -149,13 +159,14 @@ def test_a_page_a_commit_cut_short_added_goes_when_its_report_does(tmp_path, mon
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     added = write_item(content, "2020-12-29/a09-1.md", "新增的稿件", date="2020-12-29", page="A09", section="版9", people="记者:赵六")
     build_cut_short(monkeypatch, lambda target: target.endswith(".build-digests.json"), tmp_path / "output", settings, content)
-    assert (tmp_path / "output/2020-12-29/a09/item-2020-12-29-a09-1/index.html").exists()
+    assert (prepared(tmp_path / "output") / "2020-12-29/a09/item-2020-12-29-a09-1/index.html").exists()
+    assert not (tmp_path / "output/2020-12-29/a09").exists(), "output/ is the old site"
     added.unlink()
     final = assert_same_as_clean_build(tmp_path, settings, content)
     assert not [name for name in final if "a09" in name or "zhao-liu" in name]
 
 
-def test_a_build_in_place_after_a_commit_cut_short_settles_what_it_left_unsure(tmp_path, monkeypatch):
+def test_a_build_in_place_after_a_commit_cut_short_renders_the_page_once_and_indexes_it(tmp_path, monkeypatch):
     from conftest import run_pelican
 
     content, output = tmp_path / "content", tmp_path / "output"
@@ -165,13 +176,12 @@ def test_a_build_in_place_after_a_commit_cut_short_settles_what_it_left_unsure(t
     edited = content / "2020-12-29/a01-2.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
     build_cut_short(monkeypatch, lambda target: target.endswith(".build-digests.json"), output, settings, content)
-    assert (output / ".build-unsure.json").exists()
     page = output / "2020-12-29/a01/item-2020-12-29-a01-2/index.html"
+    assert "改过的正文" not in page.read_text(encoding="utf-8"), "output/ is the old site"
     written = []
     for _ in range(2):
         result = run_pelican(content, output, settings)
         assert result.returncode == 0, result.stderr
-        assert not (output / ".build-unsure.json").exists()
         written.append(page.stat().st_mtime_ns)
     assert written[0] == written[1], "the second build in place renders the page no more"
     assert "改过的正文" in page.read_text(encoding="utf-8")
@@ -186,9 +196,10 @@ def test_a_search_shard_a_commit_cut_short_moved_in_is_indexed_again_when_its_re
     edited = content / "2020-12-27/a01-2.md"
     original = edited.read_text(encoding="utf-8")
     edited.write_text(original.replace("正文。", "错误的正文。"), encoding="utf-8")
-    # Down after the day's shard moved in, before the list of shards (with its digest) did.
+    # Down after the day's shard moved into the site being prepared, before the list of shards (with its digest) did.
     build_cut_short(monkeypatch, lambda target: target.endswith("pagefind/shards.json"), output, settings, content)
-    assert "错误的正文" in shard_texts(output, "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
+    assert "错误的正文" in shard_texts(prepared(output), "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
+    assert "错误的正文" not in shard_texts(output, "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"], "output/ is the old site"
     edited.write_text(original, encoding="utf-8")
     build_into(output, settings, content=str(content), capture=True)
     assert "错误的正文" not in shard_texts(output, "2020-12-27")["/2020-12-27/a01/item-2020-12-27-a01-2/"]
@@ -290,7 +301,7 @@ def test_a_feed_made_of_reused_entries_is_the_feed_feedgenerator_writes():
 def test_a_staged_build_is_committed_page_by_page(tmp_path):
     import json
 
-    from publishing.build import commit
+    from staging.commit import commit
 
     def tree(root, files):
         for name, text in files.items():
@@ -307,11 +318,12 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
     })  # fmt: skip
     tree(fresh, {
         "index.html": "new front", "2020-12-30/a01/new/index.html": "new report", "theme/css/edition.css": "new theme",
-        "pagefind/2020-W52/pagefind.js": "new week", ".build-removed.json": json.dumps(["2020-12-29/a01/gone/index.html"]),
+        "pagefind/2020-W52/pagefind.js": "new week", ".build-removed.json": json.dumps(["2020-12-29/a01/gone/index.html", "theme/css/old.css"]),
         "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
     })  # fmt: skip
     (fresh / "2020-12-29/a01/kept").mkdir(parents=True)
     os.link(output / "2020-12-29/a01/kept/index.html", fresh / "2020-12-29/a01/kept/index.html")  # as the search indexer links it
+    old = {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()}
     commit(fresh, output)
     assert {path.relative_to(output).as_posix(): path.read_text(encoding="utf-8") for path in output.rglob("*") if path.is_file()} == {
         "index.html": "new front", "2020-12-30/a01/new/index.html": "new report",
@@ -320,11 +332,14 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
         "pagefind/shards.json": json.dumps({"shards": [{"name": "2020-W53"}, {"name": "2020-W52"}]}),
     }, "a page written again loses its old compressed copy; a deleted one goes with its copies; gone weeks go"  # fmt: skip
     assert not (output / "2020-12-29/a01/gone").exists(), "an emptied folder goes too"
+    previous = prepared(output)
+    assert {path.relative_to(previous).as_posix(): path.read_text(encoding="utf-8") for path in previous.rglob("*") if path.is_file()} == old, "the site before stays beside it"
+    assert (previous / "2020-12-29/a01/kept/index.html").stat().st_ino == (output / "2020-12-29/a01/kept/index.html").stat().st_ino, "sharing its unchanged files"
 
 
 def test_a_page_written_again_keeps_its_new_compressed_copies(tmp_path):
     """Whatever order the file system lists a page and its copies in."""
-    from publishing.build import commit
+    from staging.commit import commit
 
     output, fresh = tmp_path / "output", tmp_path / "fresh"
     folders = [f"tags/t{number}" for number in range(30)]
@@ -643,7 +658,7 @@ def test_a_report_whose_words_name_the_indexed_attribute_is_indexed_again_when_i
 
 def test_shards_indexed_by_another_pagefind_or_with_other_options_are_indexed_again(tmp_path, monkeypatch):
     """A new Pagefind changes no page: the index's own list says how each shard was indexed."""
-    import search
+    import edition_search as search
 
     content, output = tmp_path / "content", tmp_path / "output"
     settings = write_settings(tmp_path, "SECTIONS = []\n")

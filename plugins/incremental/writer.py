@@ -6,7 +6,7 @@ forked from the finished build, each rendering its share.
 
 The last build is found in LAST_OUTPUT when `invoke build` stages the build
 in a new, empty folder (publishing.build): only changed pages are written
-there, and the pages to remove are listed in REMOVED for the commit.
+there, and the files to remove are listed (staging.REMOVED) for the commit.
 Without LAST_OUTPUT (a plain `pelican` run) the output folder is the last
 build and is updated in place. Files are always written to a new inode
 (unlink, then create), so a hard link to an earlier build is never changed.
@@ -16,7 +16,6 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
-import json
 import logging
 import multiprocessing
 import os
@@ -27,10 +26,12 @@ from pelican.writers import Writer
 
 from site_build.pelican_internals import FeedEntriesWriter
 from site_build.state import build_of
+from staging.manifest import read_manifest, write_manifest, write_removed
+from staging.trees import remove_empty_parents
 
 from .fingerprints import page_digest
 from .fragments import Fragments
-from .manifest import REMOVED, keep_unsure_shards, read_manifest, write_manifest
+from .static_files import static_digests
 
 logger = logging.getLogger(__name__)
 
@@ -88,14 +89,12 @@ class QueueingWriter(FeedEntriesWriter):
         kinds = Counter("feed" if job[0] == "feed" else job[2][1].name for job in todo)
         logger.info("Rendering %d of %d pages: %s", len(todo), len(digests), ", ".join(f"{count} {kind}" for kind, count in kinds.most_common()))
         render_all(self, todo, processes)
+        digests.update(static_digests(self.settings, self.output_path, previous, last))
         if last == self.output_path:
             remove_stale(self.output_path, previous, digests)
         else:
-            with open(os.path.join(self.output_path, REMOVED), "w", encoding="utf-8") as handle:
-                json.dump(sorted(previous.keys() - digests.keys()), handle)
+            write_removed(self.output_path, previous.keys() - digests.keys())
         write_manifest(self.output_path, digests)
-        if last == self.output_path:
-            keep_unsure_shards(self.output_path)
         self.jobs = []
         return len(todo), len(digests)
 
@@ -253,8 +252,9 @@ def release_free_memory():
 
 
 def remove_stale(output_path, previous, current):
-    """Pages the last build wrote and this one does not (a deleted report) go."""
+    """Files the last build wrote and this one does not (a deleted report, an image gone from content/) go."""
     for name in previous.keys() - current.keys():
         path = os.path.join(output_path, name)
         if os.path.isfile(path):
             os.unlink(path)
+            remove_empty_parents(path, output_path)

@@ -14,9 +14,15 @@ the day before, outside the reports, does not count); only when they did are
 the shard's pages read, so that a change outside the report element (a new
 footer on every page) indexes nothing again. The week a new week's first day
 closes is indexed from the last build's pages while Pelican runs
-(start_early). Runs when the pages are written (after the incremental plugin); in
+(index_early). Runs when the pages are written (after the incremental plugin); in
 a staged build (SEARCH_AFTER_BUILD, set by publishing.build) it runs after
-Pelican has exited, so that the index and the site are never both in memory.
+Pelican has exited (`python -m edition_search`), so that the index and the
+site are never both in memory. The names of its files in a staged build, and
+the removal of the shards no longer listed, are staging's.
+
+Named edition_search, not search: Pelican loads an installed namespace plugin
+of the same short name (pelican-search's pelican.plugins.search) in place of
+a local one.
 """
 
 import datetime
@@ -27,15 +33,15 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from incremental.manifest import UNSURE, read_manifest, unsure_pages  # every page the build wrote, with its digest
+from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
+from staging.commit import drop_unlisted_shards
+from staging.manifest import read_manifest  # every page the build wrote, with its digest
 
 EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-SHARDS = "shards.json"
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
@@ -197,7 +203,7 @@ def index_shard(output, name, folders, site=None, beside=False):
 
     beside: run at the lowest priority, on what the build leaves of the machine.
     """
-    bundle = output / "pagefind" / name
+    bundle = output / SEARCH_FOLDER / name
     shutil.rmtree(bundle, ignore_errors=True)  # a shard is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
     command = [str(pagefind_executable()), "--site", str(site or output), "--glob", glob, "--output-path", str(bundle), *OPTIONS, "--silent"]
@@ -228,7 +234,6 @@ def read_shards(bundle):
     return read_listing(bundle)[1]
 
 
-PENDING = ".search-pending.json"  # a staged build's request to be indexed once Pelican has exited
 _REPORTS = []  # the pages of this build's reports (the pages Pagefind indexes)
 
 
@@ -249,15 +254,18 @@ def index_site(pelican):
         compress = "pelican.plugins.precompress" in settings.get("PLUGINS", ())
         options = {key: sorted(value) if isinstance(value, set) else value for key, value in settings.items() if key.startswith("PRECOMPRESS_")}
         request = {"last": str(last), "processes": processes, "precompress": options if compress else None, "reports": _REPORTS}
-        (output / PENDING).write_text(json.dumps(request), encoding="utf-8")
+        (output / SEARCH_PENDING).write_text(json.dumps(request), encoding="utf-8")
         return
     index_output(output, last, processes, _REPORTS)
 
 
 def index_pending(output):
-    """Index a staged build that asked for it (SEARCH_AFTER_BUILD); False if it did not."""
-    request = Path(output) / PENDING
+    """Index a staged build that asked for it (SEARCH_AFTER_BUILD); False if it did not, and what was
+    indexed beside it (index_early) goes."""
+    request = Path(output) / SEARCH_PENDING
     if not request.exists():
+        (Path(output) / SEARCH_EARLY).unlink(missing_ok=True)
+        shutil.rmtree(Path(output) / SEARCH_FOLDER, ignore_errors=True)
         return False
     pending = json.loads(request.read_text(encoding="utf-8"))
     request.unlink()
@@ -266,47 +274,38 @@ def index_pending(output):
         from pelican.plugins.precompress import compress_files
 
         options = {key: set(value) if isinstance(value, list) else value for key, value in pending["precompress"].items()}
-        compress_files(SimpleNamespace(settings=options | {"OUTPUT_PATH": str(Path(output) / "pagefind")}))
+        compress_files(SimpleNamespace(settings=options | {"OUTPUT_PATH": str(Path(output) / SEARCH_FOLDER)}))
     return True
 
 
-EARLY = ".search-early.json"  # the weeks a staged build indexed from the last build's pages while Pelican ran
-
-
-def start_early(fresh, last, content):
-    """Before Pelican runs: index the weeks this build closes, from the last build's pages, beside it.
+def index_early(fresh, last, content):
+    """While Pelican runs (`python -m edition_search early`): index the weeks this build closes, from
+    the last build's pages.
 
     When a new week's first edition comes, the week before becomes one shard instead of a shard a
     day: indexing its thousand reports is most of the search's work, and it needs only pages the
     last build wrote. It runs while Pelican, mostly on one core, builds; `index_output` keeps it
     if the week's report pages are unchanged by this build, else indexes the week again.
-    Returns the thread to join, or None.
     """
-    if unsure_pages(last) != set() or not (last / "pagefind" / SHARDS).is_file():
-        return None  # after a commit cut short, or a build without search: nothing to take from
+    if not (last / SEARCH_FOLDER / SHARDS).is_file():
+        return  # a build without search: nothing to take from
     last_pages = read_manifest(last)
     if not last_pages:
-        return None  # a first build
+        return  # a first build
     try:
         newest = max((name for name in os.listdir(content) if is_edition(name)), default=None)
     except OSError:
         newest = None
-    previous = read_shards(last / "pagefind")
+    previous = read_shards(last / SEARCH_FOLDER)
     closing = {name: folders for name, folders in shards_of(last_pages, newest).items() if is_week(name) and name not in previous}
     if not closing:
-        return None
-    (fresh / EARLY).write_text(json.dumps(closing), encoding="utf-8")
-
-    def index():
-        for name, folders in closing.items():
-            try:
-                index_shard(fresh, name, folders, site=last, beside=True)
-            except (SearchIndexFailed, OSError):
-                continue  # indexed again after Pelican (no shard was left behind)
-
-    thread = threading.Thread(target=index, name="search-early")
-    thread.start()
-    return thread
+        return
+    (fresh / SEARCH_EARLY).write_text(json.dumps(closing), encoding="utf-8")
+    for name, folders in closing.items():
+        try:
+            index_shard(fresh, name, folders, site=last, beside=True)
+        except (SearchIndexFailed, OSError):
+            continue  # indexed again after Pelican (no shard was left behind)
 
 
 def take_early(output, previous, shards, pages, reports):
@@ -316,30 +315,29 @@ def take_early(output, previous, shards, pages, reports):
     unchanged when each day's report pages have the digest its shard had then.
     """
     try:
-        early = json.loads((output / EARLY).read_text(encoding="utf-8"))
-        (output / EARLY).unlink()
+        early = json.loads((output / SEARCH_EARLY).read_text(encoding="utf-8"))
+        (output / SEARCH_EARLY).unlink()
     except (OSError, ValueError):
         return set()
-    made = {name for name in early if (output / "pagefind" / name / "pagefind.js").is_file()}
+    made = {name for name in early if (output / SEARCH_FOLDER / name / "pagefind.js").is_file()}
     days = shard_digests({day: [day] for name in made for day in early[name]}, pages, reports)
     kept = {name for name in made if shards.get(name) == early[name] and all(previous.get(day) == days[day] for day in early[name])}
     for name in made - kept:
-        shutil.rmtree(output / "pagefind" / name, ignore_errors=True)
+        shutil.rmtree(output / SEARCH_FOLDER / name, ignore_errors=True)
     return kept
 
 
 def index_output(output, last, processes, reports):
     """Index the shards whose reports, as Pagefind reads them, changed since `last` (the last build, or output itself)."""
-    bundle = output / "pagefind"
+    bundle = output / SEARCH_FOLDER
     bundle.mkdir(exist_ok=True)
-    pages = read_manifest(output, unsure=False)  # as this build wrote it
+    pages = read_manifest(output)  # as this build wrote it
     shards = shards_of(pages)
-    made_with, previous, before = read_listing(last / "pagefind")
+    made_with, previous, before = read_listing(last / SEARCH_FOLDER)
     digests, indexed = shard_digests(shards, pages, reports), dict(before)
     early = take_early(output, previous, shards, pages, reports) if last != output else set()
-    unsure = unsure_pages(last)  # shards a commit cut short began to replace
-    # The shards whose last index is all there (not left by a commit cut short).
-    whole = {name for name in shards if (last / "pagefind" / name / "pagefind.js").is_file() and unsure is not None and f"pagefind/{name}/" not in unsure}
+    # The shards whose last index is there.
+    whole = {name for name in shards if (last / SEARCH_FOLDER / name / "pagefind.js").is_file()}
     # Indexed by another Pagefind, or with other options: every shard is read, and so indexed again.
     renewed = made_with != recipe()
 
@@ -364,10 +362,6 @@ def index_output(output, last, processes, reports):
     unsettled = [name for name in shards if renewed or name in early or previous.get(name) != digests[name] or before.get(name) is None or name not in whole]
     with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(settle, unsettled))
-    if last == output:  # a staged build's commit removes the weeks no longer listed
-        for path in bundle.iterdir():
-            if path.is_dir() and path.name not in shards:
-                shutil.rmtree(path)
     listing = bundle / SHARDS
     if listing.exists():
         listing.unlink()
@@ -375,12 +369,12 @@ def index_output(output, last, processes, reports):
         json.dumps({"recipe": recipe(), "shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False),
         encoding="utf-8",
     )
-    if last == output:  # built in place: the shards a commit cut short left unsure are indexed now
-        (output / UNSURE).unlink(missing_ok=True)
+    if last == output:  # built in place; a staged build's commit removes them
+        drop_unlisted_shards(output)
 
 
 def register():
-    from pelican import signals  # here: `python -m search` runs without Pelican
+    from pelican import signals  # here: `python -m edition_search` runs without Pelican
 
     signals.article_generator_finalized.connect(remember_reports)
     signals.finalized.connect(index_site)

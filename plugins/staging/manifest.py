@@ -1,0 +1,41 @@
+"""The build's record of its files: every page's and static file's digest (MANIFEST), and in a staged
+build the files the last build had and this one no longer has (REMOVED)."""
+
+import json
+import os
+
+from . import MANIFEST, REMOVED
+
+
+def read_manifest(output_path):
+    """{name: digest} of the files the build in output_path made; {} if it has no readable record.
+    A digest may be None: such a file is made again by every build."""
+    try:
+        with open(os.path.join(output_path, MANIFEST), encoding="utf-8") as handle:
+            digests = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return digests if isinstance(digests, dict) else {}
+
+
+def write_manifest(output_path, digests):
+    path = os.path.join(output_path, MANIFEST)
+    if os.path.lexists(path):
+        os.unlink(path)  # a new file: the old one may be a hard link shared with the previous site
+    # dumps, not dump: json.dump streams through the pure-Python encoder (2.5 s at 50,000 reports).
+    text = json.dumps(digests, sort_keys=True, separators=(",", ":"))
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def write_removed(staged_path, names):
+    with open(os.path.join(staged_path, REMOVED), "w", encoding="utf-8") as handle:
+        json.dump(sorted(names), handle)
+
+
+def read_removed(staged_path):
+    try:
+        with open(os.path.join(staged_path, REMOVED), encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return []

@@ -1,0 +1,377 @@
+"""The staged build's commit: output/ is the old site or the new one whenever a build is killed, the
+site before it stays beside it at the cost of what changed, and static files follow content/."""
+
+import ast
+import contextlib
+import gzip
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from test_incremental import build_cut_short, files, prepared, write_day
+
+from conftest import ROOT, run_pelican, search_page_count, write_item, write_settings
+from publishing.build import build_into
+
+BUILD = "import sys; from publishing.build import build_into; build_into(sys.argv[1], sys.argv[2], content=sys.argv[3], capture=True)"
+
+
+def site(folder):
+    """Every file of a site (search index, bookkeeping and all): {name: bytes}."""
+    found = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            with open(path, "rb") as handle:
+                found[os.path.relpath(path, folder)] = handle.read()
+    return found
+
+
+def indexed(found):
+    """{shard: sorted (url, text) of its pages} of a site's search index: Pagefind names some of its
+    files differently from run to run, but what it indexed is the same."""
+    shards = {}
+    for name, data in found.items():
+        parts = name.split("/")
+        if parts[0] == "pagefind" and len(parts) == 4 and parts[2] == "fragment":
+            fragment = json.loads(gzip.decompress(data).removeprefix(b"pagefind_dcd"))
+            shards.setdefault(parts[1], []).append((fragment["url"], fragment["content"]))
+    return {shard: sorted(pages) for shard, pages in shards.items()}
+
+
+def same_site(found, expected):
+    """The same files, byte for byte, outside the search index; the same index list and the same
+    pages indexed in each shard, no shard more."""
+
+    def outside(files_):
+        return {name: data for name, data in files_.items() if not name.startswith("pagefind/") or name == "pagefind/shards.json"}
+
+    return outside(found) == outside(expected) and indexed(found) == indexed(expected)
+
+
+def commit_steps():
+    """The steps named in the staged build's code (staging.trees.step calls)."""
+    names = []
+    for path in [*sorted((ROOT / "plugins/staging").glob("*.py")), ROOT / "plugins/publishing/build.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "step" and node.args and isinstance(node.args[0], ast.Constant):
+                names.append(node.args[0].value)
+    return names
+
+
+STEPS = ["pelican", "search", "journal", "replay", "replayed", "folders", "move", "moved", "removed", "switch", "switched", "done"]
+OLD_AFTER = STEPS[: STEPS.index("switch") + 1]  # killed here, output/ is the old site; later, the new one
+
+
+def old_content(content):
+    for date in ("2020-12-26", "2020-12-27"):  # Saturday and Sunday of 2020-W52: a search shard each
+        write_day(content, date, pages=2, items=2)
+    (content / "images").mkdir()
+    (content / "images/photo.jpg").write_bytes(os.urandom(3000))
+    write_item(content, "2020-12-27/a03-1.md", "图片新闻", date="2020-12-27", page="A03", section="版3", people="摄影:李四", Image="images/photo.jpg")
+
+
+def new_content(content):
+    """Monday closes 2020-W52 (its days' shards give way to one), a report goes, the photo changes."""
+    write_day(content, "2020-12-28", pages=2, items=2)
+    (content / "2020-12-26/a02-2.md").unlink()
+    (content / "images/photo.jpg").write_bytes(os.urandom(3000))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """A small archive built twice (so the site beside output/ lags it by the second build), the same
+    content with a new day, and what a build of it gives: incrementally, and from nothing."""
+    folder = tmp_path_factory.mktemp("kills")
+    content, pristine = folder / "content", folder / "pristine"
+    pristine.mkdir()
+    settings = write_settings(pristine, "SECTIONS = []\nDEFAULT_PAGINATION = 2\n")
+    old_content(content)
+    build_into(pristine / "output", settings, content=str(content), capture=True)
+    edited = content / "2020-12-26/a01-1.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
+    build_into(pristine / "output", settings, content=str(content), capture=True)
+    old = site(pristine / "output")
+    new_content(content)
+    reference = folder / "reference"
+    subprocess.run(["cp", "-a", str(pristine), str(reference)], check=True)
+    started = time.perf_counter()
+    build_into(reference / "output", reference / "settings.py", content=str(content), capture=True)
+    seconds = time.perf_counter() - started
+    clean = folder / "clean"
+    clean.mkdir()
+    build_into(clean / "output", write_settings(clean, "SECTIONS = []\nDEFAULT_PAGINATION = 2\n"), content=str(content), capture=True)
+    return {
+        "folder": folder,
+        "content": content,
+        "pristine": pristine,
+        "old": old,
+        "new": site(reference / "output"),
+        "clean": clean / "output",
+        "seconds": seconds,
+    }
+
+
+def killed_build(archive, step=None, after=None):
+    """Restore the old site, then run the new day's build in its own process group and kill it: at
+    a step (it kills itself there), or after some seconds (the whole group). Returns its exit code."""
+    work = archive["folder"] / "work"
+    shutil.rmtree(work, ignore_errors=True)
+    subprocess.run(["cp", "-a", str(archive["pristine"]), str(work)], check=True)  # keeps the hard links between the two sites
+    env = os.environ | {"PYTHONPATH": str(ROOT / "plugins")} | ({"STAGING_KILL_AT": step} if step else {})
+    command = [sys.executable, "-c", BUILD, str(work / "output"), str(work / "settings.py"), str(archive["content"])]
+    build = subprocess.Popen(command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        build.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        os.killpg(build.pid, signal.SIGKILL)
+    code = build.wait()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(build.pid, signal.SIGKILL)  # what it left running (the search indexer beside Pelican)
+    return work, code
+
+
+def test_every_step_of_the_staged_build_is_one_the_kill_test_kills_at():
+    assert set(commit_steps()) == set(STEPS)
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_build_killed_at_any_step_leaves_the_old_site_and_the_next_build_equals_a_clean_one(archive, step):
+    work, code = killed_build(archive, step=step)
+    assert code == -signal.SIGKILL, f"the build got past {step} without stopping there"
+    found = site(work / "output")
+    if step in OLD_AFTER:
+        assert found == archive["old"], "output/ is the old site, byte for byte"
+    else:
+        assert same_site(found, archive["new"]), "output/ is the new site"
+    assert_next_build_is_clean(archive, work)
+
+
+@pytest.mark.parametrize("share", [0.15, 0.35, 0.55, 0.75])
+def test_a_build_killed_while_it_runs_leaves_the_old_site_or_the_new_one(archive, share):
+    work, _ = killed_build(archive, after=archive["seconds"] * share)
+    found = site(work / "output")
+    assert found == archive["old"] or same_site(found, archive["new"]), "output/ is the old site or the new one, not a mix"
+    assert_next_build_is_clean(archive, work)
+
+
+def assert_next_build_is_clean(archive, work):
+    build_into(work / "output", work / "settings.py", content=str(archive["content"]), capture=True)
+    assert same_site(site(work / "output"), archive["new"])
+    assert files(work / "output") == files(archive["clean"])
+    assert search_page_count(work / "output") == search_page_count(archive["clean"])
+
+
+def test_a_commit_costs_what_changed_and_keeps_the_site_before_beside_it(tmp_path):
+    """The site before output/ shares every file neither build changed, and the record of where the two
+    differ names what the last commit changed, not the archive."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-12-28", "2020-12-29"):
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+    before = files(output)
+    write_day(content, "2020-12-30", pages=1, items=1)
+    build_into(output, settings, content=str(content), capture=True)
+    assert files(prepared(output)) == before, "the site before, as it was"
+    page = "2020-12-28/a01/item-2020-12-28-a01-1/index.html"
+    assert (output / page).stat().st_ino == (prepared(output) / page).stat().st_ino, "an unchanged page is one file in both"
+    differs = set(json.loads((tmp_path / ".output.previous.json").read_text(encoding="utf-8"))["names"])
+    after = files(output)
+    assert {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)} <= differs
+    assert not [name for name in differs if "/item-" in name and not name.startswith("2020-12-30/")], "no report page of the days before"
+
+
+def test_a_build_in_place_between_staged_builds_leaves_the_next_commit_nothing_stale(tmp_path):
+    """Plain `pelican` writes into output/ itself, unlisted: the next commit brings the site beside it up
+    to date everywhere, so what the build in place changed is not undone."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    write_day(content, "2020-12-28")
+    build_into(output, settings, content=str(content), capture=True)
+    write_day(content, "2020-12-29")
+    build_into(output, settings, content=str(content), capture=True)
+    edited = content / "2020-12-28/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "在原处改过的正文。"), encoding="utf-8")
+    result = run_pelican(content, output, settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((tmp_path / ".output.previous.json").read_text(encoding="utf-8")) == {"all": True}
+    write_day(content, "2020-12-30")  # a staged build that does not render the edited page again
+    build_into(output, settings, content=str(content), capture=True)
+    assert "在原处改过的正文" in (output / "2020-12-28/a01/item-2020-12-28-a01-2/index.html").read_text(encoding="utf-8")
+    build_into(tmp_path / "clean", settings, content=str(content), capture=True)
+    assert files(output) == files(tmp_path / "clean")
+    write_day(content, "2020-12-31")  # and the one after it, from the site the build in place left
+    build_into(output, settings, content=str(content), capture=True)
+    build_into(tmp_path / "clean", settings, content=str(content), capture=True)
+    assert files(output) == files(tmp_path / "clean")
+
+
+def test_where_folders_cannot_be_exchanged_at_once_the_commit_renames_them_and_a_kill_between_is_undone(tmp_path, monkeypatch):
+    import errno
+
+    import staging.trees
+
+    def cannot(first, second):
+        raise OSError(errno.EINVAL, "not supported here")
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-29")
+    monkeypatch.setattr(staging.trees, "exchange_folders", cannot)
+    build_into(output, settings, content=str(content), capture=True)
+    old = site(output)
+    write_day(content, "2020-12-30")
+    build_cut_short(monkeypatch, lambda target: target == str(output), output, settings, content, call="rename")  # the second of three renames
+    assert not output.exists(), "the moment this file system cannot avoid"
+    build_into(output, settings, content=str(content), capture=True)
+    build_into(tmp_path / "clean", settings, content=str(content), capture=True)
+    assert files(output) == files(tmp_path / "clean") and site(output) != old
+
+
+def test_an_output_a_commit_of_the_code_before_left_cut_short_is_settled_by_the_next_build(tmp_path):
+    """Before the exchange, a commit moved pages in one by one and listed them as unsure: their digests are not taken."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-29")
+    build_into(output, settings, content=str(content), capture=True)
+    shutil.rmtree(prepared(output))
+    (tmp_path / ".output.previous.json").unlink()
+    page = output / "2020-12-29/a01/item-2020-12-29-a01-2/index.html"
+    right = page.read_bytes()
+    page.unlink()
+    page.write_bytes(right.replace("正文。".encode(), "半途的正文。".encode()))  # moved in by the cut-short commit, its report since put back
+    marked = [str(page.relative_to(output)), "2020-12-29/index.html.gz", "pagefind/2020-12-29/", "pagefind/shards.json"]  # as that commit listed them
+    (output / ".build-unsure.json").write_text(json.dumps(marked), encoding="utf-8")
+    build_into(output, settings, content=str(content), capture=True)
+    assert page.read_bytes() == right
+    assert not (output / ".build-unsure.json").exists()
+    build_into(tmp_path / "clean", settings, content=str(content), capture=True)
+    assert files(output) == files(tmp_path / "clean")
+    assert search_page_count(output) == 6
+
+
+def test_a_static_file_is_copied_only_when_its_bytes_change_and_leaves_output_with_content(tmp_path):
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-29", pages=1, items=1)
+    (content / "images/2020-12-29").mkdir(parents=True)
+    photo, other = content / "images/2020-12-29/photo.jpg", content / "images/2020-12-29/other.jpg"
+    photo.write_bytes(os.urandom(5000))
+    other.write_bytes(os.urandom(5000))
+    build_into(output, settings, content=str(content), capture=True)
+    published = output / "images/2020-12-29/photo.jpg"
+    assert published.read_bytes() == photo.read_bytes()
+    first = published.stat().st_ino
+
+    build_into(output, settings, content=str(content), capture=True)
+    later = time.time() + 3600
+    os.utime(photo, (later, later))  # a fresh checkout: a new time, the same bytes
+    build_into(output, settings, content=str(content), capture=True)
+    assert published.stat().st_ino == first, "an unchanged image is not copied again"
+
+    photo.write_bytes(os.urandom(5000))
+    build_into(output, settings, content=str(content), capture=True)
+    assert published.read_bytes() == photo.read_bytes()
+
+    other.unlink()
+    build_into(output, settings, content=str(content), capture=True)
+    assert not (output / "images/2020-12-29/other.jpg").exists(), "an image gone from content/ goes"
+    photo.unlink()
+    result = run_pelican(content, output, settings)  # in place too
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (output / "images").exists()
+
+
+def test_static_files_whose_bytes_the_last_build_has_are_left_out_of_pelicans_copying(tmp_path):
+    from types import SimpleNamespace
+
+    from incremental import static_files
+    from staging.manifest import write_manifest
+
+    last = tmp_path / "last"
+    (last / "images").mkdir(parents=True)
+    sources = {name: os.urandom(100) for name in ("same.jpg", "changed.jpg", "new.jpg", "gone-from-output.jpg")}
+    for name, data in sources.items():
+        (tmp_path / name).write_bytes(data)
+        (last / "images" / name).write_bytes(data)
+    (last / "images/gone-from-output.jpg").unlink()
+    write_manifest(last, {f"images/{name}": static_files.file_digest(tmp_path / name) for name in ("same.jpg", "changed.jpg", "gone-from-output.jpg")})
+    (tmp_path / "changed.jpg").write_bytes(os.urandom(100))
+    statics = [SimpleNamespace(source_path=name, save_as=f"images/{name}") for name in sources]
+    settings = {"LAST_OUTPUT": str(last), "CACHE_PATH": str(tmp_path / "cache")}
+    generator = SimpleNamespace(settings=settings, output_path=str(tmp_path / "fresh"), path=str(tmp_path), staticfiles=list(statics))
+    static_files.skip_unchanged(generator)
+    assert [static.source_path for static in generator.staticfiles] == ["changed.jpg", "new.jpg", "gone-from-output.jpg"]
+
+
+def test_the_theme_static_folder_is_the_one_the_settings_name_and_follows_the_theme(tmp_path):
+    content, output, theme = tmp_path / "content", tmp_path / "output", tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    write_day(content, "2020-12-29", pages=1, items=1)
+    settings = write_settings(tmp_path, f"SECTIONS = []\nTHEME = {str(theme)!r}\nTHEME_STATIC_DIR = 'assets'\n")
+    build_into(output, settings, content=str(content), capture=True)
+    stylesheet = output / "assets/css/edition.css"
+    assert stylesheet.read_bytes() == (theme / "static/css/edition.css").read_bytes() and not (output / "theme").exists()
+    first = stylesheet.stat().st_ino
+    write_day(content, "2020-12-30", pages=1, items=1)
+    build_into(output, settings, content=str(content), capture=True)
+    assert stylesheet.stat().st_ino == first, "an unchanged theme file stays as it is"
+
+    (theme / "static/css/edition.css").write_text("body { color: black; }\n", encoding="utf-8")
+    (theme / "static/js/text-size.js").unlink()
+    build_into(output, settings, content=str(content), capture=True)
+    assert stylesheet.read_text(encoding="utf-8") == "body { color: black; }\n"
+    assert not (output / "assets/js/text-size.js").exists(), "a file gone from the theme goes"
+    assert (output / "assets/js/search.js").is_file()
+
+    settings = write_settings(tmp_path, f"SECTIONS = []\nTHEME = {str(theme)!r}\nTHEME_STATIC_DIR = 'static'\n")
+    build_into(output, settings, content=str(content), capture=True)
+    assert (output / "static/css/edition.css").is_file() and not (output / "assets").exists()
+
+
+def test_invoke_build_and_clean_use_the_output_and_cache_folders_the_settings_name(tmp_path, monkeypatch):
+    from invoke import Context
+    from test_deploy import load_tasks
+
+    tasks = load_tasks()
+    settings = write_settings(tmp_path, "SECTIONS = []\nOUTPUT_PATH = 'site'\nCACHE_PATH = 'kept'\n")
+    write_day(tmp_path / "content", "2020-12-29", pages=1, items=1)
+    for key, value in (("settings", settings), ("publish_settings", settings), ("content", tmp_path / "content")):
+        monkeypatch.setitem(tasks.CONFIG, key, value)
+    monkeypatch.chdir(ROOT)  # the tasks work from the project's folder
+    tasks.build(Context())
+    assert (tmp_path / "site/index.html").is_file() and (tmp_path / ".site.previous/index.html").is_file()
+    assert list((tmp_path / "kept").glob("articles-*/articles.sqlite")), "Pelican's cache is where CACHE_PATH says"
+    tasks.clean(Context())
+    assert [name for name in ("site", ".site.previous", ".site.previous.json", "kept") if (tmp_path / name).exists()] == []
+
+
+def test_a_server_given_the_output_folder_serves_the_new_site_after_a_build_without_a_restart(tmp_path):
+    """`invoke serve` (Pelican's server) and nginx look a file up by its path at each request: after the
+    exchange the path leads into the new site."""
+    import threading
+    import urllib.request
+
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    report = write_item(content, "2020-12-30/a01-1.md", "旧标题", date="2020-12-30")
+    build_into(output, settings, content=str(content), capture=True)
+    server = RootedHTTPServer(str(output), ("127.0.0.1", 0), ComplexHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/2020-12-30/a01/item-2020-12-30-a01-1/"
+        assert "旧标题" in urllib.request.urlopen(url).read().decode()
+        report.write_text(report.read_text(encoding="utf-8").replace("旧标题", "新标题"), encoding="utf-8")
+        build_into(output, settings, content=str(content), capture=True)
+        assert "新标题" in urllib.request.urlopen(url).read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
