@@ -67,7 +67,7 @@ def test_plugins_listed_in_another_order_build_the_same_site(tmp_path):
     built = {}
     for name, plugins in (
         ("listed", SITE_PLUGINS),
-        ("reversed", [*reversed([name for name in SITE_PLUGINS if name != "search"]), "search"]),
+        ("reversed", [*reversed([name for name in SITE_PLUGINS if name != "edition_search"]), "edition_search"]),
     ):
         folder = tmp_path / name
         folder.mkdir()
@@ -84,10 +84,10 @@ def test_plugins_listed_in_another_order_build_the_same_site(tmp_path):
 def test_search_listed_before_incremental_is_refused_with_how_to_right_it(tmp_path):
     content = tmp_path / "content"
     write_day(content, "2020-12-30", pages=1)
-    plugins = ["search", "content_schema", "build_cache", "incremental", "edition", "news_meta", "listings"]
+    plugins = ["edition_search", "content_schema", "build_cache", "incremental", "edition", "news_meta", "listings"]
     with pytest.raises(BuildFailed) as failure:
         build_into(tmp_path / "output", plugins_settings(tmp_path, plugins), content=str(content), capture=True)
-    assert "PLUGINS: search handles Pelican's finalized signal before incremental has written the pages — list incremental before search in PLUGINS" in failure.value.output
+    assert "PLUGINS: edition_search handles Pelican's finalized signal before incremental has written the pages — list incremental before edition_search in PLUGINS" in failure.value.output
     assert not (tmp_path / "output").exists()
 
 
@@ -97,7 +97,7 @@ def test_a_plain_pelican_run_loads_the_plugins_in_any_order(tmp_path):
 
     content = tmp_path / "content"
     write_day(content, "2020-12-30", pages=1)
-    plugins = sorted(name for name in SITE_PLUGINS if name != "search")
+    plugins = sorted(name for name in SITE_PLUGINS if name != "edition_search")
     result = run_pelican(content, tmp_path / "output", plugins_settings(tmp_path, plugins))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "output/2020-12-30/a01/index.html").is_file()

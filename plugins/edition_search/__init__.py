@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
+from site_build.state import build_of
 from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import drop_unlisted_shards
 from staging.manifest import read_manifest  # every page the build wrote, with its digest
@@ -234,11 +235,8 @@ def read_shards(bundle):
     return read_listing(bundle)[1]
 
 
-_REPORTS = []  # the pages of this build's reports (the pages Pagefind indexes)
-
-
 def remember_reports(generator):
-    _REPORTS[:] = [article.save_as for group in (generator.articles, generator.hidden_articles) for article in group]
+    build_of(generator.settings).report_pages = [article.save_as for group in (generator.articles, generator.hidden_articles) for article in group]
 
 
 def index_site(pelican):
@@ -253,10 +251,10 @@ def index_site(pelican):
         # compresses the index as pelican-precompress (which has run by then) would have.
         compress = "pelican.plugins.precompress" in settings.get("PLUGINS", ())
         options = {key: sorted(value) if isinstance(value, set) else value for key, value in settings.items() if key.startswith("PRECOMPRESS_")}
-        request = {"last": str(last), "processes": processes, "precompress": options if compress else None, "reports": _REPORTS}
+        request = {"last": str(last), "processes": processes, "precompress": options if compress else None, "reports": build_of(settings).report_pages}
         (output / SEARCH_PENDING).write_text(json.dumps(request), encoding="utf-8")
         return
-    index_output(output, last, processes, _REPORTS)
+    index_output(output, last, processes, build_of(settings).report_pages)
 
 
 def index_pending(output):

@@ -14,9 +14,9 @@ import json
 import os
 import time
 
+from site_build.state import build_of
 from staging.manifest import read_manifest
 
-_DIGESTS = {}  # output path → {name: digest} of the content's static files, from the static generator to the writer's flush
 KIND = "file:"
 STAMPS = "static-files.json"  # in CACHE_PATH: {source: [size and time, digest]}, so that a file is read only when it changed
 SETTLED_NS = 2 * 10**9  # a file's time counts for its bytes only once it is this old: the clock moves in steps
@@ -35,13 +35,13 @@ def skip_unchanged(generator):
     stamps.save()
     # The generator's list is the context's too: Pelican copies what it lists (generate_output).
     generator.staticfiles[:] = copied
-    _DIGESTS[generator.output_path] = digests
+    build_of(generator.settings).static_digests = digests
 
 
 def static_digests(settings, output_path, previous, last):
     """{name: digest} of this build's static files. In a staged build the theme's copies that are as
     the last build has them leave the staged folder, which then holds only what changed."""
-    digests = _DIGESTS.pop(output_path, {})
+    digests = dict(build_of(settings).static_digests)
     for name, source in theme_files(settings).items():
         value = digests[name] = file_digest(source)
         staged = os.path.join(output_path, name)

@@ -32,6 +32,9 @@ class Build:
     # incremental: the writers of this build, and the pieces of pages kept between builds
     writers: list = field(default_factory=list)
     fragments: object = None  # incremental.fragments.Fragments, once the pages are judged
+    static_digests: dict = field(default_factory=dict)  # name → digest of the content's static files (incremental.static_files)
+    # edition_search: the pages of this build's reports, the pages Pagefind indexes
+    report_pages: list = field(default_factory=list)
 
 
 def begin(pelican):
