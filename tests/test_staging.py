@@ -292,6 +292,7 @@ def test_static_files_whose_bytes_the_last_build_has_are_left_out_of_pelicans_co
     from types import SimpleNamespace
 
     from incremental import static_files
+    from site_build.state import KEY, Build
     from staging.manifest import write_manifest
 
     last = tmp_path / "last"
@@ -305,6 +306,7 @@ def test_static_files_whose_bytes_the_last_build_has_are_left_out_of_pelicans_co
     (tmp_path / "changed.jpg").write_bytes(os.urandom(100))
     statics = [SimpleNamespace(source_path=name, save_as=f"images/{name}") for name in sources]
     settings = {"LAST_OUTPUT": str(last), "CACHE_PATH": str(tmp_path / "cache")}
+    settings[KEY] = Build(settings)
     generator = SimpleNamespace(settings=settings, output_path=str(tmp_path / "fresh"), path=str(tmp_path), staticfiles=list(statics))
     static_files.skip_unchanged(generator)
     assert [static.source_path for static in generator.staticfiles] == ["changed.jpg", "new.jpg", "gone-from-output.jpg"]
@@ -313,6 +315,7 @@ def test_static_files_whose_bytes_the_last_build_has_are_left_out_of_pelicans_co
 def test_the_theme_static_folder_is_the_one_the_settings_name_and_follows_the_theme(tmp_path):
     content, output, theme = tmp_path / "content", tmp_path / "output", tmp_path / "theme"
     shutil.copytree(ROOT / "theme", theme)
+    (theme / "static/js/unused.js").write_text("// a file no page links\n", encoding="utf-8")
     write_day(content, "2020-12-29", pages=1, items=1)
     settings = write_settings(tmp_path, f"SECTIONS = []\nTHEME = {str(theme)!r}\nTHEME_STATIC_DIR = 'assets'\n")
     build_into(output, settings, content=str(content), capture=True)
@@ -324,10 +327,10 @@ def test_the_theme_static_folder_is_the_one_the_settings_name_and_follows_the_th
     assert stylesheet.stat().st_ino == first, "an unchanged theme file stays as it is"
 
     (theme / "static/css/edition.css").write_text("body { color: black; }\n", encoding="utf-8")
-    (theme / "static/js/text-size.js").unlink()
+    (theme / "static/js/unused.js").unlink()
     build_into(output, settings, content=str(content), capture=True)
     assert stylesheet.read_text(encoding="utf-8") == "body { color: black; }\n"
-    assert not (output / "assets/js/text-size.js").exists(), "a file gone from the theme goes"
+    assert not (output / "assets/js/unused.js").exists(), "a file gone from the theme goes"
     assert (output / "assets/js/search.js").is_file()
 
     settings = write_settings(tmp_path, f"SECTIONS = []\nTHEME = {str(theme)!r}\nTHEME_STATIC_DIR = 'static'\n")

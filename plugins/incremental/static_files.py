@@ -41,12 +41,17 @@ def skip_unchanged(generator):
 def static_digests(settings, output_path, previous, last):
     """{name: digest} of this build's static files. In a staged build the theme's copies that are as
     the last build has them leave the staged folder, which then holds only what changed."""
-    digests = dict(build_of(settings).static_digests)
+    build = build_of(settings)
+    digests = dict(build.static_digests)
     for name, source in theme_files(settings).items():
-        value = digests[name] = file_digest(source)
-        staged = os.path.join(output_path, name)
-        if last != output_path and previous.get(name) == value and os.path.isfile(os.path.join(last, name)) and os.path.isfile(staged):
-            os.unlink(staged)
+        digests[name] = file_digest(source)
+    # Files written whole by a plugin (theme_assets' hashed copies) are named with their digests.
+    digests.update(build.named_files)
+    if last != output_path:
+        for name in [*theme_files(settings), *build.named_files]:
+            staged = os.path.join(output_path, name)
+            if previous.get(name) == digests[name] and os.path.isfile(os.path.join(last, name)) and os.path.isfile(staged):
+                os.unlink(staged)
     return digests
 
 

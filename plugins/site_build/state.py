@@ -33,6 +33,7 @@ class Build:
     writers: list = field(default_factory=list)
     fragments: object = None  # incremental.fragments.Fragments, once the pages are judged
     static_digests: dict = field(default_factory=dict)  # name → digest of the content's static files (incremental.static_files)
+    named_files: dict = field(default_factory=dict)  # name → digest of the files plugins write beside the pages (theme_assets)
     # edition_search: the pages of this build's reports, the pages Pagefind indexes
     report_pages: list = field(default_factory=list)
 

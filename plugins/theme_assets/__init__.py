@@ -22,6 +22,8 @@ from pathlib import Path
 from jinja2 import TemplateRuntimeError
 from pelican import signals
 
+from site_build.state import build_of
+
 logger = logging.getLogger(__name__)
 
 HASH_DIGITS = 8  # what nginx's pattern for a hashed name asks for at least
@@ -78,7 +80,7 @@ def write_hashed(static, last_static, files):
             write_new(last_static / name, static / name)
     for path in list(stale_copies(static, files, keep)):
         path.unlink()
-    return names
+    return names, keep
 
 
 def stale_copies(static, files, keep):
@@ -116,8 +118,10 @@ def publish_assets(generators):
     folder = settings["THEME_STATIC_DIR"]
     files = theme_files(generator.theme, settings["THEME_STATIC_PATHS"], settings.get("IGNORE_FILES", ()))
     last_output = settings.get("LAST_OUTPUT") or generator.output_path
-    names = write_hashed(Path(generator.output_path, folder), Path(last_output, folder), files)
+    names, kept = write_hashed(Path(generator.output_path, folder), Path(last_output, folder), files)
     urls = {relative: f"{folder}/{name}" for relative, name in names.items()}
+    # In the build's record with the pages: one the next build no longer keeps leaves the output as a page does.
+    build_of(settings).named_files.update((f"{folder}/{name}", "named:" + name) for name in kept)
     # A setting as well: every page's digest (incremental) covers the settings, so a page is
     # rendered again whenever a name it may link changes, whatever the file's kind.
     settings["THEME_ASSETS"] = urls
