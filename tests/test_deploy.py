@@ -244,3 +244,22 @@ def test_an_rsync_lock_left_by_a_killed_publish_of_this_machine_is_taken_over(tm
     (target / release.LOCK_FILE).write_text(stale.text(), encoding="utf-8")
     name = publish(make_edition(tmp_path / "one"), target)
     assert os.readlink(target / "current") == f"releases/{name}"
+
+
+def test_an_rsync_publish_whose_lock_was_taken_over_meanwhile_switches_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    upload = release.upload
+    other = Holder.me(600)
+
+    def upload_then_lose_the_lock(*args):
+        partial = upload(*args)
+        (target / release.LOCK_FILE).write_text(other.text(), encoding="utf-8")  # expired, and taken over by another publish
+        return partial
+
+    monkeypatch.setattr(release, "upload", upload_then_lose_the_lock)
+    with pytest.raises(PublishFailed, match="no longer this publish's"):
+        publish(make_edition(tmp_path / "two", "第二期"), target)
+    assert state(Target.parse(target)) == (first, [first])
+    assert "第一期" in served(target) and sorted(p.name for p in (target / "releases").iterdir()) == [first]
+    assert (target / release.LOCK_FILE).read_text(encoding="utf-8") == other.text(), "the other publish's lock is left alone"

@@ -133,16 +133,21 @@ def publish(output_dir, target, keep=5):
         raise PublishFailed(f"keep must be at least 1, not {keep}")
     output_dir = check_edition(output_dir).resolve()
     target = Target.parse(target)
-    with hold(target):
-        return publish_locked(output_dir, target, keep)
+    with hold(target) as lock:
+        return publish_locked(output_dir, target, keep, lock)
 
 
-def publish_locked(output_dir, target, keep):
+def publish_locked(output_dir, target, keep, lock):
     current, releases = state(target)
     name = release_name()
     if name in releases:
         raise PublishFailed(f"{target}: release {name} already exists")
     partial = upload(output_dir, target, name, current)
+    try:
+        lock.check()  # an upload that outlived its lock (renewals failed) must not switch over another publish
+    except Locked as error:
+        target.run(f"rm -rf {shlex.quote(target.path + '/' + partial)}")
+        raise PublishFailed(f"{error}; current left as it was") from error
     finish = f"mv {shlex.quote(partial)} {shlex.quote('releases/' + name)}"
     target.run_inside(f"{finish} && {switch_script(name)}")
     try:
