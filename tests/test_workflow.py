@@ -117,7 +117,13 @@ def test_every_action_is_pinned_to_the_commit_of_a_release_on_node_24():
     """Offline, against .github/action-pins.json; `python3 .ci/action_pins.py --online` checks that
     list against the published tags."""
     pins = action_pins.workflow_pins()
-    assert {pin["repo"] for pin in pins} == {"actions/checkout", "actions/cache", "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"}
+    assert {pin["repo"] for pin in pins} == {
+        "actions/checkout",
+        "actions/cache",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    }
     assert action_pins.problems(pins, action_pins.load()) == []
 
 
@@ -208,7 +214,13 @@ def repository(tmp_path):
 
 def what_changed(repository, base, head, *flags):
     output = repository.git("rev-parse", "--show-toplevel")
-    result = subprocess.run([sys.executable, str(ROOT / ".ci" / "changes.py"), *flags, base, head], cwd=output, capture_output=True, text=True, env=os.environ | {"GITHUB_OUTPUT": ""})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "changes.py"), *flags, base, head],
+        cwd=output,
+        capture_output=True,
+        text=True,
+        env=os.environ | {"GITHUB_OUTPUT": ""},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 
@@ -250,7 +262,13 @@ def test_a_pull_request_is_compared_with_where_it_left_its_base_branch(repositor
 def test_github_output_gets_the_verdict(repository, tmp_path_factory):
     output = tmp_path_factory.mktemp("github") / "output"
     fixed = repository({"content/2020-12-30/a06-01-x.md": "Title: y\n"})
-    result = subprocess.run([sys.executable, str(ROOT / ".ci" / "changes.py"), repository.first, fixed], cwd=repository.git("rev-parse", "--show-toplevel"), capture_output=True, text=True, env=os.environ | {"GITHUB_OUTPUT": str(output)})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / ".ci" / "changes.py"), repository.first, fixed],
+        cwd=repository.git("rev-parse", "--show-toplevel"),
+        capture_output=True,
+        text=True,
+        env=os.environ | {"GITHUB_OUTPUT": str(output)},
+    )
     assert result.returncode == 0 and output.read_text() == "code=false\n"
 
 
