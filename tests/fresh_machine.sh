@@ -50,14 +50,27 @@ mount --bind /dev "$machine/dev"
 mount -t devpts devpts "$machine/dev/pts"
 mount -t tmpfs shm "$machine/dev/shm"
 
+# A machine that reaches the package registries through a TLS-inspecting proxy (as this project's
+# sandbox does) names the proxy's CA in these variables: the new machine gets the same files and
+# variables, which a machine on the open internet does not need; the README's lines stay as written.
+network=()
+for variable in PIP_CERT SSL_CERT_FILE REQUESTS_CA_BUNDLE NODE_EXTRA_CA_CERTS; do
+  file=${!variable:-}
+  if [ -n "$file" ] && [ -f "$file" ]; then
+    mkdir -p "$machine$(dirname "$file")"
+    cp "$file" "$machine$file"
+    network+=("$variable=$file")
+  fi
+done
+
 inside() {
-  chroot "$machine" /usr/bin/env -i HOME=/root TERM=dumb DEBIAN_FRONTEND=noninteractive \
+  chroot "$machine" /usr/bin/env -i HOME=/root TERM=dumb DEBIAN_FRONTEND=noninteractive "${network[@]}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin bash -c "cd /root/edition && $1"
 }
 
 echo "== the README's first line: $serve_line"
 # in a process group of its own, to stop the server and nothing else afterwards
-setsid bash -c "$(declare -f inside); machine=$machine; inside \"\$0\"" "$serve_line" > "$machine/root/serve.log" 2>&1 &
+setsid bash -c "$(declare -p network); $(declare -f inside); machine=$machine; inside \"\$0\"" "$serve_line" > "$machine/root/serve.log" 2>&1 &
 server=$!
 front=""
 for _ in $(seq 600); do
