@@ -57,9 +57,10 @@ network=()
 for variable in PIP_CERT SSL_CERT_FILE REQUESTS_CA_BUNDLE NODE_EXTRA_CA_CERTS; do
   file=${!variable:-}
   if [ -n "$file" ] && [ -f "$file" ]; then
-    mkdir -p "$machine$(dirname "$file")"
-    cp "$file" "$machine$file"
-    network+=("$variable=$file")
+    # beside the system's bundle, which installing ca-certificates writes anew
+    mkdir -p "$machine/root/network-ca"
+    cp "$file" "$machine/root/network-ca/$variable.pem"
+    network+=("$variable=/root/network-ca/$variable.pem")
   fi
 done
 
