@@ -119,7 +119,7 @@ def run_step(name, command, folder, env):
             print(f"  {line}")
 
 
-def measure(reports, work):
+def measure(reports, work, repeat=1):
     origin = work / "origin"
     print(f"writing {reports:,} synthetic reports and committing them (not timed)")
     dates = make_repository(origin, reports)
@@ -133,29 +133,35 @@ def measure(reports, work):
     shutil.rmtree(clone)  # the next run checks out into the same folder, as GitHub's runner does
     print(f"  took {sum(seconds for _, seconds in first):.1f} s")
     corrected = correct_one_report(origin, dates[-1])
-    print(f"the content commit: {corrected}; timed from the clone to the built site:")
-    phases = []
-    run_job(origin, clone, saved, phases)
-    for name, seconds in phases:
-        print(f"  {seconds:6.1f} s  {name}")
-    total = sum(seconds for _, seconds in phases)
-    verdict = "within" if total <= BAR else "OVER"
-    print(f"  {total:6.1f} s  in all, {verdict} the {BAR:.0f} s bar ({reports:,} reports)")
-    return total
+    totals = []
+    for run in range(1, repeat + 1):
+        print(f"the content commit: {corrected}; timed from the clone to the built site (run {run} of {repeat}):")
+        shutil.rmtree(clone, ignore_errors=True)
+        phases = []
+        run_job(origin, clone, saved, phases)
+        for name, seconds in phases:
+            print(f"  {seconds:6.1f} s  {name}")
+        totals.append(sum(seconds for _, seconds in phases))
+        verdict = "within" if totals[-1] <= BAR else "OVER"
+        print(f"  {totals[-1]:6.1f} s  in all, {verdict} the {BAR:.0f} s bar ({reports:,} reports)")
+    if repeat > 1:
+        print(f"runs: {', '.join(f'{total:.1f}' for total in totals)} s")
+    return totals
 
 
 def main(arguments=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=5000)
     parser.add_argument("--folder", help="a new folder to keep the repository, clones and builds in")
+    parser.add_argument("--repeat", type=int, default=1, help="time the content commit this many times (a fresh clone each time)")
     options = parser.parse_args(arguments)
     if options.folder:
         work = Path(options.folder).resolve()
         work.mkdir(parents=True, exist_ok=False)
-        measure(options.reports, work)
+        measure(options.reports, work, options.repeat)
     else:
         with tempfile.TemporaryDirectory(prefix="edition-content-commit-") as folder:
-            measure(options.reports, Path(folder))
+            measure(options.reports, Path(folder), options.repeat)
 
 
 if __name__ == "__main__":
