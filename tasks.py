@@ -158,6 +158,16 @@ def test(c, args=""):
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
 
 
+@task
+def lint(c):
+    """Check the code's formatting (ruff format --check) and lint it (ruff check), as pre-commit and CI do."""
+    ruff = shlex.quote(str(Path(sys.executable).parent / "ruff"))
+    with c.cd(str(ROOT)):
+        results = [c.run(f"{ruff} {command}", warn=True, pty=False) for command in ("format --check", "check")]
+    if any(result.failed for result in results):
+        sys.exit("lint: fix the above (`ruff format` rewrites the files it lists)")
+
+
 def _publish_target(target):
     target = target or os.environ.get("PUBLISH_TARGET")
     if not target:
