@@ -82,7 +82,7 @@ THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Order matters: incremental comes first, to hold garbage collection before the check loads the
 # archive; on the "finalized" signal it writes the pages, then search indexes them.
-PLUGINS = ["incremental", "content_schema", "edition", "news_meta", "listings", "search", "theme_assets"]
+PLUGINS = ["incremental", "content_schema", "edition", "news_meta", "listings", "photos", "search", "theme_assets"]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 # auto_reload off: templates cannot change during a build (each build makes its own environment),
 # and checking their times on every page costs 7% of rendering.
