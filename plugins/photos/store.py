@@ -102,8 +102,10 @@ def is_made(cache, photo):
     return os.path.isdir(derivative_folder(cache, photo))
 
 
-def make(path, photo, cache):
-    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place)."""
+def make(path, photo, cache, derive=derive):
+    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place).
+
+    derive(bytes, photo) → {(width, suffix): bytes}; a printed page gives its own (it renders a PDF)."""
     target = derivative_folder(cache, photo)
     if os.path.isdir(target):
         return
@@ -121,17 +123,19 @@ def make(path, photo, cache):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def make_all(jobs, cache, processes):
-    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, nothing out."""
+def make_all(jobs, cache, processes, derive=derive):
+    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, how many made out.
+
+    derive must be a module-level function (it crosses to the worker processes)."""
     missing = [(path, photo) for path, photo in jobs if not is_made(cache, photo)]
     if not missing:
         return 0
     if processes <= 1 or len(missing) == 1:
         for path, photo in missing:
-            make(path, photo, cache)
+            make(path, photo, cache, derive)
     else:
         with ProcessPoolExecutor(max_workers=min(processes, len(missing))) as pool:
-            for future in [pool.submit(make, path, photo, cache) for path, photo in missing]:
+            for future in [pool.submit(make, path, photo, cache, derive) for path, photo in missing]:
                 future.result()
     return len(missing)
 
