@@ -21,10 +21,19 @@ NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 SITEURL = "https://news.example.org"
 
 
+# Pelican's RSS settings, set beside the Atom ones.
+RSS_SETTINGS = """
+TAG_FEED_RSS = "feeds/tags/{slug}.rss.xml"
+AUTHOR_FEED_RSS = "feeds/reporters/{slug}.rss.xml"
+CATEGORY_FEED_RSS = "feeds/sections/{slug}.rss.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+"""
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory):
-    """The real edition built as production builds it: absolute SITEURL, feeds on it."""
-    return build(ROOT / "content", tmp_path_factory.mktemp("published"), f"SITEURL = {SITEURL!r}\nFEED_DOMAIN = SITEURL\n")
+    """The real edition built as production builds it (absolute SITEURL, feeds on it), with RSS feeds too."""
+    return build(ROOT / "content", tmp_path_factory.mktemp("published"), f"SITEURL = {SITEURL!r}\nFEED_DOMAIN = SITEURL\n" + RSS_SETTINGS)
 
 
 def feed(site, path):
@@ -131,3 +140,77 @@ def test_the_news_sitemap_holds_at_most_a_thousand_items():
     xml = news_sitemap(items, now, lambda url: "https://example.org/" + url, "平顶山日报")
     assert xml.count("<url>") == NEWS_LIMIT
     assert "第0篇" in xml and f"第{NEWS_LIMIT}篇" not in xml
+
+
+def rss_items(site, path):
+    """The items of an RSS 2.0 feed, as (title, link); fails unless the file is one."""
+    root = feed(site, path)
+    assert root.tag == "rss" and root.get("version") == "2.0"
+    (channel,) = root.findall("channel")
+    assert channel.findtext("title").startswith("平顶山日报") and channel.findtext("link") == f"{SITEURL}/" and channel.find("description") is not None
+    items = channel.findall("item")
+    for item in items:
+        assert item.findtext("guid") and item.findtext("pubDate") and item.findtext("description")
+    return [(item.findtext("title"), item.findtext("link")) for item in items]
+
+
+def test_each_tag_person_and_section_has_an_rss_feed_of_exactly_their_items_when_asked(published, real_items):
+    def titles(path):
+        return sorted(title for title, _ in rss_items(published, path))
+
+    for tag in {tag for item in real_items for tag in item["tags"]}:
+        assert titles(f"feeds/tags/{name_slug(tag)}.rss.xml") == sorted(item["title"] for item in real_items if tag in item["tags"])
+    for person in {credit.name for item in real_items for credit in item["people"]}:
+        assert titles(f"feeds/reporters/{name_slug(person)}.rss.xml") == sorted(
+            item["title"] for item in real_items if person in {c.name for c in item["people"]}
+        )
+    assert titles("feeds/sections/zhan-he-qu.rss.xml") == titles("feeds/all.rss.xml") == sorted(item["title"] for item in real_items)
+    lead = dict(rss_items(published, "feeds/all.rss.xml"))["湛河区全面推动经济社会发展"]
+    assert lead == f"{SITEURL}/2020-12-30/a06/zhan-he-qu-quan-mian-tui-dong-jing-ji-she-hui-fa-zhan/"
+    assert (published.root / "feeds/tags/zhao-shang-yin-zi.atom.xml").is_file(), "the Atom feeds stay"
+
+
+def test_pages_announce_an_rss_feed_beside_the_atom_one(published):
+    def announced(url):
+        links = published.page(url).select("link[rel=alternate]")
+        return [(link["type"], link["href"]) for link in links]
+
+    assert announced("/") == [("application/atom+xml", f"{SITEURL}/feeds/all.atom.xml"), ("application/rss+xml", f"{SITEURL}/feeds/all.rss.xml")]
+    for url, feed_path in [
+        ("/tags/zhao-shang-yin-zi/", "feeds/tags/zhao-shang-yin-zi"),
+        ("/reporters/zhang-ya-dan/", "feeds/reporters/zhang-ya-dan"),
+        ("/sections/zhan-he-qu/", "feeds/sections/zhan-he-qu"),
+    ]:
+        assert ("application/atom+xml", f"{SITEURL}/{feed_path}.atom.xml") in announced(url)
+        assert ("application/rss+xml", f"{SITEURL}/{feed_path}.rss.xml") in announced(url)
+        assert (published.root / f"{feed_path}.rss.xml").is_file()
+
+
+def test_without_rss_settings_no_rss_feed_is_written_or_announced(real_site):
+    assert not list(real_site.root.rglob("*.rss.xml"))
+    assert not real_site.page("/tags/zhao-shang-yin-zi/").select("link[type='application/rss+xml']")
+
+
+def test_an_items_atom_and_rss_entries_are_let_go_after_the_last_feed_of_each_type(tmp_path):
+    """Each entry (its full text) is made once and kept only until the last feed of its type that shows it."""
+    from incremental import fragments
+    from incremental.writer import QueueingWriter, render
+
+    date = datetime.datetime(2020, 12, 30, 8, 0)
+    items = [
+        SimpleNamespace(title=f"稿{n}", url=f"r{n}/", date=date, summary="摘要", source_path=f"{n}.md", get_content=lambda site_url: "<p>全文</p>")
+        for n in range(3)
+    ]
+    settings = {"FEED_MAX_ITEMS": 50, "FEED_APPEND_REF": False, "TIMEZONE": "Asia/Shanghai", "RSS_FEED_SUMMARY_ONLY": False}
+    context = {"SITENAME": "平顶山日报", "SITEURL": SITEURL, "FEED_DOMAIN": SITEURL}
+    writer = QueueingWriter(str(tmp_path), settings=settings)
+    QueueingWriter.instances.remove(writer)
+    writer.write_feed(items, context, "a.atom.xml", feed_title="甲")
+    writer.write_feed(items[:2], context, "a.rss.xml", feed_title="甲", feed_type="rss")
+    writer.write_feed(items[1:], context, "b.atom.xml", feed_title="乙", feed_type="atom")
+    fragments.use_for_build(None, "base", (), ())
+    render(writer, writer.jobs)
+    assert writer.feed_items == {} and not +writer.feed_uses
+    rss = etree.parse(str(tmp_path / "a.rss.xml")).getroot()
+    assert [item.findtext("description") for item in rss.iter("item")] == ["<p>全文</p>", "<p>全文</p>"]
+    assert len(feed(SimpleNamespace(root=tmp_path), "b.atom.xml").findall(f"{ATOM}entry")) == 2

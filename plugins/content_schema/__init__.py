@@ -16,7 +16,7 @@ import sys
 
 from pelican import signals
 
-from . import beside
+from . import beside, body
 from .cache import checked_sources_table, keep_cache_in_rows, remember_build, store_bodies, use_cache_of_this_code
 from .check import check_tree
 from .files import list_files
@@ -28,6 +28,10 @@ _CHECK = []  # the check running beside the build (beside.start), until its resu
 def start_check(pelican):
     """Check every report in a process beside the build, while the build loads Pelican's cache."""
     settings = pelican.settings
+    try:
+        body.features_of(settings)  # a MARKDOWN the renderer cannot honour stops the build before it starts
+    except body.SettingError as error:
+        raise SystemExit(str(error)) from None
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     cache = checked_sources_table(settings) if settings.get("CHECK_CACHE") else None
     # Bodies are rendered by the check, on every core, for the reports Pelican will read: all

@@ -9,6 +9,7 @@ import sys
 
 from pelican.settings import read_settings
 
+from .body import SettingError
 from .check import check_tree
 
 
@@ -18,7 +19,11 @@ def main(argv=None):
     parser.add_argument("--settings", default="pelicanconf.py")
     args = parser.parse_args(argv)
     settings = read_settings(args.settings)
-    sources, problems = check_tree(args.content or settings["PATH"], settings)
+    try:
+        sources, problems = check_tree(args.content or settings["PATH"], settings)
+    except SettingError as error:
+        print(error, file=sys.stderr)
+        return 1
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

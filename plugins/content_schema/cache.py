@@ -34,7 +34,7 @@ from pelican.contents import Article
 
 from . import reader
 from .article_codec import ArticleCodec
-from .body import render_body
+from .body import features_of, render_body
 from .rows import Codec, ProcessTable, read_rows, write_rows
 from .source import file_digest, parse_source
 
@@ -292,4 +292,4 @@ def stored_body(article):
         source = parse_source(article.source_path, handle.read())
     if source.digest != article.source_digest:
         raise RuntimeError(f"{article.source_path} changed while the edition was being built; build again")
-    return render_body(source.body)
+    return render_body(source.body, features_of(_BUILD["settings"]))

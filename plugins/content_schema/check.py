@@ -15,8 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import slugs
-from .body import render_body
+from . import body, slugs
 from .checked_codec import CACHE_VERSION, CHECKED_CODEC
 from .rows import read_rows, write_rows
 from .source import Problem, file_digest, parse_source
@@ -69,14 +68,15 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
-    known = read_rows(cache, CACHE_VERSION, CHECKED_CODEC) if cache else {}
+    features = body.features_of(settings)
+    known = read_rows(cache, cache_version(features), CHECKED_CODEC) if cache else {}
     if cache:
         slugs.remember(slugs_file(cache))
     listed_at = time.time_ns()
     stamps = {path: stamp(path) for path in content_files(content_dir)}
     parsed, restamped = unchanged_sources(known, stamps)
     missing = [path for path in stamps if path not in parsed]
-    parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render)), processes), strict=True))
+    parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render), features), processes), strict=True))
     changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
     changed.update((path, (stamps[path], parsed[path])) for path in restamped)
     for path, (known_stamp, source) in changed.items():
@@ -84,10 +84,10 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
             changed[path] = ((known_stamp[0], 0), source)
     if cache:  # a row per folder: only the folders of the files read now, or gone, are written
         values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
-        write_rows(cache, CACHE_VERSION, CHECKED_CODEC, values, changed, known.keys() - stamps.keys())
+        write_rows(cache, cache_version(features), CHECKED_CODEC, values, changed, known.keys() - stamps.keys())
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
-        parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (), processes), strict=True))
+        parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (features,), processes), strict=True))
     # The rules below add problems to each source: the cache was saved (or left as it was) before.
     sources = [parsed[path] for path in stamps]
     rules = SourceRules(content_dir, settings, now)
@@ -98,6 +98,11 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     if cache:
         slugs.keep(slugs_file(cache))
     return sources, problems
+
+
+def cache_version(features):
+    """The check cache's version, with the renderer's features in it: a body scanned with other features is scanned again."""
+    return CACHE_VERSION * 16 + sum(1 << bit for bit, name in enumerate(sorted(body.FEATURES)) if name in features)
 
 
 def slugs_file(cache):
@@ -142,8 +147,8 @@ def _run_job(item):
     return function(item, *arguments)
 
 
-def _render_source(source):
-    return replace(source, html=render_body(body_of(source)))
+def _render_source(source, features):
+    return replace(source, html=body.render_body(body_of(source), features))
 
 
 def body_of(source):
@@ -153,14 +158,14 @@ def body_of(source):
     return parse_source(Path(source.file), Path(source.file).read_bytes()).body
 
 
-def read_file(path, label_root, render):
-    """What depends on the file alone: its fields, body, rendered body."""
+def read_file(path, label_root, render, features=body.FEATURES):
+    """What depends on the file alone (and the renderer's features): its fields, body, rendered body."""
     path = Path(path)
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
     source.file = str(path.resolve())
-    scan_body(source)
+    scan_body(source, features)
     if render and not source.problems:
-        source.html = render_body(source.body)
+        source.html = body.render_body(source.body, features)
     return source
 
 
@@ -208,8 +213,10 @@ class SourceRules:
             check_body(source, self.content_dir, path)
 
 
-def scan_body(source):
-    """What the body rules need of a body, found once when the file is read (and cached with it)."""
+def scan_body(source, features=body.FEATURES):
+    """What the body rules need of a body, found once when the file is read (and cached with it).
+
+    References need the Markdown parsed: only a body with a bracket can have one (few do)."""
     for match in UNSAFE_HTML.finditer(source.body):
         problem = Problem(
             source.path,
@@ -220,6 +227,10 @@ def scan_body(source):
         )
         source.body_problems.append(problem)
     source.links = [(match.group(1) or match.group(2), body_line(source, match.start())) for match in LINK.finditer(source.body)]
+    if "[" in source.body:
+        unresolved, definitions = body.references(source.body, features)
+        source.body_problems += [Problem(source.path, source.body_line + line, "body", what, expected) for line, what, expected in unresolved]
+        source.links += [(target, source.body_line + line) for target, line in definitions]
 
 
 def check_body(source, content_dir, path):

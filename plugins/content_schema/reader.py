@@ -17,7 +17,7 @@ from pelican import urlwrappers
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
-from .body import render_body
+from . import body
 from .check import MARKDOWN, body_of, name_slug
 from .source import parse_source
 
@@ -82,13 +82,17 @@ class NewsReader(MarkdownReader):
                 source = parse_source(source_path, handle.read())
         if source.problems:
             raise ContentError("\n".join(map(str, source.problems)))
-        html = source.html if source.html is not None else render_body(body_of(source))
+        html = source.html if source.html is not None else body.render_body(body_of(source), self.features)
         metadata = pelican_metadata(source.values, self.settings, self.wrapper)
         metadata["source_digest"] = source.digest
         linked = linked_paths(html, source_path, self.settings)
         if linked:
             metadata["linked"] = linked
         return html, metadata
+
+    @cached_property
+    def features(self):
+        return body.features_of(self.settings)
 
     def wrapper(self, cls, name, explicit):
         """One Tag, Author or Category object per name for the whole build."""

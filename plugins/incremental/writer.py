@@ -46,7 +46,7 @@ class QueueingWriter(Writer):
         super().__init__(output_path, settings=settings)
         self.jobs = []
         self.feed_items = {}  # (id of an item, site URL, kind of feed) → (the item, its feed entry's fields)
-        self.feed_uses = Counter()  # id of an item → entries of it still to be written by this process
+        self.feed_uses = Counter()  # (id of an item, feed type) → entries of it still to be written by this process
         QueueingWriter.instances.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -82,17 +82,18 @@ class QueueingWriter(Writer):
             self.feed_items[key] = (item, feed.items[-1])
         else:
             feed.items.append(self.feed_items[key][1])
-        # An entry (its full text) is kept only until the last feed of this process that shows it.
-        self.feed_uses[id(item)] -= 1
-        if self.feed_uses[id(item)] <= 0:
-            del self.feed_items[key], self.feed_uses[id(item)]
+        # An entry (its full text) is kept only until the last feed of its type in this process that shows it.
+        uses = (id(item), "atom" if isinstance(feed, Atom1Feed) else "rss")
+        self.feed_uses[uses] -= 1
+        if self.feed_uses[uses] <= 0:
+            del self.feed_items[key], self.feed_uses[uses]
 
     def count_feed_uses(self, jobs):
         """How many of these jobs' feeds show each item."""
         most = self.settings.get("FEED_MAX_ITEMS")
-        for kind, _, args, _ in jobs:
+        for kind, _, args, kwargs in jobs:
             if kind == "feed":
-                self.feed_uses.update(id(item) for item in args[0][:most])
+                self.feed_uses.update((id(item), kwargs.get("feed_type", "atom")) for item in args[0][:most])
 
     def _open_w(self, filename, encoding, override=False):
         # A new inode every time: the file may be a hard link into the last build.

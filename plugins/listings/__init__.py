@@ -4,7 +4,8 @@ Pelican's own tag, author and category pages compare every list against
 every item (`article in articles` inside a loop over all items): quadratic
 in the archive. This plugin takes those lists from Pelican once they are
 built, writes the pages with stable pagination (`pages.paginate`) and the
-Atom feeds itself, and leaves Pelican's loops with nothing to do.
+feeds itself (Atom, and RSS where its *_FEED_RSS setting asks), and leaves
+Pelican's loops with nothing to do.
 """
 
 from pelican import signals
@@ -13,11 +14,12 @@ from pelican.generators import Generator
 from .pages import paginate
 
 KINDS = (
-    # (Pelican's list on the generator, template, template variable, feed setting)
-    ("tags", "tag", "tag", "TAG_FEED_ATOM"),
-    ("authors", "author", "author", "AUTHOR_FEED_ATOM"),
-    ("categories", "category", "category", "CATEGORY_FEED_ATOM"),
+    # (Pelican's list on the generator, template, template variable, feed settings)
+    ("tags", "tag", "tag", "TAG_FEED"),
+    ("authors", "author", "author", "AUTHOR_FEED"),
+    ("categories", "category", "category", "CATEGORY_FEED"),
 )
+FEED_TYPES = (("ATOM", "atom"), ("RSS", "rss"))  # (setting suffix, Pelican's feed_type)
 
 
 def take_over_lists(generator):
@@ -39,14 +41,14 @@ class ListingsGenerator(Generator):
         size = settings.get("DEFAULT_PAGINATION") or 50
         for name, template_name, variable, feed_setting in KINDS:
             template = self.get_template(template_name)
-            feed = settings.get(feed_setting)
+            feeds = [(settings[feed_setting + "_" + suffix], feed_type) for suffix, feed_type in FEED_TYPES if settings.get(feed_setting + "_" + suffix)]
             for wrapper, items in lists.get(name, []):
                 pages = paginate(items, size, wrapper.url, wrapper.save_as, wrapper.url + "page/{number}/", wrapper.url + "page/{number}/index.html")
                 for page in pages:
                     writer.write_file(page.save_as, template, self.context, url=page.url, articles=items, listing=page, **{variable: wrapper})
-                if feed:
+                for feed, feed_type in feeds:
                     path = feed.format(slug=wrapper.slug)
-                    writer.write_feed(items[: settings["FEED_MAX_ITEMS"]], self.context, path, feed_title=wrapper.name)
+                    writer.write_feed(items[: settings["FEED_MAX_ITEMS"]], self.context, path, feed_title=wrapper.name, feed_type=feed_type)
 
 
 def get_generators(pelican):
