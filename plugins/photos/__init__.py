@@ -20,11 +20,11 @@ from .store import Catalog, make_all, publish
 
 logger = logging.getLogger(__name__)
 
-FOLDER = "images"  # under content/: where photos live, by date (images/2020-12-30/a06-04.jpg)
 
 
 def is_photo(path):
-    return path.startswith(FOLDER + "/") and path.lower().endswith(SUFFIXES)
+    """A file published only as the pipeline makes it: any JPEG, PNG or WebP file in content/."""
+    return path.lower().endswith(SUFFIXES)
 
 
 class Shelf:

@@ -21,12 +21,18 @@ CATALOG = "catalog.sqlite"
 RACY_SECONDS = 1
 
 
+MISSING = "does not exist"
+
+
 class Catalog:
-    """{path relative to content/: Photo or PhotoError}, read from the files that changed only."""
+    """{path relative to content/: Photo or PhotoError}, read from the files that changed only.
+
+    Kept in folder (cache/photos/); with no folder, for this run only."""
 
     def __init__(self, folder):
-        os.makedirs(folder, exist_ok=True)
-        self.db = sqlite3.connect(os.path.join(folder, CATALOG), timeout=30, isolation_level=None)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        self.db = sqlite3.connect(os.path.join(folder, CATALOG) if folder else ":memory:", timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)")
 
@@ -46,7 +52,7 @@ class Catalog:
             try:
                 stat = os.stat(os.path.join(content, name))
             except OSError:
-                found[name] = PhotoError("does not exist", "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
+                found[name] = PhotoError(MISSING, "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
                 continue
             row = rows.get(name)
             if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns:
@@ -58,6 +64,24 @@ class Catalog:
         if fresh:
             self.db.executemany("INSERT OR REPLACE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fresh)
         return found
+
+
+def photo_problems(content, shown, folder):
+    """(source, line, field, what, expected) for each photo shown that cannot be published, from
+    shown = [(source, line, field, name under content/)]. A photo missing from a report's text is
+    left to the check of its links, which names it already."""
+    if not shown:
+        return []
+    catalog = Catalog(folder)
+    try:
+        found = catalog.look_up(content, sorted({name for *_, name in shown}))
+    finally:
+        catalog.close()
+    return [
+        (source, line, field, f"{name} {entry.what}", entry.expected)
+        for source, line, field, name in shown
+        if isinstance(entry := found[name], PhotoError) and not (field == "body" and entry.what == MISSING)
+    ]
 
 
 def read(path):
