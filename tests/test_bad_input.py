@@ -1,9 +1,11 @@
 """Bad input never publishes: every problem is named, and the last good edition stays."""
 
+import io
 import shutil
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from conftest import ROOT, write_item, write_settings
 from publishing.build import BuildFailed, build_into
@@ -39,8 +41,24 @@ CASES = {
     "undefined-link-reference": ":12: body: link [前文][qianwen] has no definition of [qianwen] — a line “[qianwen]: https://…” below the text",
     "unknown-section": ":4: Section: unknown page name “体育”",
     "unreadable-page": ":3: Page: cannot read page “第六版”",
+    "photo-not-an-image": ":8: Image: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
+    "photo-truncated": ":8: Image: images/bad/truncated.jpg cannot be read whole",
+    "photo-too-small": ":8: Image: images/bad/too-small.jpg is 399 px wide, too small for a news photo — a photo at least 400 px wide",
+    "photo-too-large": ":8: Image: images/bad/too-large.png is too large to open safely — a photo under 89 megapixels",
+    "photo-in-text-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
     "hidden-status": ":8: Status: “hidden” is not used: every report stands on its printed page and in its lists — published, or draft to leave it off the site",
 }
+
+
+def write_bad_photos(folder):
+    """The photo files the photo-* bad reports show, each wrong in its own way (made with Pillow)."""
+    folder.mkdir(parents=True)
+    (folder / "not-an-image.jpg").write_text("本报讯 这不是照片", encoding="utf-8")
+    whole = io.BytesIO()
+    Image.effect_noise((1600, 1000), 40).convert("RGB").save(whole, "JPEG", quality=90)
+    (folder / "truncated.jpg").write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])
+    Image.new("RGB", (399, 300), "gray").save(folder / "too-small.jpg")
+    Image.new("L", (10000, 9000)).save(folder / "too-large.png")  # 90 megapixels, a few kilobytes
 
 
 def snapshot(folder):
@@ -54,6 +72,7 @@ def newsroom(tmp_path_factory):
     content = folder / "content"
     write_item(content, "2020-12-30/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
     write_item(content, "2020-12-30/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two")
+    write_bad_photos(content / "images" / "bad")
     settings = write_settings(folder, SETTINGS)
     build_into(folder / "output", settings, content=str(content), capture=True)
     return folder, content, settings

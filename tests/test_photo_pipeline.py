@@ -162,6 +162,7 @@ def test_a_picture_offers_avif_then_webp_in_every_width_with_a_jpeg_img_and_a_12
     assert [entry.rsplit(" ", 1)[1] for entry in avif] == ["400w", "800w", "1200w", "1600w"]
     assert picture.src == f"https://example.org/images/2020-12-30/a06-04-800.{photo.key}.jpg"
     assert (picture.width, picture.height) == (3000, 2000)
-    assert picture.social == (f"https://example.org/images/2020-12-30/a06-04-1200.{photo.key}.jpg", 1200, 800)
+    assert picture.social == (f"images/2020-12-30/a06-04-1200.{photo.key}.jpg", 1200, 800)
+    assert picture.thumbnail == f"https://example.org/images/2020-12-30/a06-04-400.{photo.key}.jpg"
     narrow = Picture("images/x.png", inspect(photo_bytes(size=(600, 400), fmt="PNG")))
     assert narrow.social[1:] == (600, 400) and narrow.src.endswith("-600." + narrow.photo.key + ".jpg")

@@ -15,6 +15,9 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from photos import is_photo
+from photos.store import photo_problems
+
 from . import body, slugs
 from .source import Problem, file_digest, parse_source
 
@@ -92,6 +95,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     rules = SourceRules(content_dir, settings, now)
     for path, source in zip(stamps, sources, strict=True):
         rules.check(source, path)
+    check_photos(content_dir, stamps, sources, settings)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     if cache:
@@ -213,8 +217,6 @@ class SourceRules:
         if self.sections and values.get("section") and values["section"] not in self.known_sections:
             what = f"unknown page name “{values['section']}”"
             source.problem(source.lines["section"], "Section", what, "one of " + "、".join(self.sections) + " (SECTIONS in pelicanconf.py)")
-        if "image" in values and not (self.content_dir / values["image"]).is_file():
-            source.problem(source.lines["image"], "Image", f"{values['image']} does not exist", "a file inside content/")
         if source.links or source.body_problems:
             check_body(source, self.content_dir, path)
 
@@ -250,6 +252,24 @@ def check_body(source, content_dir, path):
                 source.problem(line, "body", f"link {target} points at nothing", "{filename} or {static} followed by a file inside content/")
         elif not re.match(r"^(https?:|mailto:|#|/)", target):
             source.problem(line, "body", f"relative link {target} will break", "{filename}path/to/report.md or {static}images/photo.jpg")
+
+
+def check_photos(content_dir, paths, sources, settings):
+    """Every photo a report shows, its lead photo (Image:) and those in its text, is a photo that can be
+    published (photos.pipeline): read from the photo catalogue, so that only new photo files are opened."""
+    shown = []  # (source, line, field, name under content/)
+    for path, source in zip(paths, sources, strict=True):
+        if "image" in source.values:
+            shown.append((source, source.lines["image"], "Image", source.values["image"]))
+        for target, line in source.links:
+            pelican = PELICAN_LINK.match(target)
+            if pelican and pelican.group(1) == "static" and is_photo(pelican.group(2).split("#")[0]):
+                linked = pelican.group(2).split("#")[0]
+                base = content_dir if linked.startswith("/") else Path(path).parent
+                shown.append((source, line, "body", os.path.relpath(base / linked.lstrip("/"), content_dir).replace(os.sep, "/")))
+    cache = (settings or {}).get("CACHE_PATH") if (settings or {}).get("CHECK_CACHE") else None
+    for source, line, field, what, expected in photo_problems(content_dir, shown, os.path.join(cache, "photos") if cache else None):
+        source.problem(line, field, what, expected)
 
 
 def body_line(source, offset):

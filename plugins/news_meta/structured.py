@@ -46,9 +46,19 @@ def news_article(article, settings):
             "url": absolute(settings, edition.url),
             "isPartOf": {"@type": "Periodical", "name": settings["SITENAME"]},
         },
-        "image": [absolute(settings, article.image)] if getattr(article, "image", None) else None,
+        "image": image_object(article, settings),
     }
     return {key: value for key, value in data.items() if value is not None}
+
+
+def image_object(article, settings):
+    """The report's photo as a 1200 px picture with its size (photos plugin); None without one."""
+    shelf = settings.get("PHOTO_SHELF")
+    picture = shelf.picture(getattr(article, "image", None)) if shelf else None
+    if picture is None:
+        return None
+    path, width, height = picture.social
+    return [{"@type": "ImageObject", "url": absolute(settings, path), "width": width, "height": height}]
 
 
 def json_ld(data):

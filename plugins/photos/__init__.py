@@ -1,0 +1,109 @@
+"""Photos plugin: every photo a report shows, published as the pipeline makes it, never as sent.
+
+An editor's photo under content/images/ is a lead photo (`Image:`) or a photo in the text
+(`![说明]({static}images/…)`). Pelican still knows it as a static file, so that {static} links
+resolve, but does not copy it: the original may carry a GPS position and weigh megabytes.
+Templates show it with the `picture` global (photos.markup); photos in the text are rewritten
+to the same markup by the `with_photos` filter. The derivatives are made once per photo and
+recipe, into cache/photos/, and linked into the output (photos.store).
+"""
+
+import logging
+import os
+
+from pelican import signals
+
+from .markup import picture_html, rewrite_body
+from .picture import Picture
+from .pipeline import SUFFIXES, Photo
+from .store import Catalog, make_all, publish
+
+logger = logging.getLogger(__name__)
+
+
+
+def is_photo(path):
+    """A file published only as the pipeline makes it: any JPEG, PNG or WebP file in content/."""
+    return path.lower().endswith(SUFFIXES)
+
+
+class Shelf:
+    """This build's photos: what the catalogue says of each one a report shows."""
+
+    def __init__(self, settings):
+        self.content = settings["PATH"]
+        self.cache = os.path.join(settings["CACHE_PATH"], "photos")
+        self.siteurl = settings.get("SITEURL", "")
+        self.photos = {}  # path under content/ → Photo
+
+    def catalogue(self, paths):
+        catalog = Catalog(self.cache)
+        try:
+            found = catalog.look_up(self.content, sorted(paths))
+        finally:
+            catalog.close()
+        self.photos = {path: entry for path, entry in found.items() if isinstance(entry, Photo)}
+        return found
+
+    def picture(self, path):
+        photo = self.photos.get(path) if path else None
+        return Picture(path, photo, self.siteurl) if photo else None
+
+    def markup(self, path, alt, where="body", lead=False):
+        picture = self.picture(path)
+        return picture_html(picture, alt, where, lead) if picture else ""
+
+    def body(self, html):
+        return rewrite_body(html, self.siteurl, self.picture)
+
+    def publish(self, output, processes):
+        """Make what is missing of every photo's derivatives, on every core; link them into output."""
+        made = make_all([(os.path.join(self.content, path), photo) for path, photo in self.photos.items()], self.cache, processes)
+        for path, photo in self.photos.items():
+            publish(path, photo, self.cache, output)
+        if made:
+            logger.info("photos: %d made, %d kept from earlier builds", made, len(self.photos) - made)
+
+
+def article_photos(article):
+    """The photos an article shows: its lead photo, then those its text links to."""
+    paths = []
+    image = article.metadata.get("image") if hasattr(article, "metadata") else None
+    if image:
+        paths.append(image)
+    for names in article.__dict__.get("linked") or ():
+        paths.extend(name for name in names[:1] if is_photo(name))
+    return paths
+
+
+def configure(pelican):
+    shelf = Shelf(pelican.settings)
+    pelican.settings["PHOTO_SHELF"] = shelf
+    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(picture=shelf.markup, photo=shelf.picture)
+    pelican.settings.setdefault("JINJA_FILTERS", {})["with_photos"] = shelf.body
+
+
+def hold_back_originals(generator):
+    """Pelican keeps knowing each photo (for {static} links) but publishes only its derivatives."""
+    generator.staticfiles[:] = [static for static in generator.staticfiles if not is_photo(static.relative_source_path.replace(os.sep, "/"))]
+
+
+def catalogue(generator):
+    shelf = generator.settings["PHOTO_SHELF"]
+    shown = {article: article_photos(article) for article in generator.articles}
+    found = shelf.catalogue({path for paths in shown.values() for path in paths})
+    for article, paths in shown.items():
+        if paths:  # a page shows the photo's key in its file names: a new photo renders it again
+            article.photo_keys = tuple(getattr(found.get(path), "key", None) for path in paths)
+
+
+def publish_photos(pelican):
+    processes = pelican.settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    pelican.settings["PHOTO_SHELF"].publish(pelican.output_path, processes)
+
+
+def register():
+    signals.initialized.connect(configure)
+    signals.static_generator_finalized.connect(hold_back_originals)
+    signals.article_generator_finalized.connect(catalogue)
+    signals.finalized.connect(publish_photos)

@@ -17,7 +17,11 @@ class Picture:
     siteurl: str = ""
 
     def url(self, width, suffix):
-        return f"{self.siteurl}/{published_name(self.source, self.photo, width, suffix)}"
+        return f"{self.siteurl}/{self.path(width, suffix)}"
+
+    def path(self, width, suffix):
+        """The file's path in the site, without SITEURL."""
+        return published_name(self.source, self.photo, width, suffix)
 
     @property
     def sources(self):
@@ -49,6 +53,11 @@ class Picture:
 
     @property
     def social(self):
-        """(url, width, height) of the social card's picture: a 1200 px JPEG, or narrower if the photo is."""
+        """(path, width, height) of the social card's picture: a 1200 px JPEG, or narrower if the photo is."""
         width = self.photo.social_width
-        return self.url(width, "jpg"), width, self.photo.height_at(width)
+        return self.path(width, "jpg"), width, self.photo.height_at(width)
+
+    @property
+    def thumbnail(self):
+        """The narrowest JPEG, for search results."""
+        return self.url(self.photo.widths[0], "jpg")

@@ -108,7 +108,11 @@ def derive(data, photo):
     if image.format in ("JPEG", "MPO"):  # decode at the smallest scale still wider than needed
         largest = photo.widths[-1]
         image.draft(image.mode, (largest * image.width // photo.width, largest * image.height // photo.width))
-    image = upright(image)
+    return derive_image(upright(image), photo)
+
+
+def derive_image(image, photo):
+    """Every derivative of an upright RGB(A) picture (a photo, or a printed page rendered from its PDF)."""
     files = {}
     for width in sorted(photo.widths, reverse=True):  # each from the one above it: cheaper, as sharp
         image = image.resize((width, photo.height_at(width)), Image.LANCZOS, reducing_gap=3.0)

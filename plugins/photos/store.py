@@ -21,12 +21,18 @@ CATALOG = "catalog.sqlite"
 RACY_SECONDS = 1
 
 
+MISSING = "does not exist"
+
+
 class Catalog:
-    """{path relative to content/: Photo or PhotoError}, read from the files that changed only."""
+    """{path relative to content/: Photo or PhotoError}, read from the files that changed only.
+
+    Kept in folder (cache/photos/); with no folder, for this run only."""
 
     def __init__(self, folder):
-        os.makedirs(folder, exist_ok=True)
-        self.db = sqlite3.connect(os.path.join(folder, CATALOG), timeout=30, isolation_level=None)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        self.db = sqlite3.connect(os.path.join(folder, CATALOG) if folder else ":memory:", timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)")
 
@@ -46,7 +52,7 @@ class Catalog:
             try:
                 stat = os.stat(os.path.join(content, name))
             except OSError:
-                found[name] = PhotoError("does not exist", "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
+                found[name] = PhotoError(MISSING, "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
                 continue
             row = rows.get(name)
             if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns:
@@ -58,6 +64,24 @@ class Catalog:
         if fresh:
             self.db.executemany("INSERT OR REPLACE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fresh)
         return found
+
+
+def photo_problems(content, shown, folder):
+    """(source, line, field, what, expected) for each photo shown that cannot be published, from
+    shown = [(source, line, field, name under content/)]. A photo missing from a report's text is
+    left to the check of its links, which names it already."""
+    if not shown:
+        return []
+    catalog = Catalog(folder)
+    try:
+        found = catalog.look_up(content, sorted({name for *_, name in shown}))
+    finally:
+        catalog.close()
+    return [
+        (source, line, field, f"{name} {entry.what}", entry.expected)
+        for source, line, field, name in shown
+        if isinstance(entry := found[name], PhotoError) and not (field == "body" and entry.what == MISSING)
+    ]
 
 
 def read(path):
@@ -102,8 +126,10 @@ def is_made(cache, photo):
     return os.path.isdir(derivative_folder(cache, photo))
 
 
-def make(path, photo, cache):
-    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place)."""
+def make(path, photo, cache, derive=derive):
+    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place).
+
+    derive(bytes, photo) → {(width, suffix): bytes}; a printed page gives its own (it renders a PDF)."""
     target = derivative_folder(cache, photo)
     if os.path.isdir(target):
         return
@@ -121,17 +147,19 @@ def make(path, photo, cache):
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def make_all(jobs, cache, processes):
-    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, nothing out."""
+def make_all(jobs, cache, processes, derive=derive):
+    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, how many made out.
+
+    derive must be a module-level function (it crosses to the worker processes)."""
     missing = [(path, photo) for path, photo in jobs if not is_made(cache, photo)]
     if not missing:
         return 0
     if processes <= 1 or len(missing) == 1:
         for path, photo in missing:
-            make(path, photo, cache)
+            make(path, photo, cache, derive)
     else:
         with ProcessPoolExecutor(max_workers=min(processes, len(missing))) as pool:
-            for future in [pool.submit(make, path, photo, cache) for path, photo in missing]:
+            for future in [pool.submit(make, path, photo, cache, derive) for path, photo in missing]:
                 future.result()
     return len(missing)
 

@@ -1,0 +1,52 @@
+"""The HTML of a photo, written in one place: templates call it (the `picture` global) and the
+photos in a report's text are rewritten to it."""
+
+import html
+import re
+
+from markupsafe import Markup, escape
+
+# Where a photo stands, as the CSS lays it out: the browser picks the file from these widths
+SIZES = {
+    "lead": "(min-width: 40em) 36em, calc(100vw - 2rem)",  # a report's photo, the width of the text
+    "body": "(min-width: 40em) 36em, calc(100vw - 2rem)",
+    "thumb": "(min-width: 48em) 10em, 6.5em",  # beside an entry in a list
+    "front": "(min-width: 48em) 24em, calc(100vw - 2rem)",  # the front page's lead
+}
+
+
+def picture_html(picture, alt, where="body", lead=False):
+    """<picture> with AVIF and WebP sources and a JPEG <img> sized so that nothing moves as it loads.
+
+    The lead photo of a page is fetched first; every other one when it comes near the screen."""
+    sizes = SIZES[where]
+    sources = "".join(f'<source type="{media}" srcset="{escape(srcset)}" sizes="{sizes}">' for media, srcset in picture.sources)
+    loading = ' fetchpriority="high"' if lead else ' loading="lazy" decoding="async"'
+    image = (
+        f'<img src="{escape(picture.src)}" srcset="{escape(picture.jpeg_srcset)}" sizes="{sizes}" '
+        f'width="{picture.width}" height="{picture.height}" alt="{escape(alt)}"{loading}>'
+    )
+    return Markup(f'<picture class="ed-picture ed-picture--{where}">{sources}{image}</picture>')
+
+
+IMG = re.compile(r"<img\b[^>]*>")
+ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
+
+
+def rewrite_body(body, siteurl, picture_of):
+    """A report's text with each of its photos (an <img> of a file under images/) as <picture>.
+
+    picture_of(path relative to content/) gives the Picture, or None for a file that is no photo."""
+    prefix = f"{siteurl}/" if siteurl else ""
+
+    def replace(match):
+        attributes = dict(ATTRIBUTE.findall(match.group(0)))
+        source = html.unescape(attributes.get("src", ""))
+        if prefix and source.startswith(prefix):
+            source = source[len(prefix) :]
+        picture = picture_of(source.lstrip("/"))
+        if picture is None:
+            return match.group(0)
+        return picture_html(picture, html.unescape(attributes.get("alt", "")))
+
+    return IMG.sub(replace, body) if "<img" in body else body
