@@ -35,6 +35,7 @@ class Shelf:
         self.cache = os.path.join(settings["CACHE_PATH"], "photos")
         self.siteurl = settings.get("SITEURL", "")
         self.photos = {}  # path under content/ → Photo
+        self.made_from = {}  # name in the site → (path under content/, Photo, derive): pictures of other files
 
     def catalogue(self, paths):
         catalog = Catalog(self.cache)
@@ -56,13 +57,23 @@ class Shelf:
     def body(self, html):
         return rewrite_body(html, self.siteurl, self.picture)
 
+    def add(self, source, path, photo, derive):
+        """A picture made from another file by derive (a printed page from its PDF at `path`),
+        published as photos are, under the name `source` gives it; its Picture."""
+        self.made_from[source] = (path, photo, derive)
+        return Picture(source, photo, self.siteurl)
+
     def publish(self, output, processes):
         """Make what is missing of every photo's derivatives, on every core; link them into output."""
-        made = make_all([(os.path.join(self.content, path), photo) for path, photo in self.photos.items()], self.cache, processes)
+        jobs = [(os.path.join(self.content, path), photo) for path, photo in self.photos.items()]
+        jobs += [(os.path.join(self.content, path), photo, derive) for path, photo, derive in self.made_from.values()]
+        made = make_all(jobs, self.cache, processes)
         for path, photo in self.photos.items():
             publish(path, photo, self.cache, output)
+        for source, (_, photo, _) in self.made_from.items():
+            publish(source, photo, self.cache, output)
         if made:
-            logger.info("photos: %d made, %d kept from earlier builds", made, len(self.photos) - made)
+            logger.info("photos: %d made, %d kept from earlier builds", made, len(jobs) - made)
 
 
 def article_photos(article):
