@@ -81,8 +81,10 @@ FEED_MAX_ITEMS = 50
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Order matters: incremental comes first, to hold garbage collection before the check loads the
-# archive; on the "finalized" signal it writes the pages, then search indexes them.
-PLUGINS = ["incremental", "content_schema", "edition", "news_meta", "listings", "photos", "search", "theme_assets"]
+# archive; on the "finalized" signal it writes the pages, then search indexes them. Photos and
+# printed pages come before the check, which points CACHE_PATH at a folder per code and settings:
+# their pictures are kept in cache/ itself, made once per picture and recipe whatever else changes.
+PLUGINS = ["incremental", "photos", "printed_page", "content_schema", "edition", "news_meta", "listings", "search", "theme_assets"]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 # auto_reload off: templates cannot change during a build (each build makes its own environment),
 # and checking their times on every page costs 7% of rendering.
