@@ -34,10 +34,10 @@ def write_reports(content):
     write_item(content, "2020-11-30/a01-01-shang-ge-yue.md", "上个月的稿件", date="2020-11-30", page="A01", section="要闻", position=1, Slug="shang-ge-yue", body=lorem(61, 120))
 
 
-def write_page(content):
+def write_page(content, browser=None):
     """The page PDF of A06 and its sidecar; both dated an hour ago, as a checkout leaves them."""
     pdf = Path(content) / DATE / "a06.pdf"
-    print_pdf(page_html([report[1:] for report in ON_PAGE]), pdf)
+    print_pdf(page_html([report[1:] for report in ON_PAGE]), pdf, browser)
     sidecar = Path(content) / DATE / "a06.yml"
     sidecar.write_text(f"# drawn by the night editor\nzones:\n  - report: {DRAWN[0]}\n    rect: {DRAWN_RECT}\n", encoding="utf-8")
     for path in (pdf, sidecar):
@@ -46,12 +46,14 @@ def write_page(content):
     return pdf
 
 
-def build_printed_site(folder):
-    """Build the edition into folder/output with plain Pelican (as conftest.build); (Site, its log)."""
+def build_printed_site(folder, browser=None):
+    """Build the edition into folder/output with plain Pelican (as conftest.build); (Site, its log).
+
+    browser: the Chromium that prints the page PDF, if one is running already."""
     folder = Path(folder)
     content = folder / "content"
     write_reports(content)
-    write_page(content)
+    write_page(content, browser)
     log = rebuild(folder)
     return Site(folder / "output"), log
 
