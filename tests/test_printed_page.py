@@ -11,6 +11,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image
+from test_bad_input import snapshot
 
 from conftest import Site, write_item, write_settings
 from printed_page.layer import read_layer
@@ -261,10 +262,6 @@ def blank_page_pdf():
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def snapshot(folder):
-    return {path.relative_to(folder): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
 @pytest.fixture(scope="module")
