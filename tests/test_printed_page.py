@@ -58,7 +58,7 @@ def test_a_page_with_its_pdf_shows_its_picture_in_every_size_beside_the_list_of_
         for candidate in source["srcset"].split(", "):
             url, size = candidate.split()
             assert site.exists(url), url
-            assert size in ("320w", "640w", "1280w")
+            assert size in ("320w", "640w", "960w")
     with Image.open(site.file(image["src"])) as jpeg:
         assert jpeg.size == (640, round(640 * height / width))
     titles = [h.get_text(strip=True) for h in spread.select(".ed-spread__titles .ed-decks__title")]

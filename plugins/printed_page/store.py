@@ -6,6 +6,7 @@ into cache/photos/, by the photo pipeline's pool. Its zones are kept per (PDF, t
 page, the sidecar, the code that finds them) in cache/printed-pages.sqlite.
 """
 
+import gc
 import hashlib
 import json
 import os
@@ -45,6 +46,7 @@ def prepare(content, cache, processes):
 
     Runs beside the build from its start (content_schema.beside): it needs nothing the build
     reads. Gives (page files, {PDF: PagePhoto or PageError}, {key: TextLayer} of the PDFs read now)."""
+    gc.enable()  # forked from a build that holds collection off while it loads the archive (incremental)
     files = page_files(content)
     pdfs = sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
     catalog = Catalog(cache, CATALOG, reader=read_page, kinds=(PagePhoto, PageError))
