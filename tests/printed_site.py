@@ -2,7 +2,7 @@
 
 Page A06 of 2020-12-30 has its PDF: five reports are on it, one is not on it but has a zone
 drawn in the page's sidecar, one is on neither (the build warns of it). Page A07 has no PDF, and
-an edition of November makes a second month in the archive's calendar.
+a PDF of page A09 has no report. An edition of November makes a second month in the calendar.
 """
 
 import os
@@ -40,7 +40,9 @@ def write_page(content, browser=None):
     print_pdf(page_html([report[1:] for report in ON_PAGE]), pdf, browser)
     sidecar = Path(content) / DATE / "a06.yml"
     sidecar.write_text(f"# drawn by the night editor\nzones:\n  - report: {DRAWN[0]}\n    rect: {DRAWN_RECT}\n", encoding="utf-8")
-    for path in (pdf, sidecar):
+    stray = Path(content) / DATE / "a09.pdf"  # a page no report is on: a warning, not published
+    stray.write_bytes(pdf.read_bytes())
+    for path in (pdf, sidecar, stray):
         earlier = path.stat().st_mtime - 3600
         os.utime(path, (earlier, earlier))
     return pdf

@@ -3,10 +3,12 @@ report, offers the PDF and a full-size view, is a thumbnail in 版面导航; a r
 往期 is a calendar. Bad page PDFs and sidecars stop the build with the usual one-line problems."""
 
 import io
+import json
 import os
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pytest
@@ -15,6 +17,7 @@ from test_bad_input import snapshot
 
 from conftest import Site, write_item, write_settings
 from printed_page.layer import read_layer
+from printed_page.page import file_size, placed, zones_from_json, zones_to_json
 from printed_page.zones import Zone, find_zones
 from printed_site import DATE, DRAWN, DRAWN_RECT, ELSEWHERE, ON_PAGE, build_printed_site, rebuild, report_url, write_page, write_reports
 from publishing.build import BuildFailed, build_into
@@ -33,6 +36,20 @@ def printed(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site(printed):
     return printed[1]
+
+
+def test_a_pdf_s_size_reads_as_a_download_link_gives_it():
+    assert [file_size(size) for size in (1_234_567, 860_400, 300)] == ["1.2 MB", "860 KB", "1 KB"]
+
+
+def test_zones_are_kept_as_json_and_shown_as_svg_points_in_the_reports_order():
+    zones = {"b": Zone("b", (((10.04, 20.0), (30.5, 20.0), (30.5, 40.25)),), (10, 20, 30, 25)), "a": Zone("a", (((1, 2), (3, 2), (3, 4), (1, 4)),), (1, 2, 3, 3))}
+    width, height, again, unplaced = zones_from_json(json.loads(json.dumps(zones_to_json(595, 842, zones, ["c"]))))
+    assert (width, height, again, unplaced) == (595, 842, zones, ["c"])
+    items = [SimpleNamespace(slug=slug) for slug in ("a", "c", "b")]
+    shown = placed(items, again)
+    assert [zone.item.slug for zone in shown] == ["a", "b"], "in the items' order; c has no zone"
+    assert shown[1].polygons == ("10,20 30.5,20 30.5,40.2",) and shown[1].id == "zone-b"
 
 
 def zones_on(soup):
@@ -107,6 +124,9 @@ def test_a_report_the_build_cannot_place_is_a_warning_naming_it_and_how_to_give_
     assert f"zones: [{{report: {ELSEWHERE[0]}, rect: [left, top, width, height]}}]" in warning
     assert site.exists(report_url(ELSEWHERE[0])), "the build went on: the report is published"
     assert not [line for line in log.splitlines() if DRAWN[0] in line], "a report with a drawn zone is placed"
+    stray = folder / "content" / DATE / "a09.pdf"
+    assert f"{stray}:1: warning: no report is on this page, so it is not shown — reports with Date: {DATE} and Page: A09" in log
+    assert not site.exists(f"/{DATE}/a09/") and not list(site.root.rglob("a09*"))
 
 
 def test_the_pdf_is_published_as_committed_and_offered_with_its_size(printed, site):
@@ -142,8 +162,6 @@ def test_a_report_page_shows_where_it_ran_linking_to_its_zone(site):
 
 
 def test_the_report_s_json_ld_names_its_printed_page_and_section(site):
-    import json
-
     data = json.loads(site.page(report_url("fang-tang")).select_one("script[type='application/ld+json']").string)
     assert (data["printPage"], data["printSection"], data["printEdition"]) == ("A6", "湛河区", DATE)
 

@@ -68,6 +68,7 @@ class Reading:
         self.shelf = settings["PHOTO_SHELF"]
         self.files, self.found, self.layers = files, found, layers
         self.problems, self.warnings = [], []
+        self.used = set()  # the PDFs and sidecars of the edition's pages
 
     def problem(self, name, line, field, what, expected):
         self.problems.append(f"{label(os.path.join(self.content, name))}:{line}: {field}: {what} — {expected}")
@@ -76,9 +77,8 @@ class Reading:
         """Give each 版 with a PDF its PrintedPage, and register its picture to be published."""
         pages = [page for edition in editions for page in edition.pages]
         wanted = [entry for entry in map(self.wanted, pages) if entry]
-        used = {entry[1] for entry in wanted} | {entry[3] for entry in wanted if entry[3]}
         for lower, name in sorted(self.files.items()):
-            if name not in used and lower.endswith(".pdf"):
+            if name not in self.used and lower.endswith(".pdf"):
                 self.warnings.append(f"{label(os.path.join(self.content, name))}:1: warning: no report is on this page, so it is not shown — reports with Date: {lower[:10]} and Page: {lower[11:-4].upper()}")
         table = ZoneTable(_CACHE["path"])
         try:
@@ -102,6 +102,7 @@ class Reading:
         stem = f"{page.edition.date.isoformat()}/{page.slug}"
         name = self.files.get(stem + ".pdf")
         sidecar = self.files.get(stem + ".yml") or self.files.get(stem + ".yaml")
+        self.used.update((name, sidecar))
         if name is None:
             if sidecar:
                 self.problem(sidecar, 1, "file", "has no page PDF beside it", f"the page's PDF as {stem}.pdf, whose zones it gives")
