@@ -41,7 +41,7 @@ def page_html(reports):
 
 def print_pdf(markup, path, browser=None):
     """Print HTML to a PDF with the system Chromium (Playwright drives it), or with a browser
-    already running (Playwright's sync API drives one per process: the browser tests' own)."""
+    already running: Playwright's sync API drives one per process, so tests pass conftest's `browser`."""
     if browser is not None:
         page = browser.new_page()
         try:

@@ -27,9 +27,9 @@ BAD = Path(__file__).parent / "bad_reports"
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory):
+def printed(tmp_path_factory, browser):
     folder = tmp_path_factory.mktemp("printed")
-    site, log = build_printed_site(folder)
+    site, log = build_printed_site(folder, browser)
     return folder, site, log
 
 
@@ -253,10 +253,10 @@ def test_an_unchanged_page_pdf_is_not_opened_again_and_a_changed_one_is_shown_an
     "yet cover the pictures a report's page shows (article.photo_keys, which photos and printed_page set): one line "
     "in plugins/incremental/, outside this change",
 )
-def test_a_pdf_committed_after_its_reports_gives_their_pages_the_locator(tmp_path):
+def test_a_pdf_committed_after_its_reports_gives_their_pages_the_locator(tmp_path, browser):
     write_reports(tmp_path / "content")
     rebuild(tmp_path)
-    write_page(tmp_path / "content")
+    write_page(tmp_path / "content", browser)
     rebuild(tmp_path)
     site = Site(tmp_path / "output")
     assert site.page(PAGE).select_one(".ed-facsimile"), "the 版 page is rendered again"
