@@ -295,6 +295,17 @@ def newsroom(tmp_path_factory):
     return folder, content, settings
 
 
+def test_a_staged_build_with_nothing_changed_keeps_the_page_s_picture_and_pdf(newsroom):
+    folder, content, settings = newsroom
+    build_into(folder / "output", settings, content=str(content), capture=True)
+    output = folder / "output"
+    assert (output / DATE / "a01" / "a01.pdf").read_bytes() == (content / DATE / "a01.pdf").read_bytes()
+    pictures = sorted(path.name for path in (output / "images" / "pages" / DATE).iterdir())
+    assert len(pictures) == 10 and all(name.startswith("a01-") for name in pictures)
+    page = Site(output).page(f"/{DATE}/a01/")
+    assert Site(output).exists(page.select_one(".ed-facsimile img")["src"])
+
+
 @pytest.mark.parametrize("case", sorted(BAD_PAGES))
 def test_a_bad_page_pdf_or_sidecar_stops_the_build_names_file_line_and_keeps_the_last_edition(newsroom, case):
     folder, content, settings = newsroom
