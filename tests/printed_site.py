@@ -29,9 +29,31 @@ SETTINGS = "SECTIONS = ['湛河区', '要闻']\nSEARCH_INDEX = False\n"
 def write_reports(content):
     reports = [*ON_PAGE, (*DRAWN, 1, ""), (*ELSEWHERE, 1, "")]
     for position, (slug, title, paragraphs, _, _) in enumerate(reports, 1):
-        write_item(content, f"{DATE}/a06-{position:02d}-{slug}.md", title, date=DATE, page="A06", section="湛河区", position=position, Slug=slug, body="\n\n".join(paragraphs))
-    write_item(content, f"{DATE}/a07-01-di-qi-ban.md", "第七版的稿件", date=DATE, page="A07", section="湛河区", position=1, Slug="di-qi-ban", body=lorem(60, 120))
-    write_item(content, "2020-11-30/a01-01-shang-ge-yue.md", "上个月的稿件", date="2020-11-30", page="A01", section="要闻", position=1, Slug="shang-ge-yue", body=lorem(61, 120))
+        write_item(
+            content,
+            f"{DATE}/a06-{position:02d}-{slug}.md",
+            title,
+            date=DATE,
+            page="A06",
+            section="湛河区",
+            position=position,
+            Slug=slug,
+            body="\n\n".join(paragraphs),
+        )
+    write_item(
+        content, f"{DATE}/a07-01-di-qi-ban.md", "第七版的稿件", date=DATE, page="A07", section="湛河区", position=1, Slug="di-qi-ban", body=lorem(60, 120)
+    )
+    write_item(
+        content,
+        "2020-11-30/a01-01-shang-ge-yue.md",
+        "上个月的稿件",
+        date="2020-11-30",
+        page="A01",
+        section="要闻",
+        position=1,
+        Slug="shang-ge-yue",
+        body=lorem(61, 120),
+    )
 
 
 def write_page(content, browser=None):
@@ -69,4 +91,3 @@ def rebuild(folder):
 
 def report_url(slug, page="a06"):
     return f"/{DATE}/{page}/{slug}/"
-

@@ -43,7 +43,10 @@ def test_a_pdf_s_size_reads_as_a_download_link_gives_it():
 
 
 def test_zones_are_kept_as_json_and_shown_as_svg_points_in_the_reports_order():
-    zones = {"b": Zone("b", (((10.04, 20.0), (30.5, 20.0), (30.5, 40.25)),), (10, 20, 30, 25)), "a": Zone("a", (((1, 2), (3, 2), (3, 4), (1, 4)),), (1, 2, 3, 3))}
+    zones = {
+        "b": Zone("b", (((10.04, 20.0), (30.5, 20.0), (30.5, 40.25)),), (10, 20, 30, 25)),
+        "a": Zone("a", (((1, 2), (3, 2), (3, 4), (1, 4)),), (1, 2, 3, 3)),
+    }
     width, height, again, unplaced = zones_from_json(json.loads(json.dumps(zones_to_json(595, 842, zones, ["c"]))))
     assert (width, height, again, unplaced) == (595, 842, zones, ["c"])
     items = [SimpleNamespace(slug=slug) for slug in ("a", "c", "b")]

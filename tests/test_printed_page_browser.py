@@ -87,7 +87,12 @@ def test_the_zones_stand_over_their_reports_on_the_picture_and_none_coincide(pri
         assert all(max(abs(a - b) for a, b in zip(zone, other, strict=True)) > 1 for other in seen), f"{slug} coincides with another zone"
         seen.append(zone)
         if slug in titles_in_points:
-            left, top, right, bottom = (picture[0] + titles_in_points[slug][0] * scale, picture[1] + titles_in_points[slug][1] * scale, picture[0] + titles_in_points[slug][2] * scale, picture[1] + titles_in_points[slug][3] * scale)
+            left, top, right, bottom = (
+                picture[0] + titles_in_points[slug][0] * scale,
+                picture[1] + titles_in_points[slug][1] * scale,
+                picture[0] + titles_in_points[slug][2] * scale,
+                picture[1] + titles_in_points[slug][3] * scale,
+            )
             assert zone[0] - 1 <= left and right <= zone[2] + 1 and zone[1] - 1 <= top and bottom <= zone[3] + 1, f"{slug}: its title is outside its zone"
             middle = ((left + right) / 2, (top + bottom) / 2)
             under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a')?.id", list(middle))

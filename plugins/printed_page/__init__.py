@@ -79,7 +79,9 @@ class Reading:
         wanted = [entry for entry in map(self.wanted, pages) if entry]
         for lower, name in sorted(self.files.items()):
             if name not in self.used and lower.endswith(".pdf"):
-                self.warnings.append(f"{label(os.path.join(self.content, name))}:1: warning: no report is on this page, so it is not shown — reports with Date: {lower[:10]} and Page: {lower[11:-4].upper()}")
+                self.warnings.append(
+                    f"{label(os.path.join(self.content, name))}:1: warning: no report is on this page, so it is not shown — reports with Date: {lower[:10]} and Page: {lower[11:-4].upper()}"
+                )
         table = ZoneTable(_CACHE["path"])
         try:
             kept = table.get([entry[-1] for entry in wanted])

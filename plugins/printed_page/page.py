@@ -80,6 +80,8 @@ def zones_to_json(width, height, zones, unplaced):
 
 def zones_from_json(value):
     """(width, height, {slug: Zone}, [unplaced slugs]) from zones_to_json's value."""
-    zones = {slug: Zone(slug, tuple(tuple(tuple(point) for point in shape) for shape in shapes), tuple(title)) for slug, (shapes, title) in value["zones"].items()}
+    zones = {
+        slug: Zone(slug, tuple(tuple(tuple(point) for point in shape) for shape in shapes), tuple(title)) for slug, (shapes, title) in value["zones"].items()
+    }
     width, height = value["size"]
     return width, height, zones, value["unplaced"]
