@@ -39,16 +39,22 @@ def page_html(reports):
     return f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><style>{PAGE_CSS}</style><body><div class="page">{"".join(blocks)}</div></body></html>'
 
 
-def print_pdf(markup, path):
-    """Print HTML to a PDF with the system Chromium (Playwright drives it)."""
+def print_pdf(markup, path, browser=None):
+    """Print HTML to a PDF with the system Chromium (Playwright drives it), or with a browser
+    already running: Playwright's sync API drives one per process, so tests pass conftest's `browser`."""
+    if browser is not None:
+        page = browser.new_page()
+        try:
+            page.set_content(markup, wait_until="load")
+            page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+        finally:
+            page.close()
+        return path
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page()
-            page.set_content(markup, wait_until="load")
-            page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+            return print_pdf(markup, path, browser)
         finally:
             browser.close()
-    return path

@@ -22,3 +22,11 @@ def test_each_month_with_an_edition_is_a_grid_of_weeks_from_monday_newest_month_
     assert december.editions == 2
     days = [day for week in december.weeks for day in week if day]
     assert len(days) == 31
+
+
+def test_a_month_knows_the_days_it_links_and_a_day_its_weekday_name():
+    december = calendar_months(editions("2020-12-28", "2020-12-30"))[0]
+    assert december.key == "28,30"
+    assert december.weekdays == "一二三四五六日"
+    wednesday = next(day for week in december.weeks for day in week if day and day.date.day == 30)
+    assert wednesday.weekday == "三"

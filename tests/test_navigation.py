@@ -64,9 +64,11 @@ def test_the_last_item_of_a_page_has_no_next_item(archive):
     assert soup.select_one(".ed-pager a[rel=prev]")["href"] == "/2020-12-29/a01/item-2020-12-29-a01-2/"
 
 
-def test_the_archive_lists_every_edition_newest_first(archive):
-    links = [a["href"] for a in archive.page("/editions/").select("main .ed-archive a")]
-    assert links == ["/2020-12-30/", "/2020-12-29/", "/2020-12-28/"]
+def test_the_archive_links_every_edition_in_its_month_s_calendar(archive):
+    soup = archive.page("/editions/")
+    assert [caption.get_text(strip=True) for caption in soup.select("main .ed-archive caption")] == ["2020年12月"]
+    links = [a["href"] for a in soup.select("main .ed-archive a")]
+    assert links == ["/2020-12-28/", "/2020-12-29/", "/2020-12-30/"]
 
 
 def test_a_tag_page_lists_items_newest_first_in_page_order_and_paginates(archive):

@@ -21,9 +21,9 @@ REPORTS = {
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, browser):
     path = tmp_path_factory.mktemp("page") / "a06.pdf"
-    print_pdf(page_html(list(REPORTS.values())), path)
+    print_pdf(page_html(list(REPORTS.values())), path, browser)
     return path.read_bytes()
 
 

@@ -6,8 +6,8 @@ import os
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
-from photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
-from photos.store import Catalog, make_all, published_names
+from news_photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
+from news_photos.store import Catalog, make_all, published_names
 
 GPS = 0x8825  # the EXIF GPS block
 BODY_SERIAL = 0xA431  # the camera's serial number
@@ -143,7 +143,7 @@ def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_pat
     assert make_all([(content / "images" / "a.jpg", photo)], cache, processes=2) == 1
     assert make_all([(content / "images" / "a.jpg", photo)], cache, processes=2) == 0
     with monkeypatch.context() as patched:  # a second look-up must not read the file
-        patched.setattr("photos.store.read", lambda path: pytest.fail(f"{path} was read again"))
+        patched.setattr("news_photos.store.read", lambda path: pytest.fail(f"{path} was read again"))
         assert catalog.look_up(content, ["images/a.jpg"])["images/a.jpg"] == photo
     missing = catalog.look_up(content, ["images/nope.jpg"])["images/nope.jpg"]
     assert isinstance(missing, PhotoError) and "does not exist" in str(missing)
@@ -152,7 +152,7 @@ def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_pat
 
 
 def test_a_picture_offers_avif_then_webp_in_every_width_with_a_jpeg_img_and_a_1200_px_card():
-    from photos.picture import Picture
+    from news_photos.picture import Picture
 
     photo = inspect(photo_bytes(size=(3000, 2000)))
     picture = Picture("images/2020-12-30/a06-04.jpg", photo, "https://example.org")

@@ -59,6 +59,7 @@ def test_every_page_links_the_theme_files_under_hashed_names_holding_the_themes_
         "css/print.css",
         "js/text-size.js",
         "js/search.js",
+        "js/print.js",
         "icons/favicon.svg",
         "icons/favicon.png",
         "icons/apple-touch-icon.png",

@@ -42,7 +42,7 @@ from .rows import Codec, ProcessTable, read_rows, write_rows
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 3
+ARTICLES_VERSION = 4
 
 
 class StoredArticle(BodyElsewhereArticle):
@@ -68,7 +68,7 @@ class LazyArticle(StoredArticle):
 # What a build asks of every report, in Pelican's loops and the edition's: its place, its lists, its URL.
 LIGHT = (
     ("_status", "_relative_source_path", "_static_links", "_summary", "source_path", "source_digest", "linked", "template", "lang", "in_default_lang", "translations")
-    + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as")
+    + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as", "image")
 )
 
 

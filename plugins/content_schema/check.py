@@ -15,8 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from photos import is_photo
-from photos.store import photo_problems
+from news_photos import is_photo
+from news_photos.store import photo_problems
 
 from . import body, slugs
 from .source import Problem, file_digest, parse_source

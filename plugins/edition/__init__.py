@@ -12,6 +12,7 @@ from pelican.generators import Generator
 from site_build import state
 from site_build.state import build_of
 
+from .calendar import calendar_months
 from .model import build_editions, chinese_date, page_order, people_index, tag_index
 
 
@@ -22,6 +23,10 @@ class EditionGenerator(Generator):
         self.editions = build_editions(self.context["articles"], self.settings)
         self.context["editions"] = self.editions
         self.context["latest_edition"] = self.editions[0] if self.editions else None
+        self.context["calendar"] = months = calendar_months(self.editions)
+        by_month = {(month.year, month.month): month for month in months}
+        for edition in self.editions:
+            edition.month = by_month[edition.date.year, edition.date.month]
         self.context["people_index"] = people_index(self.context["authors"])
         self.context["tag_index"] = tag_index(self.context["tags"])
 
@@ -31,10 +36,12 @@ class EditionGenerator(Generator):
         write = writer.write_file
         write("index.html", self.get_template("index"), self.context, edition=self.editions[0], page_name="index")
         write(self.settings["EDITIONS_SAVE_AS"], self.get_template("editions"), self.context, page_name="editions")
+        # An edition's page shows its month's calendar, and a 版 the edition's printed pages (printed_page):
+        # both are in the page's digest (incremental), so that a change renders the page again.
         for edition in self.editions:
-            write(edition.save_as, self.get_template("edition"), self.context, edition=edition, url=edition.url)
+            write(edition.save_as, self.get_template("edition"), self.context, edition=edition, url=edition.url, month_days=edition.month.key)
             for page in edition.pages:
-                write(page.save_as, self.get_template("edition_page"), self.context, edition=edition, edition_page=page, url=page.url)
+                write(page.save_as, self.get_template("edition_page"), self.context, edition=edition, edition_page=page, url=page.url, printed_key=edition.printed_key)
 
 
 @pass_environment

@@ -3,6 +3,8 @@
 import calendar
 from dataclasses import dataclass
 
+from .model import WEEKDAYS
+
 WEEK = calendar.Calendar(firstweekday=0)  # Monday first, as Chinese calendars print it
 
 
@@ -10,6 +12,11 @@ WEEK = calendar.Calendar(firstweekday=0)  # Monday first, as Chinese calendars p
 class Day:
     date: object
     edition: object = None  # None on a day the paper did not appear (or before the archive)
+
+    @property
+    def weekday(self):
+        """三 for a Wednesday: the day's name is 星期三."""
+        return WEEKDAYS[self.date.weekday()]
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,13 @@ class Month:
     @property
     def editions(self):
         return sum(1 for week in self.weeks for day in week if day and day.edition)
+
+    @property
+    def key(self):
+        """The days of the month that have an edition: all a page showing the month depends on."""
+        return ",".join(str(day.date.day) for week in self.weeks for day in week if day and day.edition)
+
+    weekdays = WEEKDAYS  # the columns, Monday first
 
 
 def calendar_months(editions, newest_first=True):

@@ -18,6 +18,7 @@ class EditionPage:
     save_as: str = ""
     prev: "EditionPage | None" = None
     next: "EditionPage | None" = None
+    printed: object = None  # the page as printed, when its PDF is in content/ (printed_page.page.PrintedPage)
 
     @property
     def slug(self):
@@ -34,6 +35,8 @@ class Edition:
     save_as: str = ""
     prev: "Edition | None" = None
     next: "Edition | None" = None
+    month: object = None  # its month in the archive's calendar (calendar.Month)
+    printed_key: str = ""  # what its printed pages show (pictures, zones): a change renders its pages again
 
     @property
     def lead(self):

@@ -47,6 +47,8 @@ def static_digests(settings, output_path, previous, last):
         digests[name] = file_digest(source)
     # Files written whole by a plugin (theme_assets' hashed copies) are named with their digests.
     digests.update(build.named_files)
+    for listed in build.file_lists:
+        digests.update(listed())
     if last != output_path:
         for name in [*theme_files(settings), *build.named_files]:
             staged = os.path.join(output_path, name)

@@ -21,6 +21,9 @@ class PageError(Exception):
         self.what = what
         self.expected = expected
 
+    def __reduce__(self):  # it crosses from the process that reads the pages (printed_page.store.prepare)
+        return type(self), (self.what, self.expected)
+
 
 @dataclass(frozen=True)
 class TextLayer:

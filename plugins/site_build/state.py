@@ -33,7 +33,10 @@ class Build:
     writers: list = field(default_factory=list)
     fragments: object = None  # incremental.fragments.Fragments, once the pages are judged
     static_digests: dict = field(default_factory=dict)  # name → digest of the content's static files (incremental.static_files)
-    named_files: dict = field(default_factory=dict)  # name → digest of the files plugins write beside the pages (theme_assets)
+    named_files: dict = field(default_factory=dict)  # name → digest of the files plugins write beside the pages (theme_assets, printed_page)
+    file_lists: list = field(default_factory=list)
+    # printed_page: the reading of the page PDFs beside the build, until taken; the PDFs published
+    printed_pages: dict = field(default_factory=dict)  # functions giving more of those when the pages are written (photos)
     # edition_search: the pages of this build's reports, the pages Pagefind indexes
     report_pages: list = field(default_factory=list)
 

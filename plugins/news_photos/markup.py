@@ -12,6 +12,9 @@ SIZES = {
     "body": "(min-width: 40em) 36em, calc(100vw - 2rem)",
     "thumb": "(min-width: 48em) 10em, 6.5em",  # beside an entry in a list
     "front": "(min-width: 48em) 24em, calc(100vw - 2rem)",  # the front page's lead
+    "page": "(min-width: 43rem) 40rem, calc(100vw - 2rem)",  # a printed page on its 版 page (printed_page)
+    "page-thumb": "5rem",  # a printed page in 版面导航
+    "locator": "7rem",  # a printed page beside a report, its zone marked
 }
 
 

@@ -13,10 +13,13 @@ import os
 
 from pelican import signals
 
+from site_build.state import build_of
+from staging.manifest import read_manifest
+
 from .markup import picture_html, rewrite_body
 from .picture import Picture
-from .pipeline import SUFFIXES, Photo
-from .store import Catalog, make_all, publish
+from .pipeline import SUFFIXES, Photo, derive
+from .store import Catalog, make_all, publish, published_names
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,7 @@ class Shelf:
         self.cache = os.path.join(settings["CACHE_PATH"], "photos")
         self.siteurl = settings.get("SITEURL", "")
         self.photos = {}  # path under content/ → Photo
+        self.made_from = {}  # name in the site → (path under content/, Photo, derive): pictures of other files
 
     def catalogue(self, paths):
         catalog = Catalog(self.cache)
@@ -56,19 +60,40 @@ class Shelf:
     def body(self, html):
         return rewrite_body(html, self.siteurl, self.picture)
 
-    def publish(self, output, processes):
-        """Make what is missing of every photo's derivatives, on every core; link them into output."""
-        made = make_all([(os.path.join(self.content, path), photo) for path, photo in self.photos.items()], self.cache, processes)
+    def add(self, source, path, photo, derive):
+        """A picture made from another file by derive (a printed page from its PDF at `path`),
+        published as photos are, under the name `source` gives it; its Picture."""
+        self.made_from[source] = (path, photo, derive)
+        return Picture(source, photo, self.siteurl)
+
+    def pictures(self):
+        """(name it is published under, its file, Photo, how it is derived) of every picture of this build."""
         for path, photo in self.photos.items():
-            publish(path, photo, self.cache, output)
-        if made:
-            logger.info("photos: %d made, %d kept from earlier builds", made, len(self.photos) - made)
+            yield path, os.path.join(self.content, path), photo, derive
+        for source, (path, photo, how) in self.made_from.items():
+            yield source, os.path.join(self.content, path), photo, how
+
+    def published(self):
+        """{name in the site: digest} of every file the pictures of this build publish (the key is in
+        the name). In the build's record with the pages (incremental): a file no longer published
+        leaves the output as a page does."""
+        return {name: "picture:" + photo.key for source, _, photo, _ in self.pictures() for name in published_names(source, photo)}
+
+    def publish(self, output, processes, previous):
+        """Make what is missing of every picture's derivatives, on every core; link into output those the
+        last build (its record: previous) does not have. A build where no photo changed touches none."""
+        new = [(source, path, photo, how) for source, path, photo, how in self.pictures() if any(name not in previous for name in published_names(source, photo))]
+        made = make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes)
+        for source, _, photo, _ in new:
+            publish(source, photo, self.cache, output)
+        if new:
+            logger.info("photos: %d pictures published, %d of them made now", len(new), made)
 
 
 def article_photos(article):
     """The photos an article shows: its lead photo, then those its text links to."""
     paths = []
-    image = article.metadata.get("image") if hasattr(article, "metadata") else None
+    image = getattr(article, "image", None)
     if image:
         paths.append(image)
     for names in article.__dict__.get("linked") or ():
@@ -92,14 +117,17 @@ def catalogue(generator):
     shelf = generator.settings["PHOTO_SHELF"]
     shown = {article: article_photos(article) for article in generator.articles}
     found = shelf.catalogue({path for paths in shown.values() for path in paths})
+    build_of(generator.settings).file_lists.append(shelf.published)
     for article, paths in shown.items():
         if paths:  # a page shows the photo's key in its file names: a new photo renders it again
             article.photo_keys = tuple(getattr(found.get(path), "key", None) for path in paths)
 
 
 def publish_photos(pelican):
-    processes = pelican.settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-    pelican.settings["PHOTO_SHELF"].publish(pelican.output_path, processes)
+    settings = pelican.settings
+    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    previous = read_manifest(settings.get("LAST_OUTPUT") or pelican.output_path)
+    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, previous)
 
 
 def register():

@@ -54,6 +54,11 @@ class Photo:
         largest = min(self.width, WIDTHS[-1])
         return (*(width for width in WIDTHS if width < largest), largest)
 
+    @property
+    def files(self):
+        """(width, suffix) of each derivative: every width in every format."""
+        return tuple((width, suffix) for width in self.widths for suffix, _, _ in ENCODINGS)
+
     def height_at(self, width):
         return max(1, round(self.height * width / self.width))
 

@@ -15,7 +15,7 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from .pipeline import ENCODINGS, Photo, PhotoError, derive, inspect
+from .pipeline import Photo, PhotoError, derive, inspect
 
 CATALOG = "catalog.sqlite"
 RACY_SECONDS = 1
@@ -27,12 +27,16 @@ MISSING = "does not exist"
 class Catalog:
     """{path relative to content/: Photo or PhotoError}, read from the files that changed only.
 
-    Kept in folder (cache/photos/); with no folder, for this run only."""
+    Kept in folder (cache/photos/); with no folder, for this run only. Another kind of picture (a
+    printed page's PDF) has its own file, its way of reading a file, and its own kinds of entry:
+    reader(path) gives a picture or an error, as photos' `read` does."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, name=CATALOG, reader=None, kinds=(Photo, PhotoError)):
         if folder:
             os.makedirs(folder, exist_ok=True)
-        self.db = sqlite3.connect(os.path.join(folder, CATALOG) if folder else ":memory:", timeout=30, isolation_level=None)
+        self.read = reader or read
+        self.picture, self.error = kinds
+        self.db = sqlite3.connect(os.path.join(folder, name) if folder else ":memory:", timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)")
 
@@ -52,13 +56,13 @@ class Catalog:
             try:
                 stat = os.stat(os.path.join(content, name))
             except OSError:
-                found[name] = PhotoError(MISSING, "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
+                found[name] = self.error(MISSING, "a photo file inside content/, e.g. images/2020-12-30/a06-04.jpg")
                 continue
             row = rows.get(name)
             if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns:
-                found[name] = Photo(row[2], row[3], row[4]) if row[2] else PhotoError(row[5], row[6])
+                found[name] = self.picture(row[2], row[3], row[4]) if row[2] else self.error(row[5], row[6])
                 continue
-            found[name] = entry = read(os.path.join(content, name))
+            found[name] = entry = self.read(os.path.join(content, name))
             racy = abs(now - stat.st_mtime) <= RACY_SECONDS
             fresh.append((name, stat.st_size, -1 if racy else stat.st_mtime_ns, *row_of(entry)))
         if fresh:
@@ -97,7 +101,7 @@ def read(path):
 
 
 def row_of(entry):
-    if isinstance(entry, Photo):
+    if not isinstance(entry, Exception):
         return entry.key, entry.width, entry.height, None, None
     return None, None, None, entry.what, entry.expected
 
@@ -119,7 +123,7 @@ def published_name(source, photo, width, suffix):
 
 
 def published_names(source, photo):
-    return {published_name(source, photo, width, suffix): (width, suffix) for width in photo.widths for suffix, _, _ in ENCODINGS}
+    return {published_name(source, photo, width, suffix): (width, suffix) for width, suffix in photo.files}
 
 
 def is_made(cache, photo):
@@ -150,16 +154,17 @@ def make(path, photo, cache, derive=derive):
 def make_all(jobs, cache, processes, derive=derive):
     """Make every missing photo's derivatives, on every core; [(path, Photo)] in, how many made out.
 
+    A job may name its own way to derive, (path, Photo, derive): a printed page renders its PDF.
     derive must be a module-level function (it crosses to the worker processes)."""
-    missing = [(path, photo) for path, photo in jobs if not is_made(cache, photo)]
+    missing = [(job[0], job[1], job[2] if len(job) > 2 else derive) for job in jobs if not is_made(cache, job[1])]
     if not missing:
         return 0
     if processes <= 1 or len(missing) == 1:
-        for path, photo in missing:
-            make(path, photo, cache, derive)
+        for path, photo, how in missing:
+            make(path, photo, cache, how)
     else:
         with ProcessPoolExecutor(max_workers=min(processes, len(missing))) as pool:
-            for future in [pool.submit(make, path, photo, cache, derive) for path, photo in missing]:
+            for future in [pool.submit(make, path, photo, cache, how) for path, photo, how in missing]:
                 future.result()
     return len(missing)
 

@@ -1,0 +1,166 @@
+"""The printed page in the system Chromium, at a phone's and a desktop's width: every zone opens its
+report, the keyboard meets the zones in the page's reading order, the zones stand over their
+reports on screen, axe finds nothing, and the calendar is used by keyboard."""
+
+import pytest
+from playwright.sync_api import expect
+from test_browser import new_page  # noqa: F401 (the fixture: a fresh page that fails on script errors and CSP breaches)
+
+from browser_support import axe_violations, horizontal_overflow, require_tools, serve, vnu_errors
+from printed_page.layer import read_layer
+from printed_page.zones import find_zones
+from printed_site import DATE, DRAWN, ON_PAGE, build_printed_site, report_url
+
+pytestmark = pytest.mark.browser
+
+PAGE = f"/{DATE}/a06/"
+ZONED = [report[0] for report in [*ON_PAGE, DRAWN]]  # in reading order
+WIDTHS = [375, 1280]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory, browser):
+    require_tools()
+    folder = tmp_path_factory.mktemp("printed-browser")
+    site, _ = build_printed_site(folder, browser)
+    with serve(site.root) as base:
+        yield folder, site, base
+
+
+@pytest.fixture(scope="module")
+def titles_in_points(printed):
+    """Where each report's title stands on the PDF, in points (the build's own finding)."""
+    folder = printed[0]
+    layer = read_layer((folder / "content" / DATE / "a06.pdf").read_bytes())
+    zones, _ = find_zones(layer, {slug: (title, "\n".join(paragraphs)) for slug, title, paragraphs, _, _ in ON_PAGE})
+    return {slug: zone.title for slug, zone in zones.items()}
+
+
+def box(page, selector):
+    return page.eval_on_selector(selector, "el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_zone_on_the_page_opens_its_report(printed, new_page, width):  # noqa: F811
+    _, _, base = printed
+    page = new_page(width)
+    for slug in ZONED:
+        page.goto(base + PAGE)
+        page.locator(f"#zone-{slug} polygon").first.click()
+        expect(page).to_have_url(base + report_url(slug))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_keyboard_meets_the_zones_in_reading_order_with_a_visible_focus_and_the_title_lit(printed, new_page, width):  # noqa: F811
+    _, _, base = printed
+    page = new_page(width)
+    page.goto(base + PAGE)
+    page.locator(".ed-crumbs a").focus()  # the link just before the page
+    met = []
+    for _ in ZONED:
+        page.keyboard.press("Tab")
+        met.append(page.evaluate("document.activeElement.id"))
+        slug = met[-1].removeprefix("zone-")
+        stroke = page.eval_on_selector(f"#zone-{slug} polygon", "el => getComputedStyle(el).stroke")
+        assert stroke not in ("none", "rgba(0, 0, 0, 0)"), f"{slug}: no visible focus"
+        expect(page.locator(f'.ed-spread__titles li[data-zone="{slug}"]')).to_have_class("is-lit")
+    assert met == [f"zone-{slug}" for slug in ZONED]
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "查看大图", "after the zones, the page's tools"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(base + report_url(ZONED[-1]))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_zones_stand_over_their_reports_on_the_picture_and_none_coincide(printed, titles_in_points, new_page, width):  # noqa: F811
+    _, _, base = printed
+    page = new_page(width)
+    page.goto(base + PAGE)
+    picture = box(page, ".ed-facsimile img")
+    points_wide = float(page.get_attribute(".ed-facsimile svg", "viewBox").split()[2])
+    scale = (picture[2] - picture[0]) / points_wide
+    seen = []
+    for slug in ZONED:
+        zone = box(page, f"#zone-{slug}")
+        assert picture[0] - 1 <= zone[0] < zone[2] <= picture[2] + 1 and picture[1] - 1 <= zone[1] < zone[3] <= picture[3] + 1, slug
+        assert all(max(abs(a - b) for a, b in zip(zone, other, strict=True)) > 1 for other in seen), f"{slug} coincides with another zone"
+        seen.append(zone)
+        if slug in titles_in_points:
+            left, top, right, bottom = (
+                picture[0] + titles_in_points[slug][0] * scale,
+                picture[1] + titles_in_points[slug][1] * scale,
+                picture[0] + titles_in_points[slug][2] * scale,
+                picture[1] + titles_in_points[slug][3] * scale,
+            )
+            assert zone[0] - 1 <= left and right <= zone[2] + 1 and zone[1] - 1 <= top and bottom <= zone[3] + 1, f"{slug}: its title is outside its zone"
+            middle = ((left + right) / 2, (top + bottom) / 2)
+            under = page.evaluate("([x, y]) => document.elementFromPoint(x, y).closest('a')?.id", list(middle))
+            assert under == f"zone-{slug}", f"the middle of {slug}'s title is in {under}"
+    assert horizontal_overflow(page) == 0
+
+
+def test_pointing_at_a_zone_lights_its_title_and_the_reverse_and_a_linked_zone_is_lit(printed, new_page):  # noqa: F811
+    _, _, base = printed
+    page = new_page(1280)
+    page.goto(base + PAGE)
+    slug = ZONED[1]
+    page.locator(f"#zone-{slug} polygon").first.hover()
+    expect(page.locator(f'.ed-spread__titles li[data-zone="{slug}"]')).to_have_class("is-lit")
+    page.locator(f'.ed-spread__titles li[data-zone="{ZONED[2]}"] h3').hover()
+    expect(page.locator(f"#zone-{ZONED[2]}")).to_have_class("ed-zone is-lit")
+    expect(page.locator(f'.ed-spread__titles li[data-zone="{slug}"]')).not_to_have_class("is-lit")
+    page.goto(base + PAGE + f"#zone-{ZONED[4]}")
+    fill = page.eval_on_selector(f"#zone-{ZONED[4]} polygon", "el => getComputedStyle(el).fill")
+    assert fill not in ("transparent", "rgba(0, 0, 0, 0)", "none"), "the zone a link points at (:target) is lit"
+
+
+def test_without_javascript_the_zones_still_open_their_reports(printed, new_page):  # noqa: F811
+    _, _, base = printed
+    page = new_page(375, java_script_enabled=False)
+    page.goto(base + PAGE)
+    page.locator(f"#zone-{ZONED[3]} polygon").first.click()
+    expect(page).to_have_url(base + report_url(ZONED[3]))
+
+
+def test_the_full_size_view_is_a_large_picture_and_the_pdf_downloads(printed, new_page):  # noqa: F811
+    _, _, base = printed
+    page = new_page(375)
+    page.goto(base + PAGE)
+    full = page.get_by_role("link", name="查看大图").get_attribute("href")
+    response = page.request.get(base + full)
+    assert response.headers["content-type"] == "image/jpeg"
+    pdf = page.get_by_role("link", name="PDF下载").get_attribute("href")
+    assert page.request.get(base + pdf).body()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("url", [PAGE, report_url(ZONED[0]), f"/{DATE}/", "/editions/"])
+def test_axe_finds_no_violations_with_the_page_picture_locator_and_calendars(printed, new_page, url, width):  # noqa: F811
+    _, _, base = printed
+    for scheme in ("light", "dark"):
+        page = new_page(width, color_scheme=scheme)
+        page.goto(base + url)
+        assert axe_violations(page) == [], f"{url} at {width}px, {scheme}"
+        assert horizontal_overflow(page) == 0, f"{url} at {width}px"
+
+
+def test_the_calendar_is_used_by_keyboard(printed, new_page):  # noqa: F811
+    _, _, base = printed
+    page = new_page(375)
+    page.goto(base + "/editions/")
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("!!document.activeElement.closest('.ed-calendar')"):
+            break
+    focused = page.evaluate("[document.activeElement.textContent, getComputedStyle(document.activeElement).outlineStyle]")
+    assert focused == ["2020年12月30日 星期三", "solid"], "the first day linked, newest month first, with a visible ring"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "2020年11月30日 星期一"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(base + "/2020-11-30/")
+
+
+def test_the_nu_html_checker_finds_no_errors_in_the_printed_pages_html(printed):
+    _, site, _ = printed
+    assert vnu_errors(site.root) == []
