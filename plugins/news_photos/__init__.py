@@ -117,7 +117,11 @@ def catalogue(generator):
     shelf = generator.settings["PHOTO_SHELF"]
     shown = {article: article_photos(article) for article in generator.articles}
     found = shelf.catalogue({path for paths in shown.values() for path in paths})
-    build_of(generator.settings).file_lists.append(shelf.published)
+    build = build_of(generator.settings)
+    build.file_lists.append(shelf.published)
+    # What the last build published, read before this one writes its own record (in place, the same file).
+    last = generator.settings.get("LAST_OUTPUT") or generator.output_path
+    build.photos_before = {name for name, value in read_manifest(last).items() if value and value.startswith("picture:")}
     for article, paths in shown.items():
         if paths:  # a page shows the photo's key in its file names: a new photo renders it again
             article.photo_keys = tuple(getattr(found.get(path), "key", None) for path in paths)
@@ -126,8 +130,7 @@ def catalogue(generator):
 def publish_photos(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-    previous = read_manifest(settings.get("LAST_OUTPUT") or pelican.output_path)
-    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, previous)
+    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build_of(settings).photos_before)
 
 
 def register():

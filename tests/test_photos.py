@@ -1,0 +1,126 @@
+"""Photos as readers get them: the picture in every size and format, its caption and credit, no
+private data in any published file, thumbnails on lists, and each size made once."""
+
+import io
+import json
+import os
+
+import pytest
+from PIL import Image, ImageOps
+
+from conftest import Site, write_item, write_settings
+from publishing.build import build_into
+
+GPS = 0x8825
+SETTINGS = "SECTIONS = ['要闻']\nSEARCH_INDEX = False\n"
+
+
+def phone_photo(path, size=(3000, 2000), orientation=1):
+    """A photo as a phone saves it: EXIF with the camera, its serial number and a GPS position."""
+    image = Image.merge("RGB", [Image.linear_gradient("L").resize(size), Image.effect_noise(size, 30), Image.radial_gradient("L").resize(size)])
+    exif = Image.Exif()
+    exif[ImageOps.ExifTags.Base.Orientation] = orientation
+    exif[0x010F], exif[0x0110], exif[0xA431] = "Phone Maker", "编辑的手机", "SN-998877"
+    exif.get_ifd(GPS).update({1: "N", 2: (33.0, 44.0, 55.0), 3: "E", 4: (113.0, 11.0, 22.0)})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG", quality=90, exif=exif.tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def newsroom(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("photos")
+    content = folder / "content"
+    phone_photo(content / "images/2020-12-30/a01-01.jpg")
+    phone_photo(content / "images/2020-12-30/a01-02.jpg", size=(1600, 1200), orientation=6)
+    phone_photo(content / "images/2020-12-30/gong-di.jpg", size=(1200, 800))
+    write_item(
+        content, "2020-12-30/a01-01.md", "湛河区推进项目建设", Slug="tui-jin", Tags="项目建设", Image="images/2020-12-30/a01-01.jpg",
+        Caption="工人正在施工。", body="本报讯(记者张三)正文。\n\n![工地全景]({static}/images/2020-12-30/gong-di.jpg)\n\n第二段。",
+    )  # fmt: skip
+    write_item(
+        content, "2020-12-30/a01-02.md", "社区开展志愿服务", position=2, Slug="zhi-yuan", Kind="photo", Tags="项目建设",
+        Image="images/2020-12-30/a01-02.jpg", Caption="志愿者为居民修理家电。", Credit="李冠博 摄", people="摄影:李冠博", body="▲志愿者为居民修理家电。",
+    )  # fmt: skip
+    settings = write_settings(folder, SETTINGS)
+    log = build_into(folder / "output", settings, content=str(content), capture=True)
+    return folder, content, settings, log
+
+
+def published_images(root):
+    return sorted(path for path in (root / "images").rglob("*") if path.is_file() and not path.name.endswith((".gz", ".br")))
+
+
+def test_a_report_s_photo_is_a_picture_in_every_format_and_width_with_its_size_caption_and_credit(newsroom):
+    folder = newsroom[0]
+    site = Site(folder / "output")
+    figure = site.page("/2020-12-30/a01/tui-jin/").select_one("article .ed-figure")
+    sources = figure.select("picture source")
+    assert [source["type"] for source in sources] == ["image/avif", "image/webp"]
+    img = figure.select_one("picture img")
+    assert (img["width"], img["height"], img["alt"], img.get("fetchpriority"), img.get("loading")) == ("3000", "2000", "工人正在施工。", "high", None)
+    candidates = [entry.split() for entry in img["srcset"].split(", ")] + [entry.split() for source in sources for entry in source["srcset"].split(", ")]
+    assert sorted({width for _, width in candidates}) == ["1200w", "1600w", "400w", "800w"]
+    for url, width in candidates:
+        with Image.open(site.file(url)) as picture:
+            assert picture.width == int(width[:-1])
+    assert figure.figcaption.get_text(" ", strip=True) == "工人正在施工。"
+
+
+def test_a_photo_in_the_text_is_a_lazy_picture_and_a_photo_item_shows_its_photo_first_with_its_credit(newsroom):
+    site = Site(newsroom[0] / "output")
+    body_img = site.page("/2020-12-30/a01/tui-jin/").select_one(".ed-body picture img")
+    assert (body_img["alt"], body_img["loading"], body_img["decoding"], body_img["width"]) == ("工地全景", "lazy", "async", "1200")
+    article = site.page("/2020-12-30/a01/zhi-yuan/").select_one("article")
+    assert article.find(recursive=False).name == "figure", "a photo item's page is the photo first"
+    img = article.select_one("figure img")
+    assert (img["width"], img["height"]) == ("1200", "1600"), "a photo taken sideways is shown upright"
+    assert article.select_one("figure figcaption .ed-credit").get_text() == "李冠博 摄"
+
+
+def test_no_published_image_carries_exif_gps_or_the_camera_and_no_original_is_published(newsroom):
+    root = newsroom[0] / "output"
+    images = published_images(root)
+    assert len(images) == 4 * 3 + 3 * 3 + 3 * 3  # 3000 px: four widths; 1200 px wide (upright 1200×1600 and 1200×800): three
+    for path in images:
+        data = path.read_bytes()
+        with Image.open(io.BytesIO(data)) as image:
+            assert not image.getexif() and "exif" not in image.info and "icc_profile" not in image.info, path
+        assert b"SN-998877" not in data and "编辑的手机".encode() not in data
+    assert not [path for path in images if path.name in ("a01-01.jpg", "a01-02.jpg", "gong-di.jpg")]
+
+
+def test_og_image_and_json_ld_give_the_1200_px_picture_with_its_size(newsroom):
+    site = Site(newsroom[0] / "output")
+    page = site.page("/2020-12-30/a01/tui-jin/")
+    meta = {tag["property"]: tag["content"] for tag in page.select("meta[property^='og:image']")}
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "800")
+    with Image.open(site.file(meta["og:image"])) as image:
+        assert image.size == (1200, 800)
+    data = json.loads(page.select_one("script[type='application/ld+json']").string)
+    assert data["image"] == [{"@type": "ImageObject", "url": meta["og:image"], "width": 1200, "height": 800}]
+
+
+def test_every_list_shows_a_thumbnail_beside_an_item_with_a_photo(newsroom):
+    site = Site(newsroom[0] / "output")
+    for url in ("/", "/2020-12-30/a01/", "/tags/xiang-mu-jian-she/", "/sections/yao-wen/", "/reporters/zhang-san/"):
+        thumbs = site.page(url).select(".ed-item__thumb img, .ed-lead__photo img")
+        assert thumbs, url
+        for img in thumbs:
+            assert img["alt"] == "" and img["width"] and site.exists(img["src"]), url
+
+
+def test_a_build_with_no_photo_changed_publishes_the_same_files_and_a_photo_gone_leaves_the_site(newsroom):
+    folder, content, settings, _ = newsroom
+    root = folder / "output"
+    before = {path: os.stat(path).st_ino for path in published_images(root)}
+    log = build_into(root, settings, content=str(content), capture=True)
+    assert "pictures published" not in log, "no photo was linked or made again"
+    assert {path: os.stat(path).st_ino for path in published_images(root)} == before, "the very same files"
+
+    report = content / "2020-12-30/a01-01.md"
+    report.write_text(report.read_text(encoding="utf-8").replace("\n\n![工地全景]({static}/images/2020-12-30/gong-di.jpg)\n", "\n"), encoding="utf-8")
+    (content / "images/2020-12-30/gong-di.jpg").unlink()
+    build_into(root, settings, content=str(content), capture=True)
+    assert not [path for path in published_images(root) if "gong-di" in path.name]
+    assert len(published_images(root)) == len(before) - 9
