@@ -4,6 +4,7 @@ import json
 
 import pytest
 from lxml import etree
+from PIL import Image
 
 from conftest import build, main_text, run_pelican, write_item, write_settings
 
@@ -130,13 +131,14 @@ def test_an_explicit_person_slug_tells_two_such_names_apart(tmp_path):
 def test_a_named_image_is_shown_with_its_caption_and_credit_and_the_footer_shows_the_icp_number(tmp_path):
     content = tmp_path / "content"
     (content / "images").mkdir(parents=True)
-    # A 1×1 PNG: a synthetic stand-in, the real photos are not available.
-    (content / "images" / "dot.png").write_bytes(bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f40000000049454e44ae426082"))
+    # A synthetic stand-in made with Pillow: the real photos are not available.
+    Image.effect_noise((800, 600), 40).convert("RGB").save(content / "images" / "dot.png")
     write_item(content, "photo.md", "图片新闻标题", Kind="photo", people="摄影:王五", Credit="王五 摄", Image="images/dot.png", Slug="with-image", body="▲图片说明文字。")
     site = build(content, tmp_path, "SECTIONS = []\nICP_FILING = '豫ICP备00000000号'\n")
     soup = site.page("/2020-12-30/a01/with-image/")
     figure = soup.select_one("main figure")
-    assert figure.img["src"] == "/images/dot.png" and site.exists("/images/dot.png")
+    assert figure.img["src"].startswith("/images/dot-800.") and site.exists(figure.img["src"])
+    assert not site.exists("/images/dot.png"), "the original is not published"
     assert figure.img["alt"]
     assert "王五 摄" in figure.figcaption.get_text()
     assert soup.get_text().count("王五 摄") == 1, "the credit is shown once, with the photo"

@@ -21,6 +21,7 @@ from botocore.exceptions import ClientError
 from bs4 import BeautifulSoup
 from invoke import Context
 from moto.server import ThreadedMotoServer
+from PIL import Image
 from test_deploy import load_tasks, make_edition, page_links
 
 from conftest import ROOT, write_item
@@ -33,9 +34,6 @@ from publishing.release import PublishFailed
 
 SITE = "https://news.example"
 ENTRY_POINTS = ("index.html", "pagefind/shards.json", "sitemap.xml", "news-sitemap.xml", "feeds/all.atom.xml")
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f40000000049454e44ae426082"
-)
 REMOVED = "2020-12-30/a06-07-zhan-he-qu-shou-pi-te-yao-xing-zheng-zhi-fa-jian-du-yuan.md"
 
 
@@ -111,7 +109,7 @@ def editions(tmp_path_factory):
     first = build(content, folder / "first")
     shutil.copytree(first, folder / "second", symlinks=True)
     (content / "images" / "2020-12-31").mkdir(parents=True)
-    (content / "images" / "2020-12-31" / "dot.png").write_bytes(PNG)
+    Image.effect_noise((800, 600), 40).convert("RGB").save(content / "images" / "2020-12-31" / "dot.png")
     (content / REMOVED).unlink()
     for position in (1, 2, 3):
         write_item(content, f"2020-12-31/a06-{position:02d}.md", f"新的一天第{position}条", date="2020-12-31", page="A06", section="湛河区", position=position, Tags="新闻")
@@ -187,7 +185,7 @@ def test_a_first_publish_sends_every_file_and_a_new_day_only_the_files_that_chan
     assert sorted(store.puts()) == sorted(changed) == sorted(done.sent)
     assert sorted(done.deleted) == sorted(gone)
     assert "2020-12-30/a06/zhan-he-qu-shou-pi-te-yao-xing-zheng-zhi-fa-jian-du-yuan/index.html" in gone
-    assert "images/2020-12-31/dot.png" in changed and "index.html" in changed
+    assert any(path.startswith("images/2020-12-31/dot-800.") for path in changed) and "index.html" in changed
     assert len(changed) < len(after) / 2, "a new day changes its own pages and the lists, not the archive"
     assert store.files() == after
 
@@ -202,7 +200,8 @@ KINDS = [
     ("2020-12-31/a06/item-2020-12-31-a06-1/index.html", "text/html; charset=utf-8", "public, max-age=300", True),
     ("theme/css/edition.css", "text/css; charset=utf-8", "public, max-age=86400", True),
     ("theme/js/search.js", "application/javascript; charset=utf-8", "public, max-age=86400", True),
-    ("images/2020-12-31/dot.png", "image/png", "public, max-age=86400", False),
+    ("images/2020-12-31/dot-800.*.jpg", "image/jpeg", web_headers.A_YEAR, False),
+    ("images/2020-12-31/dot-800.*.avif", "image/avif", web_headers.A_YEAR, False),
     ("feeds/all.atom.xml", "application/atom+xml; charset=utf-8", "public, max-age=300", True),
     ("sitemap.xml", "text/xml; charset=utf-8", "public, max-age=300", True),
     ("pagefind/shards.json", "application/json; charset=utf-8", "public, max-age=300", None),
@@ -242,7 +241,8 @@ def test_every_link_in_the_bucket_leads_to_an_object_of_it(published):
     graph = {path: links(path, body) for path, body in store.files().items()}
     assert not broken_links(graph)
     reached = {target for targets in graph.values() for target in targets}
-    assert {"2020-12-31/a06/item-2020-12-31-a06-4/index.html", "images/2020-12-31/dot.png"} <= reached
+    assert "2020-12-31/a06/item-2020-12-31-a06-4/index.html" in reached
+    assert any(re.fullmatch(r"images/2020-12-31/dot-800\.[0-9a-f]{16}\.avif", path) for path in reached), "the photo, as the pipeline made it"
     assert any(re.fullmatch(r"theme/css/edition\.[0-9a-f]{8}\.css", path) for path in reached), "the stylesheet, by its hashed name"
     assert any(path.endswith(".pf_meta") for path in reached)
 

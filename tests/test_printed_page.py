@@ -250,12 +250,6 @@ def test_an_unchanged_page_pdf_is_not_opened_again_and_a_changed_one_is_shown_an
         rebuild(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a report's page is rendered again only when incremental.fingerprints.item_digest changes, and it does not "
-    "yet cover the pictures a report's page shows (article.photo_keys, which photos and printed_page set): one line "
-    "in plugins/incremental/, outside this change",
-)
 def test_a_pdf_committed_after_its_reports_gives_their_pages_the_locator(tmp_path, browser):
     write_reports(tmp_path / "content")
     rebuild(tmp_path)

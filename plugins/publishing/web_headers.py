@@ -13,7 +13,7 @@ import re
 # Names that carry a hash of their content never change under that name: Pagefind's index
 # chunks and metadata, and any asset with a content hash in its name (nginx/edition.conf's
 # `location ~` for them, the same pattern on a path that starts with a slash).
-IMMUTABLE = r"^/pagefind/[^/]+/((fragment|index|filter)/|pagefind\.[^/]+_[0-9a-f]+\.pf_meta$)|\.[0-9a-f]{8,}\.(css|js|mjs|woff2|svg|png|jpg|webp)$"
+IMMUTABLE = r"^/pagefind/[^/]+/((fragment|index|filter)/|pagefind\.[^/]+_[0-9a-f]+\.pf_meta$)|\.[0-9a-f]{8,}\.(css|js|mjs|woff2|svg|png|jpg|webp|avif)$"
 A_YEAR = "public, max-age=31536000, immutable"
 A_DAY = "public, max-age=86400"  # the theme's CSS and JS and the images keep their names across releases
 MINUTES = "public, max-age=300"  # pages, feeds and the search index's entry points: a correction reaches readers within minutes
