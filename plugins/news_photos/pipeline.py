@@ -90,10 +90,10 @@ def inspect(data):
         with image:
             if image.format not in FORMATS:
                 raise PhotoError(f"is a {image.format} file", "a JPEG, PNG or WebP photo")
-            width, height = upright_size(image)
-            if image.format in ("JPEG", "MPO"):
-                image.draft(image.mode, (image.width // 8, image.height // 8))
             try:
+                width, height = upright_size(image)  # reads the EXIF block: a broken file may fail here already
+                if image.format in ("JPEG", "MPO"):
+                    image.draft(image.mode, (image.width // 8, image.height // 8))
                 image.load()
             except (OSError, SyntaxError, ValueError) as error:
                 raise PhotoError(f"cannot be read whole ({error})", "the complete file, as the camera or editor saved it") from None

@@ -11,6 +11,7 @@ line per problem; a report that cannot be placed is a warning printed with the b
 with that report in its list but not on its picture).
 """
 
+import logging
 import os
 import shutil
 import sys
@@ -20,6 +21,7 @@ from pelican import signals
 from build_cache import beside
 from news_photos.markup import picture_html
 from site_build import state
+from site_build.pelican_internals import log_every
 from site_build.state import build_of
 
 from .layer import PageError, read_layer
@@ -28,6 +30,8 @@ from .picture import derive_page
 from .sidecar import SidecarError, read_sidecar
 from .store import ZoneTable, prepare, zone_key
 from .zones import find_zones
+
+logger = logging.getLogger(__name__)
 
 
 def start(pelican):
@@ -176,10 +180,11 @@ def attach(generators):
     reading = Reading(generator.settings, files, found, layers)
     reading.attach(generator.context.get("editions") or [])
     for warning in reading.warnings:
+        # Written, not logged: under --fatal warnings a logged warning would hold the day's paper back
+        # over one zone, and at INFO a plain `pelican` would not show it. The page is published all the same.
         print(warning, file=sys.stderr)
     if reading.problems:
-        for problem in reading.problems:
-            print(problem, file=sys.stderr)
+        log_every(logger, reading.problems)
         # SystemExit, not an exception: Pelican would log a traceback over the list.
         raise SystemExit(f"{len(reading.problems)} problem(s) in printed pages; nothing was built.")
 
