@@ -88,7 +88,19 @@ PLUGIN_PATHS = ["plugins"]
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
 # Any order but one: incremental writes the pages when Pelican finishes ("finalized"), and search
 # indexes them then, so incremental comes before edition_search (the build refuses the other order).
-PLUGINS = ["staging", "content_schema", "build_cache", "incremental", "edition", "news_meta", "listings", "news_photos", "printed_page", "edition_search", "theme_assets"]
+PLUGINS = [
+    "staging",
+    "content_schema",
+    "build_cache",
+    "incremental",
+    "edition",
+    "news_meta",
+    "listings",
+    "news_photos",
+    "printed_page",
+    "edition_search",
+    "theme_assets",
+]
 SEARCH_INDEX = True  # Pagefind (extended, segments Chinese) indexes output/ after each build
 # auto_reload off: templates cannot change during a build (each build makes its own environment),
 # and checking their times on every page costs 7% of rendering.

@@ -116,7 +116,16 @@ def livereload(c, port=CONFIG["port"]):
     server.serve(host=CONFIG["host"], port=int(port), root=str(_folder("output")))
 
 
-@task(help={"date": "edition date, YYYY-MM-DD", "page": "page, e.g. A06", "title": "main headline (主题)", "section": "page name (版名)", "position": "order on the page", "kind": "report or photo"})
+@task(
+    help={
+        "date": "edition date, YYYY-MM-DD",
+        "page": "page, e.g. A06",
+        "title": "main headline (主题)",
+        "section": "page name (版名)",
+        "position": "order on the page",
+        "kind": "report or photo",
+    }
+)
 def new(c, date, page, title, section, position=1, kind="report"):
     """Write a new item with every metadata field, ready for the editor to fill."""
     slug = pinyin_slug(title)
@@ -125,18 +134,35 @@ def new(c, date, page, title, section, position=1, kind="report"):
         sys.exit(f"{path} already exists; nothing was written.")
     role = "摄影" if kind == "photo" else "记者"
     values = {
-        "title": title, "kicker": "", "subtitle": "", "kind": kind, "date": date, "page": page.upper(),
-        "section": section, "position": position, "people": f"{role}:", "tags": "", "slug": slug,
-        "summary": "", "credit": "", "image": "", "caption": "",
+        "title": title,
+        "kicker": "",
+        "subtitle": "",
+        "kind": kind,
+        "date": date,
+        "page": page.upper(),
+        "section": section,
+        "position": position,
+        "people": f"{role}:",
+        "tags": "",
+        "slug": slug,
+        "summary": "",
+        "credit": "",
+        "image": "",
+        "caption": "",
     }
     lines = [f"{FIELDS[key].name}: {value}".rstrip() for key, value in values.items()]
     body = "本报讯(记者)" if kind == "report" else "▲"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + f"\n\n{body}\n", encoding="utf-8")
-    print(f"Wrote {path.relative_to(ROOT)}. Fill in People ({'/'.join(ROLES)}), the decks, tags, summary and text; delete the fields you do not use; then `invoke check`.")
+    print(
+        f"Wrote {path.relative_to(ROOT)}. Fill in People ({'/'.join(ROLES)}), the decks, tags, summary and text; delete the fields you do not use; then `invoke check`."
+    )
 
 
-@task(name="import", help={"file": "the typesetter's plain-text page export", "date": "edition date, YYYY-MM-DD", "page": "page, e.g. A06", "name": "page name (版名)"})
+@task(
+    name="import",
+    help={"file": "the typesetter's plain-text page export", "date": "edition date, YYYY-MM-DD", "page": "page, e.g. A06", "name": "page name (版名)"},
+)
 def import_page(c, file, date, page, name):
     """Turn a typesetter's page export into draft items in content/; never overwrites."""
     from page_import import ImportRefused, import_export
@@ -193,7 +219,9 @@ def publish(c, target=None, keep=5, gzip=True):
         if _is_bucket(target):
             from publishing.objects import publish as publish_objects
 
-            done = publish_objects(_folder("output", CONFIG["publish_settings"]), target, keep=int(keep), cache_folder=_folder("cache", CONFIG["publish_settings"]), compress=gzip)
+            done = publish_objects(
+                _folder("output", CONFIG["publish_settings"]), target, keep=int(keep), cache_folder=_folder("cache", CONFIG["publish_settings"]), compress=gzip
+            )
             print(f"Published release {done.release} to {target}: {len(done.sent)} object(s) sent, {len(done.deleted)} deleted, in {done.seconds:.1f} s.")
             return
         from publishing.release import publish as publish_release

@@ -56,8 +56,7 @@ def write_settings(folder, overrides=""):
     settings = Path(folder) / "settings.py"
     settings.write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        + textwrap.dedent(overrides),
+        f"THEME = {str(ROOT / 'theme')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n" + textwrap.dedent(overrides),
         encoding="utf-8",
     )
     return settings

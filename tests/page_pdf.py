@@ -35,7 +35,9 @@ def page_html(reports):
     blocks = []
     for title, paragraphs, columns, area in reports:
         text = "".join(f"<p>{html.escape(paragraph)}</p>" for paragraph in paragraphs)
-        blocks.append(f'<section class="report" style="grid-column: {area}"><h2>{html.escape(title)}</h2><div class="text" style="column-count: {columns}">{text}</div></section>')
+        blocks.append(
+            f'<section class="report" style="grid-column: {area}"><h2>{html.escape(title)}</h2><div class="text" style="column-count: {columns}">{text}</div></section>'
+        )
     return f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><style>{PAGE_CSS}</style><body><div class="page">{"".join(blocks)}</div></body></html>'
 
 

@@ -130,7 +130,13 @@ def test_invoke_check_reports_problems_without_building(tmp_path):
     content.mkdir()
     shutil.copy(BAD / "unknown-role.md", content / "x.md")
     settings = write_settings(tmp_path, SETTINGS)
-    result = subprocess.run([sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)], capture_output=True, text=True, cwd=ROOT, env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 1
     assert "x.md:6: People: unknown role “编辑” for 李四" in result.stderr
     assert not (tmp_path / "output").exists()

@@ -93,7 +93,9 @@ def test_every_person_has_a_page_listing_exactly_their_items_with_their_role(rea
     for name, items in people.items():
         soup = real_site.page(f"/reporters/{name_slug(name)}/")
         assert soup.h1.get_text(strip=True) == name
-        listed = [(e.select_one(".ed-decks__title").get_text(strip=True), e.select_one(".ed-item__role").get_text(strip=True)) for e in soup.select("main .ed-item")]
+        listed = [
+            (e.select_one(".ed-decks__title").get_text(strip=True), e.select_one(".ed-item__role").get_text(strip=True)) for e in soup.select("main .ed-item")
+        ]
         assert listed == items
     assert "记者 7篇" in main_text(index)
 

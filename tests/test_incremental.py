@@ -333,8 +333,12 @@ def test_a_staged_build_is_committed_page_by_page(tmp_path):
     }, "a page written again loses its old compressed copy; a deleted one goes with its copies; gone weeks go"  # fmt: skip
     assert not (output / "2020-12-29/a01/gone").exists(), "an emptied folder goes too"
     previous = prepared(output)
-    assert {path.relative_to(previous).as_posix(): path.read_text(encoding="utf-8") for path in previous.rglob("*") if path.is_file()} == old, "the site before stays beside it"
-    assert (previous / "2020-12-29/a01/kept/index.html").stat().st_ino == (output / "2020-12-29/a01/kept/index.html").stat().st_ino, "sharing its unchanged files"
+    assert {path.relative_to(previous).as_posix(): path.read_text(encoding="utf-8") for path in previous.rglob("*") if path.is_file()} == old, (
+        "the site before stays beside it"
+    )
+    assert (previous / "2020-12-29/a01/kept/index.html").stat().st_ino == (output / "2020-12-29/a01/kept/index.html").stat().st_ino, (
+        "sharing its unchanged files"
+    )
 
 
 def test_a_page_written_again_keeps_its_new_compressed_copies(tmp_path):
@@ -696,7 +700,14 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
         return item
 
     def kwargs(**changes):
-        given = {"article": report(), "category": SimpleNamespace(slug="yao-wen"), "override_output": True, "url": "2020-12-30/a01/x/", "blog": True, "relative_urls": False}
+        given = {
+            "article": report(),
+            "category": SimpleNamespace(slug="yao-wen"),
+            "override_output": True,
+            "url": "2020-12-30/a01/x/",
+            "blog": True,
+            "relative_urls": False,
+        }
         return given | changes
 
     first = page_digest("base", "2020-12-30/a01/x/index.html", "article.html", kwargs())

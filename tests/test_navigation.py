@@ -19,8 +19,28 @@ def archive(tmp_path_factory):
     for date in DATES:
         for page, section in PAGES:
             for position in (2, 1, 3):  # written out of order on purpose
-                write_item(content, f"{date}/{page}-{position}.md", f"{date} {page} 第{position}篇", date=date, page=page, section=section, position=position, Tags="教育、思政课；民生")
-    write_item(content, "2020-12-30/A03-1.md", '“AT&T” "双引号" 测试', date="2020-12-30", page="A03", section="专题", position=1, people="记者:张伟、通讯员：李四", Kicker="引题 “引号”", body="第一行中文\n第二行中文。\n\nEnglish words\nstay apart.")
+                write_item(
+                    content,
+                    f"{date}/{page}-{position}.md",
+                    f"{date} {page} 第{position}篇",
+                    date=date,
+                    page=page,
+                    section=section,
+                    position=position,
+                    Tags="教育、思政课；民生",
+                )
+    write_item(
+        content,
+        "2020-12-30/A03-1.md",
+        '“AT&T” "双引号" 测试',
+        date="2020-12-30",
+        page="A03",
+        section="专题",
+        position=1,
+        people="记者:张伟、通讯员：李四",
+        Kicker="引题 “引号”",
+        body="第一行中文\n第二行中文。\n\nEnglish words\nstay apart.",
+    )
     return build(content, folder)
 
 
@@ -95,7 +115,7 @@ def test_metadata_is_escaped_wherever_it_is_shown(archive):
     title = '“AT&T” "双引号" 测试'
     url = "/2020-12-30/a03/item-2020-12-30-a03-1/"
     raw = archive.file(url).read_text(encoding="utf-8")
-    assert "<h1 class=\"ed-decks__title\">“AT&amp;T” &#34;双引号&#34; 测试</h1>" in raw
+    assert '<h1 class="ed-decks__title">“AT&amp;T” &#34;双引号&#34; 测试</h1>' in raw
     assert 'content="“AT&amp;T” &#34;双引号&#34; 测试"' in raw, "attributes are escaped too"
     soup = archive.page(url)
     assert soup.h1.get_text() == title
@@ -133,7 +153,17 @@ def test_a_named_image_is_shown_with_its_caption_and_credit_and_the_footer_shows
     (content / "images").mkdir(parents=True)
     # A synthetic stand-in made with Pillow: the real photos are not available.
     Image.effect_noise((800, 600), 40).convert("RGB").save(content / "images" / "dot.png")
-    write_item(content, "photo.md", "图片新闻标题", Kind="photo", people="摄影:王五", Credit="王五 摄", Image="images/dot.png", Slug="with-image", body="▲图片说明文字。")
+    write_item(
+        content,
+        "photo.md",
+        "图片新闻标题",
+        Kind="photo",
+        people="摄影:王五",
+        Credit="王五 摄",
+        Image="images/dot.png",
+        Slug="with-image",
+        body="▲图片说明文字。",
+    )
     site = build(content, tmp_path, "SECTIONS = []\nICP_FILING = '豫ICP备00000000号'\n")
     soup = site.page("/2020-12-30/a01/with-image/")
     figure = soup.select_one("main figure")

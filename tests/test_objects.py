@@ -112,7 +112,16 @@ def editions(tmp_path_factory):
     Image.effect_noise((800, 600), 40).convert("RGB").save(content / "images" / "2020-12-31" / "dot.png")
     (content / REMOVED).unlink()
     for position in (1, 2, 3):
-        write_item(content, f"2020-12-31/a06-{position:02d}.md", f"新的一天第{position}条", date="2020-12-31", page="A06", section="湛河区", position=position, Tags="新闻")
+        write_item(
+            content,
+            f"2020-12-31/a06-{position:02d}.md",
+            f"新的一天第{position}条",
+            date="2020-12-31",
+            page="A06",
+            section="湛河区",
+            position=position,
+            Tags="新闻",
+        )
     write_item(
         content, "2020-12-31/a06-04.md", "图片新闻", date="2020-12-31", page="A06", section="湛河区", position=4,
         Kind="photo", people="摄影:王五", Credit="王五 摄", Image="images/2020-12-31/dot.png", body="▲图片说明文字。",
@@ -404,7 +413,9 @@ def test_on_a_store_without_conditional_writes_the_lock_still_refuses_a_second_p
 
     def refuse_conditions(params, **_):
         if "IfNoneMatch" in params or "IfMatch" in params:
-            raise ClientError({"Error": {"Code": "NotImplemented", "Message": "A header you provided implies functionality that is not implemented"}}, "PutObject")
+            raise ClientError(
+                {"Error": {"Code": "NotImplemented", "Message": "A header you provided implies functionality that is not implemented"}}, "PutObject"
+            )
 
     store.client.meta.events.register("before-parameter-build.s3.PutObject", refuse_conditions)
 

@@ -14,7 +14,9 @@ from publishing.build import BuildFailed, build_into
 BAD = ROOT / "tests" / "bad_reports"
 
 
-@pytest.mark.parametrize(("case", "line"), [("unknown-section", ":4: Section: unknown page name “体育”"), ("future-date", ":2: Date: 2099-01-01 is in the future")])
+@pytest.mark.parametrize(
+    ("case", "line"), [("unknown-section", ":4: Section: unknown page name “体育”"), ("future-date", ":2: Date: 2099-01-01 is in the future")]
+)
 def test_pelican_r_builds_each_change_and_refuses_a_bad_report_saved_after_its_first_build(tmp_path, case, line):
     """`pelican -r` runs Pelican again in the same process at each change: each run is checked, not only the first."""
     content, output = tmp_path / "content", tmp_path / "output"
@@ -87,7 +89,10 @@ def test_search_listed_before_incremental_is_refused_with_how_to_right_it(tmp_pa
     plugins = ["edition_search", "content_schema", "build_cache", "incremental", "edition", "news_meta", "listings"]
     with pytest.raises(BuildFailed) as failure:
         build_into(tmp_path / "output", plugins_settings(tmp_path, plugins), content=str(content), capture=True)
-    assert "PLUGINS: edition_search handles Pelican's finalized signal before incremental has written the pages — list incremental before edition_search in PLUGINS" in failure.value.output
+    assert (
+        "PLUGINS: edition_search handles Pelican's finalized signal before incremental has written the pages — list incremental before edition_search in PLUGINS"
+        in failure.value.output
+    )
     assert not (tmp_path / "output").exists()
 
 

@@ -321,7 +321,7 @@ def test_a_bad_page_pdf_or_sidecar_stops_the_build_names_file_line_and_keeps_the
             target.write_bytes(kept)
     assert f"{DATE}/{name}{message}" in failure.value.output
     assert snapshot(folder / "output") == before
-    assert not [path for path in folder.iterdir() if path.name.startswith(".output.")], "no half-written build is left behind"
+    assert not [path for path in folder.iterdir() if path.name.startswith(".output.new-")], "no half-written build is left behind"
 
 
 def test_a_sidecar_without_its_page_pdf_is_refused(tmp_path):

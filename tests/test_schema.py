@@ -19,7 +19,9 @@ def test_people_accept_either_colon_and_any_separator(typed):
     assert parse_people(typed) == [Credit("记者", "张亚丹"), Credit("通讯员", "胡丽华")]
 
 
-@pytest.mark.parametrize(("typed", "expected"), [("2020-12-30", (2020, 12, 30)), ("２０２０年１２月３０日", (2020, 12, 30)), ("2020/12/30 08:05", (2020, 12, 30, 8, 5))])
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("2020-12-30", (2020, 12, 30)), ("２０２０年１２月３０日", (2020, 12, 30)), ("2020/12/30 08:05", (2020, 12, 30, 8, 5))]
+)
 def test_dates_in_unambiguous_forms_are_read(typed, expected):
     assert parse_date(typed) == datetime.datetime(*expected)
 

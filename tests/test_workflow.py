@@ -175,7 +175,7 @@ def test_ci_builds_start_from_the_last_build_of_their_kind(workflow):
     build = workflow["jobs"]["build"]["steps"]
     restore = next(step for step in build if step.get("uses", "").startswith("actions/cache/restore@"))
     save = next(step for step in build if step.get("uses", "").startswith("actions/cache/save@"))
-    assert restore["with"]["path"].split() == save["with"]["path"].split() == ["output", "cache"]
+    assert restore["with"]["path"].split() == save["with"]["path"].split() == ["output", ".output.previous", ".output.previous.json", "cache"]
     assert restore["with"]["key"] == save["with"]["key"] and "github.event_name" in save["with"]["key"]
     assert restore["with"]["restore-keys"] == save["with"]["key"].split("${{ github.sha }}")[0]
     order = [step.get("name") for step in build]

@@ -91,7 +91,9 @@ class Plan:
         self.names = frozenset(keys) | {"metadata"}
         # The attributes a lazy class makes at once: their names, a getter of their plain data, the makers of those not plain.
         self.light_keys = tuple(key for _, key, _ in light)
-        self.light_values = operator.itemgetter(*[index for index, _, _ in light]) if len(light) > 1 else lambda values: tuple(values[index] for index, _, _ in light)
+        self.light_values = (
+            operator.itemgetter(*[index for index, _, _ in light]) if len(light) > 1 else lambda values: tuple(values[index] for index, _, _ in light)
+        )
         self.light_makers = [(key, make) for _, key, make in light if make is not None]
 
     def state(self, values, meta_values):

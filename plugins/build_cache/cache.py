@@ -67,9 +67,18 @@ class LazyArticle(StoredArticle):
 
 # What a build asks of every report, in Pelican's loops and the edition's: its place, its lists, its URL.
 LIGHT = (
-    ("_status", "_relative_source_path", "_static_links", "_summary", "source_path", "source_digest", "linked", "template", "lang", "in_default_lang", "translations")
-    + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as", "image")
-)
+    "_status",
+    "_relative_source_path",
+    "_static_links",
+    "_summary",
+    "source_path",
+    "source_digest",
+    "linked",
+    "template",
+    "lang",
+    "in_default_lang",
+    "translations",
+) + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as", "image")
 
 
 def article_codec(build):
@@ -197,7 +206,11 @@ def write_bodies(build, fresh, current):
 
 def stored_body(article):
     try:
-        row = bodies_table(build_of(article.settings)).execute("SELECT html FROM bodies WHERE path = ? AND digest = ?", (article.source_path, article.source_digest)).fetchone()
+        row = (
+            bodies_table(build_of(article.settings))
+            .execute("SELECT html FROM bodies WHERE path = ? AND digest = ?", (article.source_path, article.source_digest))
+            .fetchone()
+        )
     except sqlite3.Error:
         row = None
     if row is not None:

@@ -41,7 +41,15 @@ class EditionGenerator(Generator):
         for edition in self.editions:
             write(edition.save_as, self.get_template("edition"), self.context, edition=edition, url=edition.url, month_days=edition.month.key)
             for page in edition.pages:
-                write(page.save_as, self.get_template("edition_page"), self.context, edition=edition, edition_page=page, url=page.url, printed_key=edition.printed_key)
+                write(
+                    page.save_as,
+                    self.get_template("edition_page"),
+                    self.context,
+                    edition=edition,
+                    edition_page=page,
+                    url=page.url,
+                    printed_key=edition.printed_key,
+                )
 
 
 @pass_environment

@@ -55,4 +55,3 @@ def calendar_months(editions, newest_first=True):
 def month_grid(year, month, by_date):
     weeks = tuple(tuple(Day(date, by_date.get(date)) if date.month == month else None for date in week) for week in WEEK.monthdatescalendar(year, month))
     return Month(year, month, weeks)
-

@@ -364,7 +364,9 @@ def index_output(output, last, processes, reports):
     if listing.exists():
         listing.unlink()
     listing.write_text(
-        json.dumps({"recipe": recipe(), "shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False),
+        json.dumps(
+            {"recipe": recipe(), "shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False
+        ),
         encoding="utf-8",
     )
     if last == output:  # built in place; a staged build's commit removes them

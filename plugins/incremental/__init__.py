@@ -25,11 +25,15 @@ def refuse_plugins_before(pelican):
     for receiver in signals.finalized.receivers_for(pelican):
         if receiver is flush:
             break
+        if not getattr(receiver, "reads_written_pages", True):
+            continue  # it publishes files of its own (photos, page PDFs): before or after the pages
         module = getattr(receiver, "__module__", None) or repr(receiver)
         before.append(module if module.startswith("pelican.plugins.") else module.split(".")[0])
     if before:
         names = ", ".join(dict.fromkeys(before))
-        raise SystemExit(f"PLUGINS: {names} handles Pelican's finalized signal before incremental has written the pages — list incremental before {names} in PLUGINS (pelicanconf.py)")
+        raise SystemExit(
+            f"PLUGINS: {names} handles Pelican's finalized signal before incremental has written the pages — list incremental before {names} in PLUGINS (pelicanconf.py)"
+        )
 
 
 def hold_collection(pelican):

@@ -30,7 +30,9 @@ def item_digest(item):
         linked = item.__dict__.get("linked")
         targets = [linked_urls(context_of(item), names) for names in linked] if linked else ()
         pictures = item.__dict__.get("photo_keys", ())  # its photos' keys, its printed page's (photos, printed_page)
-        item._page_digest = digest(item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next), targets, pictures)
+        item._page_digest = digest(
+            item.source_digest, item.url, page.number, page.name, page.url, neighbour(item.prev), neighbour(item.next), targets, pictures
+        )
         return item._page_digest
 
 

@@ -36,7 +36,6 @@ from .static_files import static_digests
 logger = logging.getLogger(__name__)
 
 
-
 class QueueingWriter(FeedEntriesWriter):
     """Queues write_file/write_feed calls; `flush` renders them."""
 

@@ -31,8 +31,7 @@ def news_article(article, settings):
         "datePublished": article.date.isoformat(),
         "dateModified": article.modified.isoformat() if hasattr(article, "modified") else article.date.isoformat(),
         "author": [
-            {"@type": "Person", "name": person.name, "url": absolute(settings, person.url), "jobTitle": credit.role}
-            for credit, person in article.credits
+            {"@type": "Person", "name": person.name, "url": absolute(settings, person.url), "jobTitle": credit.role} for credit, person in article.credits
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": settings["SITENAME"], "url": absolute(settings, "")},
         "articleSection": article.category.name,

@@ -24,7 +24,6 @@ from .store import Catalog, make_all, publish, published_names
 logger = logging.getLogger(__name__)
 
 
-
 def is_photo(path):
     """A file published only as the pipeline makes it: any JPEG, PNG or WebP file in content/."""
     return path.lower().endswith(SUFFIXES)
@@ -82,7 +81,9 @@ class Shelf:
     def publish(self, output, processes, previous):
         """Make what is missing of every picture's derivatives, on every core; link into output those the
         last build (its record: previous) does not have. A build where no photo changed touches none."""
-        new = [(source, path, photo, how) for source, path, photo, how in self.pictures() if any(name not in previous for name in published_names(source, photo))]
+        new = [
+            (source, path, photo, how) for source, path, photo, how in self.pictures() if any(name not in previous for name in published_names(source, photo))
+        ]
         made = make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes)
         for source, _, photo, _ in new:
             publish(source, photo, self.cache, output)
@@ -131,6 +132,9 @@ def publish_photos(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build_of(settings).photos_before)
+
+
+publish_photos.reads_written_pages = False  # incremental: it may come before the pages are written
 
 
 def register():

@@ -6,12 +6,13 @@ import re
 
 from markupsafe import Markup, escape
 
-# Where a photo stands, as the CSS lays it out: the browser picks the file from these widths
+# Where a photo stands, as the CSS lays it out: the browser picks the file from these widths. In
+# rem (16 px), while the CSS measures in em of the 18 px text: 36em of text is 40.5rem.
 SIZES = {
-    "lead": "(min-width: 40em) 36em, calc(100vw - 2rem)",  # a report's photo, the width of the text
-    "body": "(min-width: 40em) 36em, calc(100vw - 2rem)",
-    "thumb": "(min-width: 48em) 10em, 6.5em",  # beside an entry in a list
-    "front": "(min-width: 48em) 24em, calc(100vw - 2rem)",  # the front page's lead
+    "lead": "(min-width: 45rem) 40.5rem, calc(100vw - 2rem)",  # a report's photo, the width of the text (36em)
+    "body": "(min-width: 45rem) 40.5rem, calc(100vw - 2rem)",
+    "thumb": "(min-width: 48em) 11.25rem, 7.3rem",  # beside an entry in a list (10em, 6.5em)
+    "front": "(min-width: 48em) 24rem, calc(100vw - 2rem)",  # the front page's lead (24rem: the 400 px file, which its thumbnail in the lists below shares)
     "page": "(min-width: 43rem) 40rem, calc(100vw - 2rem)",  # a printed page on its 版 page (printed_page)
     "page-thumb": "5rem",  # a printed page in 版面导航
     "locator": "7rem",  # a printed page beside a report, its zone marked

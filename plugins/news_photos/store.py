@@ -38,7 +38,9 @@ class Catalog:
         self.picture, self.error = kinds
         self.db = sqlite3.connect(os.path.join(folder, name) if folder else ":memory:", timeout=30, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)"
+        )
 
     def close(self):
         self.db.close()

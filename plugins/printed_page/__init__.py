@@ -214,6 +214,9 @@ def publish_pdfs(pelican):
         shutil.copy2(source, target)
 
 
+publish_pdfs.reads_written_pages = False  # incremental: it may come before the pages are written
+
+
 def register():
     signals.get_generators.connect(state.begin)  # a Build for each run, before this plugin's own handler
     signals.get_generators.connect(start)

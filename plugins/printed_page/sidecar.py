@@ -54,7 +54,9 @@ def read_sidecar(text, width, height, slugs):
             continue
         if report.value not in slugs:
             known = "、".join(sorted(slugs)) or "none"
-            problems.append(SidecarProblem(report.start_mark.line + 1, "report", f"“{report.value}” is no report on this page", f"the Slug of one of its reports: {known}"))
+            problems.append(
+                SidecarProblem(report.start_mark.line + 1, "report", f"“{report.value}” is no report on this page", f"the Slug of one of its reports: {known}")
+            )
             continue
         try:
             points = rect_points(shape[0]) if shape[0] is not None else polygon_points(shape[1])
@@ -63,7 +65,9 @@ def read_sidecar(text, width, height, slugs):
             continue
         if any(not (-0.5 <= x <= width + 0.5 and -0.5 <= y <= height + 0.5) for x, y in points):
             field = "rect" if shape[0] is not None else "polygon"
-            problems.append(SidecarProblem(line, field, f"lies outside the page ({width:.0f}×{height:.0f} points)", "points inside the page, from its top-left corner"))
+            problems.append(
+                SidecarProblem(line, field, f"lies outside the page ({width:.0f}×{height:.0f} points)", "points inside the page, from its top-left corner")
+            )
             continue
         if shape[0] is not None:
             (left, top), (right, bottom) = points

@@ -88,7 +88,9 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
     display.machine()
     if speed is not None:
         pace = f"{speed / REFERENCE:.1f} times as slow" if speed >= REFERENCE else f"{REFERENCE / speed:.1f} times as fast"
-        print(f"\nThis machine: plain Pelican builds 1,000 synthetic reports in {speed:.1f} s; on the machine the targets were set on, {REFERENCE} s (this one is {pace}).")
+        print(
+            f"\nThis machine: plain Pelican builds 1,000 synthetic reports in {speed:.1f} s; on the machine the targets were set on, {REFERENCE} s (this one is {pace})."
+        )
     print()
     print(HEADER)
     print("|" + " --- |" * HEADER.count(" | ") + " --- |")
@@ -137,7 +139,9 @@ def build_plain(display, work, content):
     output = work / "plain" / "output"
     # Plain Pelican as its users run it: without `--fatal warnings` (it warns that feeds have no SITEURL).
     if display is None:
-        return measured(0.0, work, output, lambda env: run_checked([sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output)], env))
+        return measured(
+            0.0, work, output, lambda env: run_checked([sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output)], env)
+        )
     command = [sys.executable, "-m", "pelican", str(content), "-s", str(settings), "-o", str(output)]
     with display.phase("plain Pelican, default theme: pelican") as line:
         build = measured(0.0, work, output, lambda env: run_checked(command, env))

@@ -52,6 +52,9 @@
   }
 
   apply(stored());
+  // The control takes its place from the first paint (edition.css): shown only once the page
+  // had loaded, it pushed the masthead's search and the page down on a phone (a layout shift).
+  root.setAttribute("data-text-size-control", "");
   document.addEventListener("DOMContentLoaded", function () {
     var control = document.querySelector(".ed-text-size");
     if (control) {
