@@ -184,6 +184,6 @@ def test_without_footnotes_a_footnote_line_is_a_link_definition_and_checked_as_o
 
     assert problems({"extensions": ["footnotes"]}) == []
     assert problems({"extensions": ["tables"]}) == [
-        "content/2020-12-30/a01-1.md:11: body: relative link 脚注 will break — {filename}path/to/report.md or {static}images/photo.jpg"
+        "content/2020-12-30/a01-1.md:11: body: relative link 脚注 will break — {filename}/path/to/report.md or {static}/images/photo.jpg"
     ]
     assert problems({"extensions": ["footnotes"]}) == []

@@ -251,7 +251,7 @@ def check_body(source, content_dir, path):
             if not (base / linked.lstrip("/")).is_file():
                 source.problem(line, "body", f"link {target} points at nothing", "{filename} or {static} followed by a file inside content/")
         elif not re.match(r"^(https?:|mailto:|#|/)", target):
-            source.problem(line, "body", f"relative link {target} will break", "{filename}path/to/report.md or {static}images/photo.jpg")
+            source.problem(line, "body", f"relative link {target} will break", "{filename}/path/to/report.md or {static}/images/photo.jpg")
 
 
 def check_photos(content_dir, paths, sources, settings):
