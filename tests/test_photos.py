@@ -124,3 +124,15 @@ def test_a_build_with_no_photo_changed_publishes_the_same_files_and_a_photo_gone
     build_into(root, settings, content=str(content), capture=True)
     assert not [path for path in published_images(root) if "gong-di" in path.name]
     assert len(published_images(root)) == len(before) - 9
+
+
+def test_a_picture_the_record_lists_but_the_site_lacks_is_published_again(newsroom):
+    """A build cut short after its record was written (in place) must not leave a photo out for good."""
+    folder, content, settings, _ = newsroom
+    root = folder / "output"
+    lost = [path for path in published_images(root) if path.name.startswith("a01-02-")]
+    assert lost
+    for path in lost:
+        path.unlink()
+    build_into(root, settings, content=str(content), capture=True)
+    assert all(path.is_file() for path in lost)

@@ -46,6 +46,7 @@ class Shelf:
         finally:
             catalog.close()
         self.photos = {path: entry for path, entry in found.items() if isinstance(entry, Photo)}
+        self.made_from = {}  # a new run (`pelican -r`): the printed pages give theirs again
         return found
 
     def picture(self, path):
@@ -78,12 +79,16 @@ class Shelf:
         leaves the output as a page does."""
         return {name: "picture:" + photo.key for source, _, photo, _ in self.pictures() for name in published_names(source, photo)}
 
-    def publish(self, output, processes, previous):
+    def publish(self, output, processes, previous, last):
         """Make what is missing of every picture's derivatives, on every core; link into output those the
-        last build (its record: previous) does not have. A build where no photo changed touches none."""
-        new = [
-            (source, path, photo, how) for source, path, photo, how in self.pictures() if any(name not in previous for name in published_names(source, photo))
-        ]
+        last build (its record: previous; its folder: last) does not have. A build where no photo
+        changed touches none. The record is checked against the folder by one file of each picture: a
+        build cut short after its record was written (in place) must not leave a picture out for good."""
+        new = []
+        for source, path, photo, how in self.pictures():
+            names = list(published_names(source, photo))
+            if any(name not in previous for name in names) or not os.path.exists(os.path.join(last, names[0])):
+                new.append((source, path, photo, how))
         made = make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes)
         for source, _, photo, _ in new:
             publish(source, photo, self.cache, output)
@@ -122,7 +127,9 @@ def catalogue(generator):
     build.file_lists.append(shelf.published)
     # What the last build published, read before this one writes its own record (in place, the same file).
     last = generator.settings.get("LAST_OUTPUT") or generator.output_path
-    build.photos_before = {name for name, value in read_manifest(last).items() if value and value.startswith("picture:")}
+    before = read_manifest(last)
+    build.photos_before = {name for name, value in before.items() if value and value.startswith("picture:")}
+    build.pdfs_before = {name: value for name, value in before.items() if value and value.startswith("pdf:")}
     for article, paths in shown.items():
         if paths:  # a page shows the photo's key in its file names: a new photo renders it again
             article.photo_keys = tuple(getattr(found.get(path), "key", None) for path in paths)
@@ -131,7 +138,8 @@ def catalogue(generator):
 def publish_photos(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
-    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build_of(settings).photos_before)
+    last = settings.get("LAST_OUTPUT") or pelican.output_path
+    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build_of(settings).photos_before, last)
 
 
 publish_photos.reads_written_pages = False  # incremental: it may come before the pages are written

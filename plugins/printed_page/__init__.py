@@ -148,8 +148,8 @@ class Reading:
         source = os.path.join(self.content, name)
         pdf_url = f"{page.url}{page.slug}.pdf"
         build = build_of(self.settings)
-        build.printed_pages["pdfs"].append((source, pdf_url))
-        build.named_files[pdf_url] = "pdf:" + photo.key  # in the build's record: a PDF gone from content/ leaves the site
+        build.named_files[pdf_url] = "pdf:" + photo.key
+        build.printed_pages["pdfs"].append((source, pdf_url, build.named_files[pdf_url]))  # in the build's record: a PDF gone from content/ leaves the site
         page.printed = PrintedPage(picture, pdf_url, os.stat(source).st_size, width, height, placed(page.items, zones))
         page.edition.printed_key += f"{page.slug}:{key};"
         for item in page.items:
@@ -189,24 +189,18 @@ def attach(generators):
         raise SystemExit(f"{len(reading.problems)} problem(s) in printed pages; nothing was built.")
 
 
-def same_file(source, copy):
-    """Whether copy is source as publish_pdfs copied it: the same size and time."""
-    try:
-        first, second = os.stat(source), os.stat(copy)
-    except OSError:
-        return False
-    return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
-
-
 def publish_pdfs(pelican):
-    """Each page PDF in the site as committed, unless the last build has it already.
+    """Each page PDF in the site as committed, unless the last build has the same bytes already (its
+    record, read before this build wrote its own, says so, and its folder has the file): a fresh
+    checkout, which gives every PDF a new time, copies none again.
 
     A copy with the file's time, not a hard link: an editor's tool that saves over the PDF in
     place must not change the published one before a build has checked it."""
-    last = pelican.settings.get("LAST_OUTPUT")
-    for source, url in (build_of(pelican.settings).printed_pages or {}).get("pdfs", ()):
+    build = build_of(pelican.settings)
+    last = pelican.settings.get("LAST_OUTPUT") or pelican.output_path
+    for source, url, digest in (build.printed_pages or {}).get("pdfs", ()):
         target = os.path.join(pelican.output_path, url)
-        if same_file(source, target) or (last and same_file(source, os.path.join(last, url))):
+        if build.pdfs_before.get(url) == digest and os.path.isfile(os.path.join(last, url)):
             continue
         os.makedirs(os.path.dirname(target), exist_ok=True)
         if os.path.lexists(target):
