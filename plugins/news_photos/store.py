@@ -91,15 +91,21 @@ def photo_problems(content, shown, folder):
 
 
 def read(path):
+    return read_with(path, inspect, PhotoError, "a readable photo file")
+
+
+def read_with(path, inspect, error, readable):
+    """The catalogue's reading of one file: inspect(its bytes), or the `error` (an exception class
+    taking what and expected) that says why it cannot be used."""
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-    except OSError as error:
-        return PhotoError(f"cannot be read ({error.strerror})", "a readable photo file")
+    except OSError as failure:
+        return error(f"cannot be read ({failure.strerror})", readable)
     try:
         return inspect(data)
-    except PhotoError as error:
-        return error
+    except error as failure:
+        return failure
 
 
 def row_of(entry):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 
 from news_photos.pipeline import RECIPE, Photo, derive_image, encode
+from news_photos.store import read_with
 
 from .layer import PageError, read_layer, render
 
@@ -50,17 +51,13 @@ def inspect_page(data):
 
 def read_page(path):
     """The catalogue's reading of a page PDF: its PagePhoto (its text layer kept in LAYERS), or PageError."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return PageError(f"cannot be read ({error.strerror})", "a readable PDF file")
-    try:
+
+    def inspected(data):
         photo, layer = inspect_page(data)
-    except PageError as error:
-        return error
-    LAYERS[photo.key] = layer
-    return photo
+        LAYERS[photo.key] = layer
+        return photo
+
+    return read_with(path, inspected, PageError, "a readable PDF file")
 
 
 def derive_page(data, photo):
