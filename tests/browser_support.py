@@ -27,7 +27,7 @@ def require_tools():
         missing.append(f"{CHROMIUM} (apt-get install chromium fonts-noto-cjk)")
     for path in (AXE, VNU):
         if not path.is_file():
-            missing.append(f"{path.relative_to(ROOT)} (npm ci --prefix tests --ignore-scripts)")
+            missing.append(f"{path.relative_to(ROOT)} (.venv/bin/npm ci --prefix tests --ignore-scripts)")
     if not shutil.which("java"):
         missing.append("java, for the Nu HTML Checker (apt-get install default-jre-headless)")
     assert not missing, "missing: " + "; ".join(missing)

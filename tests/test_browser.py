@@ -1,7 +1,7 @@
 """The real edition in the system Chromium, as a reader uses it: search, text size, widths, keyboard, accessibility.
 
 Builds the site once (conftest's real_site), serves it on 127.0.0.1 and drives /usr/bin/chromium with
-Playwright. Fails, never skips, when Chromium, java or the npm checkers (`npm ci --prefix tests`) are missing.
+Playwright. Fails, never skips, when Chromium, java or the npm checkers (`.venv/bin/npm ci --prefix tests --ignore-scripts`) are missing.
 """
 
 import json
