@@ -56,7 +56,7 @@ def take_check(started):
 def compile_templates_once(generator):
     """Templates compiled by an earlier build are loaded, not compiled again: Jinja's bytecode cache, which
     knows each template by its source. Every generator has its own environment and compiled its own
-    templates, some 0.3 s of every build before a page was written. The compiled code also follows the
+    templates, about 0.1–0.3 s of every build before a page was written. The compiled code also follows the
     environment's options (JINJA_ENVIRONMENT) and Jinja's version: they name the folder."""
     settings = generator.settings
     if not hasattr(generator, "env") or not settings.get("CACHE_CONTENT"):
