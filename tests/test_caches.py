@@ -153,3 +153,24 @@ def test_a_build_without_pelicans_cache_is_given_every_body_the_check_rendered(t
     assert problems == []
     assert sorted(source.file for source in sources) == sorted(digests) and len(digests) == len(ITEMS)
     assert all(source.html and "<p>" in source.html for source in sources)
+
+
+def test_templates_are_compiled_once_and_a_changed_template_is_compiled_again(tmp_path, items):
+    """The next build loads the templates compiled by the last (Jinja's bytecode cache, known by each
+    template's source): a template edited since is compiled from its new source."""
+    import shutil
+
+    from conftest import ROOT
+    from publishing.build import build_into
+
+    theme, output = tmp_path / "theme", tmp_path / "output"
+    shutil.copytree(ROOT / "theme", theme)
+    settings = write_settings(tmp_path, f"SECTIONS = []\nTHEME = {str(theme)!r}\n")
+    build_into(output, settings, content=str(items), capture=True)
+    compiled = list((tmp_path / "cache").glob("templates-*/*.cache"))
+    assert len(compiled) >= len(list((theme / "templates").glob("*.html"))) - 2, "most templates compiled and kept"
+    footer = theme / "templates" / "_footer.html"
+    footer.write_text(footer.read_text(encoding="utf-8").replace("未经许可不得转载。", "未经许可不得转载、摘编。"), encoding="utf-8")
+    build_into(output, settings, content=str(items), capture=True)
+    page = (output / "2020-12-30/a01/index.html").read_text(encoding="utf-8")
+    assert "未经许可不得转载、摘编。" in page and "未经许可不得转载。" not in page

@@ -18,10 +18,12 @@ import shutil
 import signal
 import stat
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import COMPRESSED, LEGACY_UNSURE, MANIFEST, SEARCH_FOLDER, SHARDS
 
+SYNC_THREADS = 4  # threads that make the previous folder anew (the work is the file system's)
 KILL_AT = "STAGING_KILL_AT"  # tests: the name of a step (step()) at which the build kills itself
 
 
@@ -93,7 +95,11 @@ class Trees:
         """Make the previous folder what output/ is at these names (None: everywhere; a name ending in
         "/" is a whole folder), by hard links to output's files."""
         if names is None:
-            sync_folder(self.output, self.previous)  # by inode; made anew, a hard link a file (some 7 s for 60,000 folders)
+            # By inode; made anew, a hard link a file (some 7 s for 60,000 folders). The time is the file
+            # system's, and a link or a folder's read lets other threads run: the site's folders are
+            # shared out to a few threads, which took half the time or less at 20,000 reports.
+            with ThreadPoolExecutor(SYNC_THREADS) as pool:
+                sync_folder(self.output, self.previous, pool)
             step("replay")
             return
         for count, name in enumerate(sorted(names)):
@@ -202,24 +208,32 @@ def sync_name(source_root, target_root, name):
     os.link(source, target, follow_symlinks=False)
 
 
-def sync_folder(source, target):
+def sync_folder(source, target, pool=None):
     """target becomes a folder of the same names as source, each the same file, by inode; what
-    source does not have goes. Reads folders only (a directory entry carries its inode)."""
+    source does not have goes. Reads folders only (a directory entry carries its inode). With a
+    pool (concurrent.futures), the folders in it are synced on the pool's threads."""
     if os.path.lexists(target) and not os.path.isdir(target):
         os.unlink(target)
     os.makedirs(target, exist_ok=True)
     present = {entry.name: entry for entry in os.scandir(target)}
+    folders = []
     for entry in os.scandir(source):
         mine = present.pop(entry.name, None)
         path = os.path.join(target, entry.name)
         if entry.is_dir(follow_symlinks=False):
-            sync_folder(entry.path, path)
+            folders.append((entry.path, path))
         elif mine is None or mine.is_dir(follow_symlinks=False) or mine.inode() != entry.inode():
             if mine is not None:
                 remove(path)
             os.link(entry.path, path, follow_symlinks=False)
     for entry in present.values():
         remove(entry.path)
+    if pool is None:
+        for folder, copy in folders:
+            sync_folder(folder, copy)
+    else:
+        for done in [pool.submit(sync_folder, folder, copy) for folder, copy in folders]:
+            done.result()  # an error in any folder is raised here
 
 
 def make_folder(path):
