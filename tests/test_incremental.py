@@ -602,6 +602,16 @@ def search_index(output):
     return [(shard["name"], shard["wave"], shard_texts(output, shard["name"])) for shard in listing]
 
 
+def test_the_search_page_searches_the_newest_shards_first_in_waves_that_widen_with_age():
+    from edition_search import shards_of, waves_of
+
+    pages = [f"{date}/a01/x/index.html" for date in ("2020-12-30", "2020-12-28", "2020-12-27", "2020-12-20", "2020-11-29", "2020-06-01", "2018-01-01")]
+    shards = shards_of(pages)
+    assert waves_of(shards) == {"2020-12-30": 0, "2020-12-28": 0, "2020-W52": 0, "2020-W51": 1, "2020-W48": 1, "2020-W23": 3, "2018-W01": 4}
+    assert waves_of(shards, (1,)) == {"2020-12-30": 0, "2020-12-28": 1, "2020-W52": 1, "2020-W51": 1, "2020-W48": 1, "2020-W23": 1, "2018-W01": 1}
+    assert waves_of({}) == {}
+
+
 def test_a_day_added_to_an_archive_whose_days_were_merged_into_a_week_indexes_as_a_clean_build_does(tmp_path):
     """The newest week is a shard a day; a new week's first day merges the last one into one shard."""
     content, output = tmp_path / "content", tmp_path / "output"
