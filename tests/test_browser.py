@@ -322,3 +322,19 @@ def test_search_finds_reports_in_every_shard_of_the_archive_the_newest_first(tmp
         page.goto(f"{base}/search/?q={quote('城市更新')}")
         expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
         expect(page.locator(".ed-results__list .ed-decks__title a")).to_have_text(["新区公园开放", "老城区改造启动"])
+
+        # The older wave held back: the newest wave's result is shown meanwhile, and the older one follows it.
+        held = []
+        older = re.compile(r"/pagefind/2020-W45/")
+
+        def hold(route):
+            held.append(route)
+
+        page.route(older, hold)
+        page.goto(f"{base}/search/?q={quote('城市更新')}")
+        expect(first_result(page)).to_have_text("新区公园开放")
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^已找到1篇.*正在查找更早的稿件"))
+        assert held, "the older wave was asked for"
+        page.unroute(older, hold)  # lets the requests held go on
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
+        expect(page.locator(".ed-results__list .ed-decks__title a")).to_have_text(["新区公园开放", "老城区改造启动"])
