@@ -267,3 +267,10 @@ def bench(c, reports=1000, compare=True, incremental=True, folder=None, calibrat
     from benchmark.run import bench as run_bench
 
     run_bench(int(reports), compare=compare, incremental=incremental, folder=folder, calibrate=calibrate)
+
+
+@task(help={"output": "a built site (default: output/)", "query": "the words searched", "runs": "runs of each, the median printed"})
+def search_speed(c, output=None, query="经济", runs=3):
+    """Time a reader's search in Chromium on a built site: first results and bytes, local and throttled."""
+    command = [sys.executable, str(ROOT / "tests" / "benchmark" / "search_speed.py"), str(output or _folder("output")), "--query", query, "--runs", str(runs)]
+    c.run(shlex.join(command), pty=False)

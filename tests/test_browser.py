@@ -304,17 +304,37 @@ def test_the_nu_html_checker_finds_no_errors_in_any_built_page(real_site):
     assert vnu_errors(real_site.root) == []
 
 
-def test_search_finds_reports_in_every_weekly_shard_of_the_archive(tmp_path, new_page):
+def test_search_finds_reports_in_every_shard_of_the_archive_the_newest_first(tmp_path, new_page):
     from conftest import build, write_item
 
     content = tmp_path / "content"
-    write_item(content, "old.md", "老城区改造启动", date="2020-11-02", Slug="old-week", body="本报讯(记者张三)老城区棚户区改造工程正式启动。")
-    write_item(content, "new.md", "新区公园开放", date="2020-12-30", Slug="new-week", body="本报讯(记者张三)湛河新区滨河公园今日开放。")
+    write_item(content, "old.md", "老城区改造启动", date="2020-11-02", Slug="old-week", body="本报讯(记者张三)老城区棚户区改造工程正式启动，城市更新提速。")
+    write_item(content, "new.md", "新区公园开放", date="2020-12-30", Slug="new-week", body="本报讯(记者张三)湛河新区滨河公园今日开放，城市更新又添新景。")
     site = build(content, tmp_path)
     assert search_page_count(site.root) == 2
-    assert len(json.loads((site.root / "pagefind" / "shards.json").read_text())["shards"]) == 2
+    shards = json.loads((site.root / "pagefind" / "shards.json").read_text())["shards"]
+    assert [(shard["name"], shard["wave"]) for shard in shards] == [("2020-12-30", 0), ("2020-W45", 2)], "searched in two waves"
     with serve(site.root) as base:
         page = new_page()
         for query, title in (("棚户区", "老城区改造启动"), ("滨河公园", "新区公园开放")):
             page.goto(f"{base}/search/?q={quote(query)}")
             expect(first_result(page)).to_have_text(title)
+        page.goto(f"{base}/search/?q={quote('城市更新')}")
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
+        expect(page.locator(".ed-results__list .ed-decks__title a")).to_have_text(["新区公园开放", "老城区改造启动"])
+
+        # The older wave held back: the newest wave's result is shown meanwhile, and the older one follows it.
+        held = []
+        older = re.compile(r"/pagefind/2020-W45/")
+
+        def hold(route):
+            held.append(route)
+
+        page.route(older, hold)
+        page.goto(f"{base}/search/?q={quote('城市更新')}")
+        expect(first_result(page)).to_have_text("新区公园开放")
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^已找到1篇.*正在查找更早的稿件"))
+        assert held, "the older wave was asked for"
+        page.unroute(older, hold)  # lets the requests held go on
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
+        expect(page.locator(".ed-results__list .ed-decks__title a")).to_have_text(["新区公园开放", "老城区改造启动"])

@@ -594,6 +594,39 @@ def test_a_new_day_is_indexed_alone_and_the_week_it_closes_is_indexed_from_the_l
     assert search_pages(output) == 5 * 6
 
 
+def search_index(output):
+    """The search index as readers get it: each shard (name and wave, newest first) with {url: indexed text}."""
+    import json
+
+    listing = json.loads((output / "pagefind/shards.json").read_text(encoding="utf-8"))["shards"]
+    return [(shard["name"], shard["wave"], shard_texts(output, shard["name"])) for shard in listing]
+
+
+def test_the_search_page_searches_the_newest_shards_first_in_waves_that_widen_with_age():
+    from edition_search import shards_of, waves_of
+
+    pages = [f"{date}/a01/x/index.html" for date in ("2020-12-30", "2020-12-28", "2020-12-27", "2020-12-20", "2020-11-29", "2020-06-01", "2018-01-01")]
+    shards = shards_of(pages)
+    assert waves_of(shards) == {"2020-12-30": 0, "2020-12-28": 0, "2020-W52": 0, "2020-W51": 1, "2020-W48": 1, "2020-W23": 3, "2018-W01": 4}
+    assert waves_of(shards, (1,)) == {"2020-12-30": 0, "2020-12-28": 1, "2020-W52": 1, "2020-W51": 1, "2020-W48": 1, "2020-W23": 1, "2018-W01": 1}
+    assert waves_of({}) == {}
+
+
+def test_a_day_added_to_an_archive_whose_days_were_merged_into_a_week_indexes_as_a_clean_build_does(tmp_path):
+    """The newest week is a shard a day; a new week's first day merges the last one into one shard."""
+    content, output = tmp_path / "content", tmp_path / "output"
+    settings = write_settings(tmp_path, "SECTIONS = []\nSEARCH_WAVES = (2, 8)\n")  # waves a few days wide
+    for date in ("2020-12-19", "2020-12-26", "2020-12-27"):  # 2020-W51's Saturday, 2020-W52's weekend
+        write_day(content, date)
+    build_into(output, settings, content=str(content), capture=True)
+    for date in ("2020-12-28", "2020-12-29"):  # Monday closes 2020-W52 (its days merged), Tuesday comes after
+        write_day(content, date)
+        assert_same_as_clean_build(tmp_path, settings, content)
+        assert search_index(output) == search_index(tmp_path / "clean")
+    waves = [(name, wave, len(texts)) for name, wave, texts in search_index(output)]
+    assert waves == [("2020-12-29", 0, 6), ("2020-12-28", 0, 6), ("2020-W52", 1, 12), ("2020-W51", 2, 6)]
+
+
 def test_a_week_changed_by_the_build_that_closes_it_is_indexed_from_its_new_pages(tmp_path):
     content, output = tmp_path / "content", tmp_path / "output"
     settings = write_settings(tmp_path, "SECTIONS = []\n")

@@ -14,7 +14,10 @@ the day before, outside the reports, does not count); only when they did are
 the shard's pages read, so that a change outside the report element (a new
 footer on every page) indexes nothing again. The week a new week's first day
 closes is indexed from the last build's pages while Pelican runs
-(index_early). Runs when the pages are written (after the incremental plugin); in
+(index_early). Each shard is listed with its wave (waves_of): the search page
+searches the newest wave first and shows its results while it searches the
+next, older one, so that a reader's first results cost what the newest shards
+cost, not what the whole archive does. Runs when the pages are written (after the incremental plugin); in
 a staged build (SEARCH_AFTER_BUILD, set by publishing.build) it runs after
 Pelican has exited (`python -m edition_search`), so that the index and the
 site are never both in memory. The names of its files in a staged build, and
@@ -81,6 +84,19 @@ def shards_of(pages, newest=None):
         week = week_of(name)
         shards.setdefault(name if week == open_week else week, []).append(name)
     return shards
+
+
+# Where the search page's waves end: a shard whose newest edition is under 7 days older than the
+# newest edition is in the first wave (the newest week and the one before, some 1,000–2,000
+# reports), under 35 days in the second, and so on; the rest of the archive is the last wave.
+WAVES = (7, 35, 182, 730)
+
+
+def waves_of(shards, limits=WAVES):
+    """{shard: wave}: 0 for the newest shards, one more past each limit (days before the newest edition)."""
+    newest = {name: datetime.date.fromisoformat(folders[0]) for name, folders in shards.items()}
+    latest = max(newest.values(), default=None)
+    return {name: sum((latest - date).days >= limit for limit in limits) for name, date in newest.items()}
 
 
 def is_week(shard):
@@ -252,9 +268,10 @@ def index_site(pelican):
         compress = "pelican.plugins.precompress" in settings.get("PLUGINS", ())
         options = {key: sorted(value) if isinstance(value, set) else value for key, value in settings.items() if key.startswith("PRECOMPRESS_")}
         request = {"last": str(last), "processes": processes, "precompress": options if compress else None, "reports": build_of(settings).report_pages}
+        request["waves"] = list(settings.get("SEARCH_WAVES", WAVES))
         (output / SEARCH_PENDING).write_text(json.dumps(request), encoding="utf-8")
         return
-    index_output(output, last, processes, build_of(settings).report_pages)
+    index_output(output, last, processes, build_of(settings).report_pages, settings.get("SEARCH_WAVES", WAVES))
 
 
 def index_pending(output):
@@ -267,7 +284,7 @@ def index_pending(output):
         return False
     pending = json.loads(request.read_text(encoding="utf-8"))
     request.unlink()
-    index_output(Path(output), Path(pending["last"]), pending["processes"], pending["reports"])
+    index_output(Path(output), Path(pending["last"]), pending["processes"], pending["reports"], pending.get("waves", WAVES))
     if pending["precompress"] is not None:
         from pelican.plugins.precompress import compress_files
 
@@ -325,8 +342,9 @@ def take_early(output, previous, shards, pages, reports):
     return kept
 
 
-def index_output(output, last, processes, reports):
-    """Index the shards whose reports, as Pagefind reads them, changed since `last` (the last build, or output itself)."""
+def index_output(output, last, processes, reports, waves=WAVES):
+    """Index the shards whose reports, as Pagefind reads them, changed since `last` (the last build, or output itself);
+    list them newest first, each with its digests and its wave (waves_of, with these limits)."""
     bundle = output / SEARCH_FOLDER
     bundle.mkdir(exist_ok=True)
     pages = read_manifest(output)  # as this build wrote it
@@ -360,12 +378,14 @@ def index_output(output, last, processes, reports):
     unsettled = [name for name in shards if renewed or name in early or previous.get(name) != digests[name] or before.get(name) is None or name not in whole]
     with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(settle, unsettled))
+    wave = waves_of(shards, waves)
     listing = bundle / SHARDS
     if listing.exists():
         listing.unlink()
     listing.write_text(
         json.dumps(
-            {"recipe": recipe(), "shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name)} for name in shards]}, ensure_ascii=False
+            {"recipe": recipe(), "shards": [{"name": name, "digest": digests[name], "indexed": indexed.get(name), "wave": wave[name]} for name in shards]},
+            ensure_ascii=False,
         ),
         encoding="utf-8",
     )
