@@ -371,6 +371,24 @@ def test_reports_kept_by_pelicans_cache_follow_a_change_of_settings(tmp_path):
     assert len(list((tmp_path / "cache").glob("articles-*"))) == 1, "the old cache is gone"
 
 
+def test_templates_compiled_by_an_earlier_build_are_not_used_once_jinjas_options_change(tmp_path):
+    """Builds keep the templates they compiled (Jinja's bytecode cache, in cache/templates-<digest of
+    the options>): options that change what a template compiles to compile it again."""
+    content = tmp_path / "content"
+    write_day(content, "2020-12-30", pages=1, items=2)
+    page = "2020-12-30/a01/item-2020-12-30-a01-1/index.html"
+    build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = []\n"), content=str(content), capture=True)
+    assert list((tmp_path / "cache").glob("templates-*/*")), "the templates compiled were kept"
+    before = (tmp_path / "output" / page).read_bytes()
+    options = "SECTIONS = []\nJINJA_ENVIRONMENT = JINJA_ENVIRONMENT | {'trim_blocks': False}\n"
+    build_into(tmp_path / "output", write_settings(tmp_path, options), content=str(content), capture=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    build_into(elsewhere / "output", write_settings(elsewhere, options + f"CACHE_PATH = {str(elsewhere / 'cache')!r}\n"), content=str(content), capture=True)
+    after = (tmp_path / "output" / page).read_bytes()
+    assert after != before and after == (elsewhere / "output" / page).read_bytes(), "the page as a build that never compiled it before makes it"
+
+
 def test_pages_rendered_by_forked_workers_equal_pages_rendered_in_one_process(tmp_path):
     """Workers render chunks of pages in date order, and feed entries are shared and dropped: none of it shows."""
     write_corpus(tmp_path / "content", 300)
