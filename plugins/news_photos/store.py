@@ -9,6 +9,7 @@ as hard links: a build where no photo changed decodes, encodes and copies none.
 
 import contextlib
 import os
+import resource
 import shutil
 import sqlite3
 import tempfile
@@ -175,6 +176,26 @@ def make_all(jobs, cache, processes, derive=derive):
             for future in [pool.submit(make, path, photo, cache, how) for path, photo, how in missing]:
                 future.result()
     return len(missing)
+
+
+class Timed:
+    """Wall and CPU seconds of a step, this process's and its ended children's (a pool's workers)."""
+
+    def __enter__(self):
+        self.started, self.cpu_started = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        self.cpu = cpu_seconds() - self.cpu_started
+
+    def __str__(self):
+        return f"{self.seconds:.2f} s ({self.cpu:.2f} s CPU)"
+
+
+def cpu_seconds():
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def publish(source, photo, cache, output):

@@ -28,7 +28,7 @@ from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
 from .picture import derive_page
 from .sidecar import SidecarError, read_sidecar
-from .store import ZoneTable, prepare, zone_key
+from .store import Timed, ZoneTable, prepare, zone_key
 from .zones import find_zones
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,7 @@ class Reading:
         self.files, self.found, self.layers = files, found, layers
         self.problems, self.warnings = [], []
         self.used = set()  # the PDFs and sidecars of the edition's pages
+        self.found_now = 0  # pages whose zones were found in this build (not kept from the last)
 
     def problem(self, name, line, field, what, expected):
         self.problems.append(f"{label(os.path.join(self.content, name))}:{line}: {field}: {what} — {expected}")
@@ -89,6 +90,7 @@ class Reading:
                     if value is None:
                         continue
                     fresh[key] = value
+                    self.found_now += 1
                 self.give(page, name, photo, key, *zones_from_json(value))
             if not self.problems:
                 table.keep({entry[-1] for entry in wanted}, fresh)
@@ -172,13 +174,25 @@ def attach(generators):
     printed = build_of(generators[0].settings).printed_pages
     if not printed or printed.get("prepared") is None:
         return
-    try:
-        files, found, layers = beside.result(printed.pop("prepared"))
-    except beside.Failed as error:
-        raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
+    with Timed() as waited:
+        try:
+            files, found, layers, made, beside_timed = beside.result(printed.pop("prepared"))
+        except beside.Failed as error:
+            raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
     generator = generators[0]
     reading = Reading(generator.settings, files, found, layers)
-    reading.attach(generator.context.get("editions") or [])
+    with Timed() as zoned:
+        reading.attach(generator.context.get("editions") or [])
+    if layers or made or reading.found_now:  # the benchmark reads this line (tests/benchmark/run.py)
+        logger.info(
+            "printed pages: %d PDFs read and %d pictures made beside the build in %s, waited for %s; zones of %d pages found in %s",
+            len(layers),
+            made,
+            beside_timed,
+            waited,
+            reading.found_now,
+            zoned,
+        )
     for warning in reading.warnings:
         # Written, not logged: under --fatal warnings a logged warning would hold the day's paper back
         # over one zone, and at INFO a plain `pelican` would not show it. The page is published all the same.

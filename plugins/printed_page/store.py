@@ -14,7 +14,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from news_photos.store import Catalog, make_all
+from news_photos.store import Catalog, Timed, make_all
 
 from .layer import PageError
 from .picture import LAYERS, PagePhoto, derive_page, read_page
@@ -45,18 +45,20 @@ def prepare(content, cache, processes):
     """Every page PDF catalogued, and the pictures of new ones made, on every core.
 
     Runs beside the build from its start (content_schema.beside): it needs nothing the build
-    reads. Gives (page files, {PDF: PagePhoto or PageError}, {key: TextLayer} of the PDFs read now)."""
+    reads. Gives (page files, {PDF: PagePhoto or PageError}, {key: TextLayer} of the PDFs read now,
+    how many pictures were made, and the Timed of it all)."""
     gc.enable()  # forked from a build that holds collection off while it loads the archive (incremental)
-    files = page_files(content)
-    pdfs = sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
-    catalog = Catalog(cache, CATALOG, reader=read_page, kinds=(PagePhoto, PageError))
-    try:
-        found = catalog.look_up(content, pdfs)
-    finally:
-        catalog.close()
-    jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
-    make_all(jobs, cache, processes)
-    return files, found, dict(LAYERS)
+    with Timed() as timed:
+        files = page_files(content)
+        pdfs = sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
+        catalog = Catalog(cache, CATALOG, reader=read_page, kinds=(PagePhoto, PageError))
+        try:
+            found = catalog.look_up(content, pdfs)
+        finally:
+            catalog.close()
+        jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
+        made = make_all(jobs, cache, processes)
+    return files, found, dict(LAYERS), made, timed
 
 
 class ZoneTable:

@@ -12,12 +12,13 @@ import contextlib
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,11 +31,21 @@ if str(ROOT / "plugins") not in sys.path:
 
 from publishing.build import BuildFailed, build_into  # noqa: E402
 
+from .media import write_pages, write_photos  # noqa: E402
 from .synthetic import SECTIONS, write_corpus, write_day  # noqa: E402
 
 DAY = 150
 REFERENCE = 3.7  # seconds plain Pelican takes for 1,000 reports on the machine the targets were set on (issue 6)
-HEADER = "| reports | full s | incremental s | peak MB | output files | output MB | ms/report | plain Pelican s | ratio |"
+HEADER = (
+    "| reports | full s | incremental s | peak MB | output files | output MB | ms/report | plain Pelican s | ratio"
+    " | photos full s (CPU) | photos day s (CPU) | pages full s (CPU) | pages day s (CPU) |"
+)
+# The photo and page steps' own log lines (news_photos, printed_page): "… in 1.92 s (3.61 s CPU)"
+TIMED = r"([\d.]+) s \(([\d.]+) s CPU\)"
+PHOTO_LINE = re.compile(rf"^photos: (\d+) pictures published, (\d+) of them made now, in {TIMED}", re.M)
+PAGE_LINE = re.compile(
+    rf"^printed pages: (\d+) PDFs read and (\d+) pictures made beside the build in {TIMED}, waited for {TIMED}; zones of (\d+) pages found in {TIMED}", re.M
+)
 PROBE = Path(__file__).resolve().parent / "probe"  # its sitecustomize reports the build's peak memory
 
 
@@ -50,6 +61,8 @@ class Build:
     tree_mb: float
     files: int
     megabytes: float
+    photos: tuple = (0, 0, 0.0, 0.0)  # pictures published, made, wall and CPU seconds of the photo step
+    pages: tuple = (0, 0, 0.0, 0.0, 0.0, 0, 0.0)  # PDFs read, pictures made, beside wall and CPU s, waited s, zoned pages, zone s
 
     @property
     def seconds(self):
@@ -61,7 +74,29 @@ class Build:
         return max(self.own_mb, self.children_mb, self.tree_mb)
 
 
-def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrate=True):
+@dataclass(frozen=True)
+class Media:
+    """What the synthetic archive carries besides its reports: photos, page PDFs, on its newest days."""
+
+    photos: bool = True
+    pages: bool = True
+    days: int | None = None  # the newest days that have them (None: every day); the day added always has
+
+    def on(self, date, last):
+        return (self.photos or self.pages) and (self.days is None or (last - date).days < self.days)
+
+    def write(self, content, date, items):
+        """The day's photo files and page PDFs; (photos, pages) written."""
+        return (write_photos(content, items) if self.photos else 0, write_pages(content, date, items) if self.pages else 0)
+
+    def describe(self):
+        if not (self.photos or self.pages):
+            return "no photos, no page PDFs"
+        what = " and ".join(name for name, on in (("photos", self.photos), ("page PDFs", self.pages)) if on)
+        return f"{what} on {'every day' if self.days is None else f'the newest {self.days} day(s) and the day added'}"
+
+
+def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrate=True, media=Media()):
     """Measure a full build of `reports` synthetic reports, one more day, and plain Pelican; print a README table row.
 
     The archive ends on a Saturday, so the day added is a Sunday: the day that costs most, since
@@ -69,21 +104,31 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
     """
     display = Display()
     display.machine()
+    print(f"Media: {media.describe()}.")
     with workspace(folder) as work:
         speed = calibration(display, work, seed) if calibrate else None
         content = work / "content"
         settings = write_settings(work / "settings.py", project_settings(content))
+        end = last_saturday()
         with display.phase(f"write {reports:,} reports (not timed)") as line:
-            dates = write_corpus(content, reports, seed, end=last_saturday())
+            written = [0, 0, 0]
+
+            def with_media(date, items):
+                if media.on(date, end):
+                    written[:] = [written[0] + 1, *(a + b for a, b in zip(written[1:], media.write(content, date, items), strict=True))]
+
+            dates = write_corpus(content, reports, seed, end=end, photos=lambda date: media.photos and media.on(date, end), each_day=with_media)
             age_files(content, hours=24)
-            line["details"] = f"{len(dates)} editions, {dates[0]} to {dates[-1]}"
+            line["details"] = f"{len(dates)} editions, {dates[0]} to {dates[-1]}; {written[1]:,} photos and {written[2]:,} page PDFs on {written[0]} of them"
         full = build_edition(display, "full build", work, settings, content)
         plain = build_plain(display, work, content) if compare else None
         again = None
         if incremental:
             day = dates[-1] + datetime.timedelta(days=1)
-            with display.phase(f"write one more day ({DAY} reports, {day:%A} {day}, not timed)"):
-                write_day(content, day, DAY, seed)
+            with display.phase(f"write one more day ({DAY} reports, {day:%A} {day}, not timed)") as line:
+                items = write_day(content, day, DAY, seed, photos=media.photos)
+                photos, pages = media.write(content, day, items) if media.photos or media.pages else (0, 0)
+                line["details"] = f"{photos} photos, {pages} page PDFs"
             again = build_edition(display, "incremental build", work, settings, content)
     display.machine()
     if speed is not None:
@@ -97,6 +142,10 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
     print(table_row(reports, full, again, plain))
     cpu = ", ".join(f"{name} {build.cpu_seconds:.1f}" for name, build in (("full", full), ("incremental", again), ("plain", plain)) if build)
     print(f"\nCPU seconds of the Pelican processes, steadier than wall time on a busy machine: {cpu}")
+    print(f"Media: {media.describe()}.")
+    for name, build in (("full build", full), ("incremental build", again)):
+        if build:
+            print(f"{name}: {describe_media(build)}")
 
 
 def age_files(folder, hours):
@@ -127,10 +176,31 @@ def calibration(display, work, seed):
 
 def build_edition(display, title, work, settings, content):
     """What `invoke build` does: build into output/ (the check runs inside the build), staged and committed."""
+    log = []
     with display.phase(f"{title}: pelican") as line:
-        build = measured(0.0, work, work / "output", lambda env: build_into(work / "output", settings, content=str(content), env=env, capture=True))
+        build = measured(0.0, work, work / "output", lambda env: log.append(build_into(work / "output", settings, content=str(content), env=env, capture=True)))
         line["details"] = describe(build)
-    return build
+    return with_media_steps(build, log[0] if log else "")
+
+
+def with_media_steps(build, log):
+    """The build with its photo and page steps' figures, from their log lines (zeros when a step had nothing to do)."""
+    photos, pages = PHOTO_LINE.search(log), PAGE_LINE.search(log)
+    return replace(
+        build,
+        photos=(int(photos[1]), int(photos[2]), float(photos[3]), float(photos[4])) if photos else build.photos,
+        pages=(int(pages[1]), int(pages[2]), float(pages[3]), float(pages[4]), float(pages[5]), int(pages[7]), float(pages[8])) if pages else build.pages,
+    )
+
+
+def describe_media(build):
+    published, made, seconds, cpu = build.photos
+    read, drawn, beside, beside_cpu, waited, zoned, zone_seconds = build.pages
+    return (
+        f"photos: {published} published, {made} made, {seconds:.2f} s ({cpu:.2f} s CPU); "
+        f"pages: {read} PDFs read, {drawn} pictures made beside the build in {beside:.2f} s ({beside_cpu:.2f} s CPU), "
+        f"the build waited {waited:.2f} s for them, zones of {zoned} pages found in {zone_seconds:.2f} s"
+    )
 
 
 def build_plain(display, work, content):
@@ -195,8 +265,22 @@ def table_row(reports, full, again, plain):
         f"{1000 * full.seconds / reports:.1f}",
         f"{plain.seconds:.1f}" if plain else "–",
         f"{full.seconds / plain.seconds:.2f}" if plain else "–",
+        *(photo_cell(build) for build in (full, again)),
+        *(page_cell(build) for build in (full, again)),
     ]
     return "| " + " | ".join(cells) + " |"
+
+
+def photo_cell(build):
+    return f"{build.photos[2]:.1f} ({build.photos[3]:.1f})" if build and build.photos[0] else "–"
+
+
+def page_cell(build):
+    """The page step: its work beside the build, and the zones found in it (the build's own time)."""
+    if not build or not (build.pages[0] or build.pages[5]):
+        return "–"
+    read, drawn, beside, beside_cpu, waited, zoned, zone_seconds = build.pages
+    return f"{beside + zone_seconds:.1f} ({beside_cpu + zone_seconds:.1f})"
 
 
 def project_settings(content):
