@@ -28,18 +28,21 @@ from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
 from .picture import derive_page
 from .sidecar import SidecarError, read_sidecar
-from .store import Timed, ZoneTable, prepare, zone_key
+from .store import Timed, ZoneTable, make_pictures, prepare, zone_key
 from .zones import find_zones
 
 logger = logging.getLogger(__name__)
 
 
 def start(pelican):
-    """Catalogue the page PDFs and make new pages' pictures beside the build, from its start (each run)."""
+    """Catalogue the page PDFs and make new pages' pictures beside the build, from its start (each run):
+    the pictures at a lower priority, taken by news_photos when it publishes every picture."""
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     cache = os.path.join(settings["CACHE_PATH"], "photos")
-    build_of(settings).printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache, processes), "pdfs": []}
+    build = build_of(settings)
+    build.printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache), "pdfs": []}
+    build.pictures_early.append(beside.start(make_pictures, settings["PATH"], cache, processes))  # taken by news_photos
     settings.setdefault("JINJA_GLOBALS", {})["page_picture"] = page_picture
 
 
@@ -176,18 +179,17 @@ def attach(generators):
         return
     with Timed() as waited:
         try:
-            files, found, layers, made, beside_timed = beside.result(printed.pop("prepared"))
+            files, found, layers, beside_timed = beside.result(printed.pop("prepared"))
         except beside.Failed as error:
             raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
     generator = generators[0]
     reading = Reading(generator.settings, files, found, layers)
     with Timed() as zoned:
         reading.attach(generator.context.get("editions") or [])
-    if layers or made or reading.found_now:  # the benchmark reads this line (tests/benchmark/run.py)
+    if layers or reading.found_now:  # the benchmark reads this line (tests/benchmark/run.py)
         logger.info(
-            "printed pages: %d PDFs read and %d pictures made beside the build in %s, waited for %s; zones of %d pages found in %s",
+            "printed pages: %d PDFs read beside the build in %s, waited for %s; zones of %d pages found in %s",
             len(layers),
-            made,
             beside_timed,
             waited,
             reading.found_now,

@@ -14,10 +14,10 @@ import re
 import sqlite3
 from pathlib import Path
 
-from news_photos.store import Catalog, Timed, make_all
+from news_photos.store import Catalog, Timed, in_background, make_all
 
 from .layer import PageError
-from .picture import LAYERS, PagePhoto, derive_page, read_page
+from .picture import LAYERS, PagePhoto, derive_page, read_page, read_size
 
 CATALOG = "pages.sqlite"
 ZONES = "printed-pages.sqlite"
@@ -41,24 +41,43 @@ def page_files(content):
     return found
 
 
-def prepare(content, cache, processes):
-    """Every page PDF catalogued, and the pictures of new ones made, on every core.
+def prepare(content, cache):
+    """Every page PDF catalogued, and the text layers of new ones read.
 
-    Runs beside the build from its start (content_schema.beside): it needs nothing the build
-    reads. Gives (page files, {PDF: PagePhoto or PageError}, {key: TextLayer} of the PDFs read now,
-    how many pictures were made, and the Timed of it all)."""
+    Runs beside the build from its start (build_cache.beside): it needs nothing the build reads,
+    and the build needs it once the editions are known, to find the zones. Gives (page files, {PDF:
+    PagePhoto or PageError}, {key: TextLayer} of the PDFs read now, the Timed of it)."""
     gc.enable()  # forked from a build that holds collection off while it loads the archive (incremental)
     with Timed() as timed:
         files = page_files(content)
-        pdfs = sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
         catalog = Catalog(cache, CATALOG, reader=read_page, kinds=(PagePhoto, PageError))
         try:
-            found = catalog.look_up(content, pdfs)
+            found = catalog.look_up(content, pdfs_of(files))
+        finally:
+            catalog.close()
+    return files, found, dict(LAYERS), timed
+
+
+def make_pictures(content, cache, processes):
+    """The pictures of new page PDFs, made beside the build at a lower priority, as new photos are
+    (news_photos.store.prepare): the build needs them only when it publishes them, at its end.
+
+    Known by the catalogue, or, for a PDF it does not know yet (its text layer is being read beside,
+    by prepare), by a quicker reading that is not written down. Gives ("printed pages", how many were made, the Timed of it)."""
+    in_background()
+    with Timed() as timed:
+        catalog = Catalog(cache, CATALOG, reader=read_size, kinds=(PagePhoto, PageError), keep=False)
+        try:
+            found = catalog.look_up(content, pdfs_of(page_files(content)))
         finally:
             catalog.close()
         jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
         made = make_all(jobs, cache, processes)
-    return files, found, dict(LAYERS), made, timed
+    return "printed pages", made, timed
+
+
+def pdfs_of(files):
+    return sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
 
 
 class ZoneTable:

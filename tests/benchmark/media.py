@@ -53,21 +53,21 @@ def base_photo():
     return out.getvalue()
 
 
-def photo_bytes(name):
+def photo_bytes(name, salt=""):
     """The base JPEG with a comment segment naming this photo: bytes no other photo has, the same picture."""
     data = base_photo()
-    comment = f"benchmark photo {name}".encode()
+    comment = f"benchmark photo {salt}{name}".encode()
     return data[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + data[2:]
 
 
-def write_photos(content, items):
-    """Write the photo of every item that shows one; return how many."""
+def write_photos(content, items, salt=""):
+    """Write the photo of every item that shows one; return how many. Another salt, other bytes."""
     count = 0
     for item in items:
         if item.photo:
             path = content / item.photo
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(photo_bytes(item.photo))
+            path.write_bytes(photo_bytes(item.photo, salt))
             count += 1
     return count
 
