@@ -28,7 +28,7 @@ from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
 from .picture import derive_page
 from .sidecar import SidecarError, read_sidecar
-from .store import Timed, ZoneTable, make_pictures, prepare, zone_key
+from .store import Layers, Timed, ZoneTable, make_pictures, prepare, zone_key
 from .zones import find_zones
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,8 @@ def start(pelican):
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     cache = os.path.join(settings["CACHE_PATH"], "photos")
     build = build_of(settings)
-    build.printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache), "pdfs": []}
+    layers = Layers.beside(cache)
+    build.printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache, layers), "layers": layers, "pdfs": []}
     build.pictures_early.append(beside.start(make_pictures, settings["PATH"], cache, processes))  # taken by news_photos
     settings.setdefault("JINJA_GLOBALS", {})["page_picture"] = page_picture
 
@@ -177,19 +178,23 @@ def attach(generators):
     printed = build_of(generators[0].settings).printed_pages
     if not printed or printed.get("prepared") is None:
         return
-    with Timed() as waited:
-        try:
-            files, found, layers, beside_timed = beside.result(printed.pop("prepared"))
-        except beside.Failed as error:
-            raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
-    generator = generators[0]
-    reading = Reading(generator.settings, files, found, layers)
-    with Timed() as zoned:
-        reading.attach(generator.context.get("editions") or [])
-    if layers or reading.found_now:  # the benchmark reads this line (tests/benchmark/run.py)
+    layers = printed.pop("layers")
+    try:
+        with Timed() as waited:
+            try:
+                files, found, read, beside_timed = beside.result(printed.pop("prepared"))
+            except beside.Failed as error:
+                raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
+        generator = generators[0]
+        reading = Reading(generator.settings, files, found, layers)
+        with Timed() as zoned:
+            reading.attach(generator.context.get("editions") or [])
+    finally:
+        layers.remove()
+    if read or reading.found_now:  # the benchmark reads this line (tests/benchmark/run.py)
         logger.info(
             "printed pages: %d PDFs read beside the build in %s, waited for %s; zones of %d pages found in %s",
-            len(layers),
+            read,
             beside_timed,
             waited,
             reading.found_now,

@@ -23,8 +23,6 @@ FULL_WIDTH = 2000
 FULL_JPEG = {"quality": 75}  # baseline: as small as progressive at 80, in a sixth of the time (0.02 s, not 0.12)
 PAGE_RECIPE = repr((RECIPE, WIDTHS, FULL_WIDTH, pdfium.PDFIUM_INFO.build, 1))
 
-LAYERS = {}  # key → TextLayer of the pages read by this process (the build finds zones in them)
-
 
 @dataclass(frozen=True)
 class PagePhoto(Photo):
@@ -53,12 +51,12 @@ def page_photo(data, width, height):
     return PagePhoto(page_key(data), FULL_WIDTH, max(1, round(FULL_WIDTH * height / width)))
 
 
-def read_page(path):
-    """The catalogue's reading of a page PDF: its PagePhoto (its text layer kept in LAYERS), or PageError."""
+def read_page(path, keep):
+    """The catalogue's reading of a page PDF: its PagePhoto (its text layer given to keep(key, layer)), or PageError."""
 
     def inspected(data):
         photo, layer = inspect_page(data)
-        LAYERS[photo.key] = layer
+        keep(photo.key, layer)
         return photo
 
     return read_with(path, inspected, PageError, "a readable PDF file")
