@@ -13,7 +13,7 @@ import os
 
 from pelican import signals
 
-from site_build import state
+from site_build import beside, state
 from site_build.state import build_of
 from staging.manifest import read_manifest
 
@@ -88,8 +88,6 @@ class Shelf:
         with Timed() as timed:
             made_beside = []
             for started in early:  # pictures made beside the build (photos, printed pages): what is left is made below
-                from build_cache import beside  # here: build_cache imports the checker, which imports this package
-
                 try:
                     made_beside.append(beside.result(started))
                 except beside.Failed as error:
@@ -125,8 +123,6 @@ def article_photos(article):
 
 def start(pelican):
     """Make new photos' derivatives beside the build, from its start (each run)."""
-    from build_cache import beside  # here: build_cache imports the checker, which imports this package
-
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     build_of(settings).pictures_early.append(beside.start(prepare, settings["PATH"], os.path.join(settings["CACHE_PATH"], "photos"), processes))

@@ -216,7 +216,7 @@ def photo_files(content):
 def prepare(content, cache, processes):
     """Every photo under content/ catalogued, and the derivatives of new ones made, on every core.
 
-    Runs beside the build from its start (build_cache.beside), forked before Pelican holds the
+    Runs beside the build from its start (site_build.beside), forked before Pelican holds the
     archive (so outside its memory), at a lower priority: it takes what the build leaves of the
     cores while Pelican loads and renders, and what is not made when Pelican is done is made while
     Pelican waits for it (news_photos.publish_photos). Gives ("photos", how many were made, the Timed of it)."""

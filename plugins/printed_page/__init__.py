@@ -18,9 +18,8 @@ import sys
 
 from pelican import signals
 
-from build_cache import beside
 from news_photos.markup import picture_html
-from site_build import state
+from site_build import beside, state
 from site_build.pelican_internals import log_every
 from site_build.state import build_of
 

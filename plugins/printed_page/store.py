@@ -51,7 +51,7 @@ def page_files(content):
 def prepare(content, cache, layers):
     """Every page PDF catalogued, and the text layers of new ones read into `layers` (Layers).
 
-    Runs beside the build from its start (build_cache.beside): it needs nothing the build reads,
+    Runs beside the build from its start (site_build.beside): it needs nothing the build reads,
     and the build needs it once the editions are known, to find the zones. Gives (page files, {PDF:
     PagePhoto or PageError}, how many layers were read, the Timed of it)."""
     gc.enable()  # forked from a build that holds collection off while it loads the archive (incremental)
