@@ -259,14 +259,20 @@ def rollback(c, target=None):
         "incremental": "then add one day's edition and build again",
         "folder": "a new folder to keep the archive, settings and outputs in (default: a temporary one)",
         "calibrate": "first time plain Pelican on 1,000 reports, to say how fast this machine is",
+        "photos": "photo items with a lead photo, and a photo in one report in five (3000×2000 JPEGs)",
+        "pages": "a page PDF for every page (版), with its reports' text",
+        "media-days": "photos and page PDFs on the newest N days only (and on the day added); default every day",
+        "day-variants": "then write the day added again four times (no media, photos, page PDFs, both) and build each: what media add to a day",
     }
 )
-def bench(c, reports=1000, compare=True, incremental=True, folder=None, calibrate=True):
+def bench(c, reports=1000, compare=True, incremental=True, folder=None, calibrate=True, photos=True, pages=True, media_days=None, day_variants=False):
     """Benchmark: build a synthetic archive of N reports as `invoke build` does; print a README table row."""
     sys.path.insert(0, str(ROOT / "tests"))
+    from benchmark.run import Media
     from benchmark.run import bench as run_bench
 
-    run_bench(int(reports), compare=compare, incremental=incremental, folder=folder, calibrate=calibrate)
+    media = Media(photos=photos, pages=pages, days=int(media_days) if media_days is not None else None)
+    run_bench(int(reports), compare=compare, incremental=incremental, folder=folder, calibrate=calibrate, media=media, day_variants=day_variants)
 
 
 @task(help={"output": "a built site (default: output/)", "query": "the words searched", "runs": "runs of each, the median printed"})

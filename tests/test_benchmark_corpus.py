@@ -1,12 +1,17 @@
 """The benchmark's synthetic archive is content the edition accepts and builds, like a real daily's."""
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 
-from benchmark.synthetic import SECTIONS, vocabulary, write_corpus, write_day
+from benchmark.media import printed, write_pages, write_photos
+from benchmark.synthetic import SECTIONS, day_items, vocabulary, write_corpus, write_day
+from PIL import Image
 
 from conftest import build
 from content_schema.check import check_tree, name_slug
+from printed_page.layer import read_layer
+from printed_page.zones import find_zones
 
 END = datetime.date(2024, 6, 30)
 
@@ -91,3 +96,48 @@ def test_a_synthetic_archive_builds_with_the_project_settings(tmp_path):
     latest = max(item["date"] for item in items)
     assert site.exists(f"/{latest:%Y-%m-%d}/") and site.exists("/")
     assert all(site.exists(f"/reporters/{name_slug(c.name)}/") for item in items for c in item["people"])
+
+
+def test_with_photos_every_photo_item_has_its_lead_photo_and_one_report_in_five_a_photo_each_file_its_own(tmp_path):
+    day = datetime.date(2024, 6, 29)
+    items = write_day(tmp_path, day, photos=True)
+    write_photos(tmp_path, items)
+    checked_items = {item["slug"]: item for item in checked(tmp_path)}
+    photo_items = [item for item in checked_items.values() if item.get("kind") == "photo"]
+    reports = [item for item in checked_items.values() if item.get("kind", "report") == "report"]
+    assert photo_items and all(item["image"] == f"images/{day}/{item['page'].lower()}-{item['position']:02d}.jpg" for item in photo_items)
+    assert all(item.get("caption") and item.get("credit") for item in photo_items)
+    leads = [item for item in reports if item.get("image")]
+    in_text = [item for item in reports if "![" in item["body"] and "{static}/images/" in item["body"]]
+    assert leads and in_text and all(item.get("caption") and item.get("credit") for item in leads)
+    assert 0.1 < (len(leads) + len(in_text)) / len(reports) < 0.3
+    files = sorted((tmp_path / "images" / day.isoformat()).iterdir())
+    assert len(files) == len(photo_items) + len(leads) + len(in_text) == sum(1 for item in items if item.photo)
+    assert len({hashlib.sha256(path.read_bytes()).digest() for path in files}) == len(files), "each photo its own bytes"
+    with Image.open(files[0]) as photo:
+        assert (photo.format, photo.size) == ("JPEG", (3000, 2000))
+
+
+def test_photos_change_no_text_of_the_archive():
+    day = datetime.date(2024, 6, 29)
+    plain = {item.name: item for item in day_items(day, 150)}
+    with_photos = {item.name: item for item in day_items(day, 150, photos=True)}
+    assert plain.keys() == with_photos.keys()
+    assert all(plain[name].body == with_photos[name].body and plain[name].title == with_photos[name].title for name in plain)
+    assert not any(item.photo for item in plain.values())
+
+
+def test_each_page_gets_a_one_page_pdf_whose_text_layer_places_nearly_every_report_of_the_page(tmp_path):
+    day = datetime.date(2024, 6, 29)
+    items = list(day_items(day, 150, photos=True))
+    (tmp_path / day.isoformat()).mkdir()
+    pages = write_pages(tmp_path, day, items)
+    assert sorted(path.stem.upper() for path in (tmp_path / day.isoformat()).glob("*.pdf")) == sorted({item.page for item in items})
+    assert pages == len({item.page for item in items})
+    placed = 0
+    for page in {item.page for item in items}:
+        layer = read_layer((tmp_path / day.isoformat() / f"{page.lower()}.pdf").read_bytes())
+        on_page = [item for item in items if item.page == page]
+        zones, _ = find_zones(layer, {item.name: (item.title, "".join(printed(item.body))) for item in on_page})
+        placed += len(zones)
+    assert placed >= 0.9 * len(items), f"{placed} of {len(items)} reports placed"

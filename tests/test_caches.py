@@ -104,7 +104,7 @@ def test_a_checked_source_kept_in_the_checks_cache_comes_back_as_it_was_parsed(i
 def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
     import os
 
-    from build_cache import beside
+    from site_build import beside
 
     assert beside.result(beside.start(sorted, {"乙": 2, "甲": 1})) == ["乙", "甲"]
     with pytest.raises(beside.Failed, match="ZeroDivisionError"):

@@ -7,7 +7,7 @@
   its bytes; their rendered bodies in a table beside it, fetched when shown.
 
 When Pelican's cache is there to load, the content check runs in a process
-beside the build (beside.py) while the cache loads: each takes seconds at
+beside the build (site_build/beside.py) while the cache loads: each takes seconds at
 50,000 reports and neither needs the other. Pelican's generators also list
 the content folder faster (files.py).
 """
@@ -20,11 +20,10 @@ from jinja2 import FileSystemBytecodeCache
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
-from site_build import state
+from site_build import beside, state
 from site_build.pelican_internals import list_files_by, skip_disabled_readers_walk
 from site_build.state import build_of
 
-from . import beside
 from .cache import keep_cache_in_rows, load_articles, store_bodies, use_cache_of_this_code
 from .checked_codec import CheckedSources, checked_sources_table
 from .files import list_files

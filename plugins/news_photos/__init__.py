@@ -13,13 +13,14 @@ import os
 
 from pelican import signals
 
+from site_build import beside, state
 from site_build.state import build_of
 from staging.manifest import read_manifest
 
 from .markup import picture_html, rewrite_body
 from .picture import Picture
 from .pipeline import SUFFIXES, Photo, derive
-from .store import Catalog, make_all, publish, published_names
+from .store import Catalog, Timed, make_all, prepare, publish, published_names
 
 logger = logging.getLogger(__name__)
 
@@ -79,21 +80,34 @@ class Shelf:
         leaves the output as a page does."""
         return {name: "picture:" + photo.key for source, _, photo, _ in self.pictures() for name in published_names(source, photo)}
 
-    def publish(self, output, processes, previous, last):
+    def publish(self, output, processes, previous, last, early=()):
         """Make what is missing of every picture's derivatives, on every core; link into output those the
         last build (its record: previous; its folder: last) does not have. A build where no photo
         changed touches none. The record is checked against the folder by one file of each picture: a
         build cut short after its record was written (in place) must not leave a picture out for good."""
-        new = []
-        for source, path, photo, how in self.pictures():
-            names = list(published_names(source, photo))
-            if any(name not in previous for name in names) or not os.path.exists(os.path.join(last, names[0])):
-                new.append((source, path, photo, how))
-        made = make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes)
-        for source, _, photo, _ in new:
-            publish(source, photo, self.cache, output)
-        if new:
-            logger.info("photos: %d pictures published, %d of them made now", len(new), made)
+        with Timed() as timed:
+            made_beside = []
+            for started in early:  # pictures made beside the build (photos, printed pages): what is left is made below
+                try:
+                    made_beside.append(beside.result(started))
+                except beside.Failed as error:
+                    raise SystemExit(f"Making the pictures failed:\n{error}") from None
+            new = []
+            for source, path, photo, how in self.pictures():
+                names = list(published_names(source, photo))
+                if any(name not in previous for name in names) or not os.path.exists(os.path.join(last, names[0])):
+                    new.append((source, path, photo, how))
+            made = make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes)
+            for source, _, photo, _ in new:
+                publish(source, photo, self.cache, output)
+        if new or any(count for _, count, _ in made_beside):  # the benchmark reads this line (tests/benchmark/run.py)
+            logger.info(
+                "photos: %d pictures published (photos and printed pages), %d of them made now, in %s; made beside the build: %s",
+                len(new),
+                made,
+                timed,
+                ", ".join(f"{count} {kind} in {beside_timed}" for kind, count, beside_timed in made_beside),
+            )
 
 
 def article_photos(article):
@@ -105,6 +119,13 @@ def article_photos(article):
     for names in article.__dict__.get("linked") or ():
         paths.extend(name for name in names[:1] if is_photo(name))
     return paths
+
+
+def start(pelican):
+    """Make new photos' derivatives beside the build, from its start (each run)."""
+    settings = pelican.settings
+    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    build_of(settings).pictures_early.append(beside.start(prepare, settings["PATH"], os.path.join(settings["CACHE_PATH"], "photos"), processes))
 
 
 def configure(pelican):
@@ -139,7 +160,9 @@ def publish_photos(pelican):
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     last = settings.get("LAST_OUTPUT") or pelican.output_path
-    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build_of(settings).photos_before, last)
+    build = build_of(settings)
+    early, build.pictures_early = build.pictures_early, []
+    settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build.photos_before, last, early)
 
 
 publish_photos.reads_written_pages = False  # incremental: it may come before the pages are written
@@ -147,6 +170,8 @@ publish_photos.reads_written_pages = False  # incremental: it may come before th
 
 def register():
     signals.initialized.connect(configure)
+    signals.get_generators.connect(state.begin)  # a Build for each run, before this plugin's own handler
+    signals.get_generators.connect(start)
     signals.static_generator_finalized.connect(hold_back_originals)
     signals.article_generator_finalized.connect(catalogue)
     signals.finalized.connect(publish_photos)

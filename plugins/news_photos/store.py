@@ -8,14 +8,16 @@ as hard links: a build where no photo changed decodes, encodes and copies none.
 """
 
 import contextlib
+import gc
 import os
+import resource
 import shutil
 import sqlite3
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from .pipeline import Photo, PhotoError, derive, inspect
+from .pipeline import SUFFIXES, Photo, PhotoError, derive, inspect
 
 CATALOG = "catalog.sqlite"
 RACY_SECONDS = 1
@@ -29,9 +31,11 @@ class Catalog:
 
     Kept in folder (cache/photos/); with no folder, for this run only. Another kind of picture (a
     printed page's PDF) has its own file, its way of reading a file, and its own kinds of entry:
-    reader(path) gives a picture or an error, as photos' `read` does."""
+    reader(path) gives a picture or an error, as photos' `read` does. With keep=False what it reads
+    is not written down (a quicker reader than the one whose findings the catalogue keeps)."""
 
-    def __init__(self, folder, name=CATALOG, reader=None, kinds=(Photo, PhotoError)):
+    def __init__(self, folder, name=CATALOG, reader=None, kinds=(Photo, PhotoError), keep=True):
+        self.keep = keep
         if folder:
             os.makedirs(folder, exist_ok=True)
         self.read = reader or read
@@ -67,7 +71,7 @@ class Catalog:
             found[name] = entry = self.read(os.path.join(content, name))
             racy = abs(now - stat.st_mtime) <= RACY_SECONDS
             fresh.append((name, stat.st_size, -1 if racy else stat.st_mtime_ns, *row_of(entry)))
-        if fresh:
+        if fresh and self.keep:
             self.db.executemany("INSERT OR REPLACE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fresh)
         return found
 
@@ -175,6 +179,62 @@ def make_all(jobs, cache, processes, derive=derive):
             for future in [pool.submit(make, path, photo, cache, how) for path, photo, how in missing]:
                 future.result()
     return len(missing)
+
+
+class Timed:
+    """Wall and CPU seconds of a step, this process's and its ended children's (a pool's workers)."""
+
+    def __init__(self, seconds=0.0, cpu=0.0):
+        self.seconds, self.cpu = seconds, cpu
+
+    def __enter__(self):
+        self.started, self.cpu_started = time.perf_counter(), cpu_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.started
+        self.cpu = cpu_seconds() - self.cpu_started
+
+    def __str__(self):
+        return f"{self.seconds:.2f} s ({self.cpu:.2f} s CPU)"
+
+
+def cpu_seconds():
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def photo_files(content):
+    """Every photo file under content/, as a path relative to it (hidden folders left out)."""
+    found = []
+    for root, folders, names in os.walk(content):
+        folders[:] = [folder for folder in folders if not folder.startswith(".")]
+        found.extend(os.path.relpath(os.path.join(root, name), content).replace(os.sep, "/") for name in names if name.lower().endswith(SUFFIXES))
+    return sorted(found)
+
+
+def prepare(content, cache, processes):
+    """Every photo under content/ catalogued, and the derivatives of new ones made, on every core.
+
+    Runs beside the build from its start (site_build.beside), forked before Pelican holds the
+    archive (so outside its memory), at a lower priority: it takes what the build leaves of the
+    cores while Pelican loads and renders, and what is not made when Pelican is done is made while
+    Pelican waits for it (news_photos.publish_photos). Gives ("photos", how many were made, the Timed of it)."""
+    in_background()
+    with Timed() as timed:
+        catalog = Catalog(cache)
+        try:
+            found = catalog.look_up(content, photo_files(content))
+        finally:
+            catalog.close()
+        made = make_all([(os.path.join(content, name), entry) for name, entry in found.items() if isinstance(entry, Photo)], cache, processes)
+    return "photos", made, timed
+
+
+def in_background():
+    """A process beside the build, making pictures: below the build's priority, collecting its garbage."""
+    gc.enable()  # forked from a build that holds collection off while it loads the archive (incremental)
+    os.nice(10)
 
 
 def publish(source, photo, cache, output):

@@ -18,9 +18,8 @@ import sys
 
 from pelican import signals
 
-from build_cache import beside
 from news_photos.markup import picture_html
-from site_build import state
+from site_build import beside, state
 from site_build.pelican_internals import log_every
 from site_build.state import build_of
 
@@ -28,18 +27,22 @@ from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
 from .picture import derive_page
 from .sidecar import SidecarError, read_sidecar
-from .store import ZoneTable, prepare, zone_key
+from .store import Layers, Timed, ZoneTable, make_pictures, prepare, zone_key
 from .zones import find_zones
 
 logger = logging.getLogger(__name__)
 
 
 def start(pelican):
-    """Catalogue the page PDFs and make new pages' pictures beside the build, from its start (each run)."""
+    """Catalogue the page PDFs and make new pages' pictures beside the build, from its start (each run):
+    the pictures at a lower priority, taken by news_photos when it publishes every picture."""
     settings = pelican.settings
     processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
     cache = os.path.join(settings["CACHE_PATH"], "photos")
-    build_of(settings).printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache, processes), "pdfs": []}
+    build = build_of(settings)
+    layers = Layers.beside(cache)
+    build.printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache, layers), "layers": layers, "pdfs": []}
+    build.pictures_early.append(beside.start(make_pictures, settings["PATH"], cache, processes))  # taken by news_photos
     settings.setdefault("JINJA_GLOBALS", {})["page_picture"] = page_picture
 
 
@@ -65,6 +68,7 @@ class Reading:
         self.files, self.found, self.layers = files, found, layers
         self.problems, self.warnings = [], []
         self.used = set()  # the PDFs and sidecars of the edition's pages
+        self.found_now = 0  # pages whose zones were found in this build (not kept from the last)
 
     def problem(self, name, line, field, what, expected):
         self.problems.append(f"{label(os.path.join(self.content, name))}:{line}: {field}: {what} — {expected}")
@@ -89,6 +93,7 @@ class Reading:
                     if value is None:
                         continue
                     fresh[key] = value
+                    self.found_now += 1
                 self.give(page, name, photo, key, *zones_from_json(value))
             if not self.problems:
                 table.keep({entry[-1] for entry in wanted}, fresh)
@@ -172,13 +177,28 @@ def attach(generators):
     printed = build_of(generators[0].settings).printed_pages
     if not printed or printed.get("prepared") is None:
         return
+    layers = printed.pop("layers")
     try:
-        files, found, layers = beside.result(printed.pop("prepared"))
-    except beside.Failed as error:
-        raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
-    generator = generators[0]
-    reading = Reading(generator.settings, files, found, layers)
-    reading.attach(generator.context.get("editions") or [])
+        with Timed() as waited:
+            try:
+                files, found, read, beside_timed = beside.result(printed.pop("prepared"))
+            except beside.Failed as error:
+                raise SystemExit(f"Reading the printed pages failed:\n{error}") from None
+        generator = generators[0]
+        reading = Reading(generator.settings, files, found, layers)
+        with Timed() as zoned:
+            reading.attach(generator.context.get("editions") or [])
+    finally:
+        layers.remove()
+    if read or reading.found_now:  # the benchmark reads this line (tests/benchmark/run.py)
+        logger.info(
+            "printed pages: %d PDFs read beside the build in %s, waited for %s; zones of %d pages found in %s",
+            read,
+            beside_timed,
+            waited,
+            reading.found_now,
+            zoned,
+        )
     for warning in reading.warnings:
         # Written, not logged: under --fatal warnings a logged warning would hold the day's paper back
         # over one zone, and at INFO a plain `pelican` would not show it. The page is published all the same.

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 from news_photos.pipeline import RECIPE, Photo, derive_image, encode
 from news_photos.store import read_with
 
-from .layer import PageError, read_layer, render
+from .layer import PageError, open_document, read_layer, render
 
 # Widths a browser chooses from: 320 for the thumbnails of 版面导航 and a report's locator, 640
 # and 960 for the 版 page on a desktop and on a phone (a 375 px phone at 3× wants 1029). The page
@@ -22,8 +22,6 @@ WIDTHS = (320, 640, 960)
 FULL_WIDTH = 2000
 FULL_JPEG = {"quality": 75}  # baseline: as small as progressive at 80, in a sixth of the time (0.02 s, not 0.12)
 PAGE_RECIPE = repr((RECIPE, WIDTHS, FULL_WIDTH, pdfium.PDFIUM_INFO.build, 1))
-
-LAYERS = {}  # key → TextLayer of the pages read by this process (the build finds zones in them)
 
 
 @dataclass(frozen=True)
@@ -46,18 +44,36 @@ def page_key(data):
 def inspect_page(data):
     """(PagePhoto, TextLayer) of a page PDF's bytes; PageError for a file that is not one readable page."""
     layer = read_layer(data)
-    return PagePhoto(page_key(data), FULL_WIDTH, max(1, round(FULL_WIDTH * layer.height / layer.width))), layer
+    return page_photo(data, layer.width, layer.height), layer
 
 
-def read_page(path):
-    """The catalogue's reading of a page PDF: its PagePhoto (its text layer kept in LAYERS), or PageError."""
+def page_photo(data, width, height):
+    return PagePhoto(page_key(data), FULL_WIDTH, max(1, round(FULL_WIDTH * height / width)))
+
+
+def read_page(path, keep):
+    """The catalogue's reading of a page PDF: its PagePhoto (its text layer given to keep(key, layer)), or PageError."""
 
     def inspected(data):
         photo, layer = inspect_page(data)
-        LAYERS[photo.key] = layer
+        keep(photo.key, layer)
         return photo
 
     return read_with(path, inspected, PageError, "a readable PDF file")
+
+
+def read_size(path):
+    """A page PDF's PagePhoto from its size alone, without its text layer: what its picture needs."""
+
+    def sized(data):
+        document = open_document(data)
+        try:
+            width, height = document[0].get_size()
+        finally:
+            document.close()
+        return page_photo(data, width, height)
+
+    return read_with(path, sized, PageError, "a readable PDF file")
 
 
 def derive_page(data, photo):

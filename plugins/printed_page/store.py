@@ -6,18 +6,25 @@ into cache/photos/, by the photo pipeline's pool. Its zones are kept per (PDF, t
 page, the sidecar, the code that finds them) in cache/printed-pages.sqlite.
 """
 
+import functools
 import gc
+import glob
 import hashlib
+import itertools
 import json
+import marshal
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
+from array import array
 from pathlib import Path
 
-from news_photos.store import Catalog, make_all
+from news_photos.store import Catalog, Timed, in_background, make_all
 
-from .layer import PageError
-from .picture import LAYERS, PagePhoto, derive_page, read_page
+from .layer import PageError, TextLayer
+from .picture import PagePhoto, derive_page, read_page, read_size
 
 CATALOG = "pages.sqlite"
 ZONES = "printed-pages.sqlite"
@@ -41,22 +48,92 @@ def page_files(content):
     return found
 
 
-def prepare(content, cache, processes):
-    """Every page PDF catalogued, and the pictures of new ones made, on every core.
+def prepare(content, cache, layers):
+    """Every page PDF catalogued, and the text layers of new ones read into `layers` (Layers).
 
-    Runs beside the build from its start (content_schema.beside): it needs nothing the build
-    reads. Gives (page files, {PDF: PagePhoto or PageError}, {key: TextLayer} of the PDFs read now)."""
+    Runs beside the build from its start (site_build.beside): it needs nothing the build reads,
+    and the build needs it once the editions are known, to find the zones. Gives (page files, {PDF:
+    PagePhoto or PageError}, how many layers were read, the Timed of it)."""
     gc.enable()  # forked from a build that holds collection off while it loads the archive (incremental)
-    files = page_files(content)
-    pdfs = sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
-    catalog = Catalog(cache, CATALOG, reader=read_page, kinds=(PagePhoto, PageError))
+    with Timed() as timed:
+        files = page_files(content)
+        catalog = Catalog(cache, CATALOG, reader=functools.partial(read_page, keep=layers.put), kinds=(PagePhoto, PageError))
+        try:
+            found = catalog.look_up(content, pdfs_of(files))
+        finally:
+            catalog.close()
+    return files, found, layers.count, timed
+
+
+class Layers:
+    """The text layers of the PDFs read beside the build, handed to it in files, one a page: the
+    build reads each as it finds that page's zones and never holds them all (a page of 20,000
+    characters is 3 MB of boxes in Python; a first build of a year's 4,000 pages held them all)."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.count = 0
+
+    @classmethod
+    def beside(cls, cache):
+        """A new folder for a build's layers in the cache; those of builds no longer running go."""
+        os.makedirs(cache, exist_ok=True)
+        for stale in glob.glob(os.path.join(cache, ".page-layers-*")):
+            if not running(int(os.path.basename(stale).split("-")[2])):
+                shutil.rmtree(stale, ignore_errors=True)
+        return cls(tempfile.mkdtemp(prefix=f".page-layers-{os.getpid()}-", dir=cache))
+
+    def put(self, key, layer):
+        boxes = array("d", itertools.chain.from_iterable(layer.boxes))
+        with open(os.path.join(self.folder, key), "wb") as handle:
+            marshal.dump((layer.width, layer.height, layer.text, boxes.tobytes()), handle)
+        self.count += 1
+
+    def get(self, key):
+        """The TextLayer of the PDF of this key read beside this build; None if it was not read."""
+        try:
+            with open(os.path.join(self.folder, key), "rb") as handle:
+                width, height, text, raw = marshal.load(handle)
+        except FileNotFoundError:
+            return None
+        flat = array("d")
+        flat.frombytes(raw)
+        return TextLayer(width, height, text, tuple(zip(flat[0::4], flat[1::4], flat[2::4], flat[3::4], strict=True)))
+
+    def remove(self):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def running(pid):
     try:
-        found = catalog.look_up(content, pdfs)
-    finally:
-        catalog.close()
-    jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
-    make_all(jobs, cache, processes)
-    return files, found, dict(LAYERS)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def make_pictures(content, cache, processes):
+    """The pictures of new page PDFs, made beside the build at a lower priority, as new photos are
+    (news_photos.store.prepare): the build needs them only when it publishes them, at its end.
+
+    Known by the catalogue, or, for a PDF it does not know yet (its text layer is being read beside,
+    by prepare), by a quicker reading that is not written down. Gives ("printed pages", how many were made, the Timed of it)."""
+    in_background()
+    with Timed() as timed:
+        catalog = Catalog(cache, CATALOG, reader=read_size, kinds=(PagePhoto, PageError), keep=False)
+        try:
+            found = catalog.look_up(content, pdfs_of(page_files(content)))
+        finally:
+            catalog.close()
+        jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
+        made = make_all(jobs, cache, processes)
+    return "printed pages", made, timed
+
+
+def pdfs_of(files):
+    return sorted(name for lower, name in files.items() if lower.endswith(".pdf"))
 
 
 class ZoneTable:

@@ -12,12 +12,14 @@ import contextlib
 import datetime
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,11 +32,27 @@ if str(ROOT / "plugins") not in sys.path:
 
 from publishing.build import BuildFailed, build_into  # noqa: E402
 
+from .media import write_pages, write_photos  # noqa: E402
 from .synthetic import SECTIONS, write_corpus, write_day  # noqa: E402
 
 DAY = 150
 REFERENCE = 3.7  # seconds plain Pelican takes for 1,000 reports on the machine the targets were set on (issue 6)
-HEADER = "| reports | full s | incremental s | peak MB | output files | output MB | ms/report | plain Pelican s | ratio |"
+HEADER = (
+    "| reports | full s | incremental s | peak MB | output files | output MB | ms/report | plain Pelican s | ratio"
+    " | photos full s (CPU) | photos day s (CPU) | pages full s (CPU) | pages day s (CPU) |"
+)
+# The photo and page steps' own log lines (news_photos, printed_page): "… in 1.92 s (3.61 s CPU)"
+PHOTO_LINE = re.compile(
+    r"^photos: (?P<published>\d+) pictures published \(photos and printed pages\), (?P<made>\d+) of them made now, in (?P<seconds>[\d.]+) s \((?P<cpu>[\d.]+) s CPU\);"
+    r" made beside the build: (?P<early>\d+) photos in (?P<beside>[\d.]+) s \((?P<beside_cpu>[\d.]+) s CPU\)"
+    r"(, (?P<pictures>\d+) printed pages in (?P<pictures_beside>[\d.]+) s \((?P<pictures_cpu>[\d.]+) s CPU\))?",
+    re.M,
+)
+PAGE_LINE = re.compile(
+    r"^printed pages: (?P<read>\d+) PDFs read beside the build in (?P<beside>[\d.]+) s \((?P<beside_cpu>[\d.]+) s CPU\),"
+    r" waited for (?P<waited>[\d.]+) s \([\d.]+ s CPU\); zones of (?P<zoned>\d+) pages found in (?P<zoning>[\d.]+) s \((?P<zoning_cpu>[\d.]+) s CPU\)",
+    re.M,
+)
 PROBE = Path(__file__).resolve().parent / "probe"  # its sitecustomize reports the build's peak memory
 
 
@@ -50,6 +68,9 @@ class Build:
     tree_mb: float
     files: int
     megabytes: float
+    # The photo and page steps, as their log lines give them (PHOTO_LINE, PAGE_LINE); None: no line
+    photos: dict | None = None
+    pages: dict | None = None
 
     @property
     def seconds(self):
@@ -61,30 +82,77 @@ class Build:
         return max(self.own_mb, self.children_mb, self.tree_mb)
 
 
-def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrate=True):
+@dataclass(frozen=True)
+class Media:
+    """What the synthetic archive carries besides its reports: photos, page PDFs, on its newest days."""
+
+    photos: bool = True
+    pages: bool = True
+    days: int | None = None  # the newest days that have them (None: every day); the day added always has
+
+    def on(self, date, last):
+        return (self.photos or self.pages) and (self.days is None or (last - date).days < self.days)
+
+    def write(self, content, date, items, salt=""):
+        """The day's photo files and page PDFs; (photos, pages) written. Photos of another salt have other bytes."""
+        return (write_photos(content, items, salt) if self.photos else 0, write_pages(content, date, items) if self.pages else 0)
+
+    @property
+    def label(self):
+        return " and ".join(name for name, on in (("photos", self.photos), ("page PDFs", self.pages)) if on) or "no photos, no page PDFs"
+
+    def describe(self):
+        if not (self.photos or self.pages):
+            return "no photos, no page PDFs"
+        what = " and ".join(name for name, on in (("photos", self.photos), ("page PDFs", self.pages)) if on)
+        return f"{what} on {'every day' if self.days is None else f'the newest {self.days} day(s) and the day added'}"
+
+
+VARIANTS = (Media(False, False), Media(True, False), Media(False, True), Media(True, True))
+
+
+def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrate=True, media=Media(), day_variants=False):
     """Measure a full build of `reports` synthetic reports, one more day, and plain Pelican; print a README table row.
 
     The archive ends on a Saturday, so the day added is a Sunday: the day that costs most, since
-    the search index of its whole week is made again (a Monday's costs one day's).
+    the search index of its whole week is made again (a Monday's costs one day's). With
+    day_variants, that day is then written again four times, each time with other text and photo
+    bytes (another seed), and built: without media, with photos, with page PDFs, with both; what
+    media add to a new day is the difference.
     """
     display = Display()
     display.machine()
+    print(f"Media: {media.describe()}.")
     with workspace(folder) as work:
         speed = calibration(display, work, seed) if calibrate else None
         content = work / "content"
         settings = write_settings(work / "settings.py", project_settings(content))
+        end = last_saturday()
         with display.phase(f"write {reports:,} reports (not timed)") as line:
-            dates = write_corpus(content, reports, seed, end=last_saturday())
+            written = [0, 0, 0]
+
+            def with_media(date, items):
+                if media.on(date, end):
+                    written[:] = [written[0] + 1, *(a + b for a, b in zip(written[1:], media.write(content, date, items), strict=True))]
+
+            dates = write_corpus(content, reports, seed, end=end, photos=lambda date: media.photos and media.on(date, end), each_day=with_media)
             age_files(content, hours=24)
-            line["details"] = f"{len(dates)} editions, {dates[0]} to {dates[-1]}"
+            line["details"] = f"{len(dates)} editions, {dates[0]} to {dates[-1]}; {written[1]:,} photos and {written[2]:,} page PDFs on {written[0]} of them"
         full = build_edition(display, "full build", work, settings, content)
         plain = build_plain(display, work, content) if compare else None
         again = None
         if incremental:
             day = dates[-1] + datetime.timedelta(days=1)
-            with display.phase(f"write one more day ({DAY} reports, {day:%A} {day}, not timed)"):
-                write_day(content, day, DAY, seed)
+            with display.phase(f"write one more day ({DAY} reports, {day:%A} {day}, not timed)") as line:
+                items = write_day(content, day, DAY, seed, photos=media.photos)
+                photos, pages = media.write(content, day, items) if media.photos or media.pages else (0, 0)
+                line["details"] = f"{photos} photos, {pages} page PDFs"
             again = build_edition(display, "incremental build", work, settings, content)
+        variants = []
+        for number, variant in enumerate(VARIANTS if incremental and day_variants else (), start=2):
+            with display.phase(f"the same day written again (seed {seed + number}), {variant.label} (not timed)") as line:
+                line["details"] = rewrite_day(content, day, seed + number, variant)
+            variants.append((variant, build_edition(display, f"the day again, {variant.label}", work, settings, content)))
     display.machine()
     if speed is not None:
         pace = f"{speed / REFERENCE:.1f} times as slow" if speed >= REFERENCE else f"{REFERENCE / speed:.1f} times as fast"
@@ -97,14 +165,35 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
     print(table_row(reports, full, again, plain))
     cpu = ", ".join(f"{name} {build.cpu_seconds:.1f}" for name, build in (("full", full), ("incremental", again), ("plain", plain)) if build)
     print(f"\nCPU seconds of the Pelican processes, steadier than wall time on a busy machine: {cpu}")
+    print(f"Media: {media.describe()}.")
+    for name, build in (("full build", full), ("incremental build", again)):
+        if build:
+            print(f"{name}: {describe_media(build)}")
+    if variants:
+        print("\nThe day added, written again with other text and photos, and built again:\n")
+        print("| the day with | build s | CPU s | peak MB | photos s (CPU) | pages s (CPU) |\n| --- | --- | --- | --- | --- | --- |")
+        for variant, build in variants:
+            print(f"| {variant.label} | {build.seconds:.1f} | {build.cpu_seconds:.1f} | {build.memory_mb:,.0f} | {photo_cell(build)} | {page_cell(build)} |")
+        for variant, build in variants:
+            print(f"{variant.label}: {describe_media(build)}")
+
+
+def rewrite_day(content, day, seed, media):
+    """The day's items, photos and page PDFs replaced by those of another seed; what was written."""
+    shutil.rmtree(content / day.isoformat())
+    shutil.rmtree(content / "images" / day.isoformat(), ignore_errors=True)
+    items = write_day(content, day, DAY, seed, photos=media.photos)
+    photos, pages = media.write(content, day, items, salt=f"{seed}:")
+    return f"{len(items)} items, {photos} photos, {pages} page PDFs"
 
 
 def age_files(folder, hours):
     """Date the archive's files back, as an archive is: written long before the build. The check
     reads again the files saved within a second of its last run (content_schema.check.RACY_NS):
-    a corpus written just before the full build would have the new day's build read thousands."""
+    a corpus written just before the full build would have the new day's build read thousands. Photos
+    and page PDFs too: their catalogues read a file again that was saved within a second of being read."""
     back = hours * 3600
-    for path in Path(folder).rglob("*.md"):
+    for path in (path for path in Path(folder).rglob("*") if path.is_file()):
         status = path.stat()
         os.utime(path, (status.st_atime - back, status.st_mtime - back))
 
@@ -127,10 +216,34 @@ def calibration(display, work, seed):
 
 def build_edition(display, title, work, settings, content):
     """What `invoke build` does: build into output/ (the check runs inside the build), staged and committed."""
+    log = []
     with display.phase(f"{title}: pelican") as line:
-        build = measured(0.0, work, work / "output", lambda env: build_into(work / "output", settings, content=str(content), env=env, capture=True))
+        build = measured(0.0, work, work / "output", lambda env: log.append(build_into(work / "output", settings, content=str(content), env=env, capture=True)))
         line["details"] = describe(build)
-    return build
+    return with_media_steps(build, log[0] if log else "")
+
+
+def with_media_steps(build, log):
+    """The build with its photo and page steps' figures, from their log lines (None for a step that logged nothing: it had nothing to do)."""
+    found = {name: line.groupdict() for name, line in (("photos", PHOTO_LINE.search(log)), ("pages", PAGE_LINE.search(log))) if line}
+    return replace(build, **{name: {key: float(value or 0) for key, value in values.items()} for name, values in found.items()})
+
+
+def describe_media(build):
+    photos, pages = build.photos, build.pages
+    return "; ".join(
+        [
+            f"pictures: {photos['published']:.0f} published, made beside the build: {photos['early']:.0f} photos in {photos['beside']:.2f} s ({photos['beside_cpu']:.2f} s CPU),"
+            f" {photos['pictures']:.0f} printed pages in {photos['pictures_beside']:.2f} s ({photos['pictures_cpu']:.2f} s CPU); {photos['made']:.0f} made at the build's end,"
+            f" which spent {photos['seconds']:.2f} s on pictures"
+            if photos
+            else "no picture published",
+            f"page PDFs: {pages['read']:.0f} read beside the build in {pages['beside']:.2f} s ({pages['beside_cpu']:.2f} s CPU), the build waited"
+            f" {pages['waited']:.2f} s for them and found the zones of {pages['zoned']:.0f} pages in {pages['zoning']:.2f} s ({pages['zoning_cpu']:.2f} s CPU)"
+            if pages
+            else "no page PDF read",
+        ]
+    )
 
 
 def build_plain(display, work, content):
@@ -195,8 +308,27 @@ def table_row(reports, full, again, plain):
         f"{1000 * full.seconds / reports:.1f}",
         f"{plain.seconds:.1f}" if plain else "–",
         f"{full.seconds / plain.seconds:.2f}" if plain else "–",
+        *(photo_cell(build) for build in (full, again)),
+        *(page_cell(build) for build in (full, again)),
     ]
     return "| " + " | ".join(cells) + " |"
+
+
+def photo_cell(build):
+    """The photos: the build's own seconds on pictures at its end, the photos' seconds beside it, their CPU seconds."""
+    photos = build.photos if build else None
+    return f"{photos['seconds']:.1f} + {photos['beside']:.1f} beside ({photos['beside_cpu']:.1f})" if photos and photos["early"] else "–"
+
+
+def page_cell(build):
+    """The printed pages: the build's own seconds on them (waiting for the PDFs to be read, finding
+    zones), their seconds beside it (reading, making the pictures), their CPU seconds."""
+    pages, photos = (build.pages, build.photos) if build else (None, None)
+    if not pages:
+        return "–"
+    pictures = photos or {"pictures_beside": 0.0, "pictures_cpu": 0.0}
+    beside = max(pages["beside"], pictures["pictures_beside"])
+    return f"{pages['waited'] + pages['zoning']:.1f} + {beside:.1f} beside ({pages['beside_cpu'] + pages['zoning_cpu'] + pictures['pictures_cpu']:.1f})"
 
 
 def project_settings(content):

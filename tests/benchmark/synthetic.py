@@ -4,12 +4,19 @@ Deterministic for a seed and an end date: about 150 items a day over consecutive
 pages a day named from SECTIONS, about 300 tags and 80 people (记者, 通讯员, 摄影), about 5%
 photo items, and report bodies of about 1,200 characters in 4–8 paragraphs opening with the
 dateline. Slugs are positional ASCII (`r20261120-a01-01`), so they never collide.
+
+Sentences come from a small pool, each with its own numbers and an opening naming a person or a
+date, so that no two reports of a page print the same sentence (the printed page's zone finder
+places a report by the runs of text only it has). With photos, each photo item carries a lead
+photo and one report in five a photo, lead or in its text (benchmark.media writes the files); the
+text of every item is the same with or without them.
 """
 
 import datetime
 import functools
 import itertools
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -35,7 +42,9 @@ GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀兰霞平刚桂英�
 ROLE_COUNTS = (("记者", 56), ("通讯员", 16), ("摄影", 8))
 TAG_COUNT = 300
 PHOTO_SHARE = 0.05
-FIELD_ORDER = ("Title", "Kicker", "Subtitle", "Kind", "Date", "Page", "Section", "Position", "People", "Credit", "Tags", "Slug", "Summary")
+REPORT_PHOTO_SHARE = 0.2  # reports with one photo: half of them as their lead, half in their text
+FIELD_ORDER = ("Title", "Kicker", "Subtitle", "Kind", "Date", "Page", "Section", "Position", "People", "Credit", "Tags", "Slug", "Summary", "Image", "Caption")
+OPENINGS = ("据{name}介绍,", "{name}表示,", "{month}月{day}日,", "{name}告诉记者,")
 KICKERS = ("砥砺奋进 改革创新", "凝心聚力 实干担当", "奋斗百年路 启航新征程", "聚焦高质量发展", "牢记嘱托 勇毅前行", "执法好不好 居民说了算")
 SUBTITLES = ("为{tag}注入新动能", "{place}{tag}工作取得新成效", "着力提升群众安全感满意度", "让数据多跑路 让群众少跑腿", "全年目标任务提前完成")
 TITLES = (
@@ -91,6 +100,18 @@ CAPTIONS = (
 
 
 @dataclass(frozen=True)
+class Item:
+    """One item of a synthetic edition: its file and source, and what its printed page shows."""
+
+    name: str  # the file's name in the day's folder
+    text: str  # the file's source
+    page: str
+    title: str
+    body: str  # the text as printed: paragraphs, without photos
+    photo: str | None = None  # the photo it shows, under content/ (images/2026-11-28/a01-03.jpg)
+
+
+@dataclass(frozen=True)
 class Vocabulary:
     """The tags and people one synthetic archive shares, with how often each is used."""
 
@@ -105,8 +126,11 @@ def default_end():
     return datetime.datetime.now(ZoneInfo("Asia/Shanghai")).date() - datetime.timedelta(days=3)
 
 
-def write_corpus(folder, reports, seed=1, end=None):
-    """Write `reports` items over consecutive dates ending at `end`; return the dates, oldest first."""
+def write_corpus(folder, reports, seed=1, end=None, photos=None, each_day=None):
+    """Write `reports` items over consecutive dates ending at `end`; return the dates, oldest first.
+
+    photos(date) says whether that day's items show photos (none by default); each_day(date, items)
+    is called with each day's items once written (benchmark.media writes their files)."""
     rng = random.Random(seed)
     counts = []
     while sum(counts) < reports:
@@ -115,24 +139,26 @@ def write_corpus(folder, reports, seed=1, end=None):
     end = end or default_end()
     dates = [end - datetime.timedelta(days=len(counts) - 1 - index) for index in range(len(counts))]
     for date, count in zip(dates, counts, strict=True):
-        write_day(folder, date, count, seed)
+        items = write_day(folder, date, count, seed, photos=bool(photos and photos(date)))
+        if each_day:
+            each_day(date, items)
     return dates
 
 
-def write_day(folder, date, reports=150, seed=1):
-    """Write one day's edition of `reports` items into folder/YYYY-MM-DD/; return the paths."""
+def write_day(folder, date, reports=150, seed=1, photos=False):
+    """Write one day's edition of `reports` items into folder/YYYY-MM-DD/; return the items."""
     day = Path(folder) / date.isoformat()
     day.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, text in day_items(date, reports, seed):
-        paths.append(day / name)
-        paths[-1].write_text(text, encoding="utf-8")
-    return paths
+    items = list(day_items(date, reports, seed, photos))
+    for item in items:
+        (day / item.name).write_text(item.text, encoding="utf-8")
+    return items
 
 
-def day_items(date, reports, seed=1):
-    """(file name, source text) of every item of one day's edition, the same for the same seed."""
+def day_items(date, reports, seed=1, photos=False):
+    """Every Item of one day's edition, the same for the same seed; with photos, some show one."""
     rng = random.Random(f"{seed}:{date.isoformat()}")
+    chance = random.Random(f"{seed}:{date.isoformat()}:photos")  # apart: the text is the same with or without photos
     words = vocabulary(seed)
     for page, section, count in page_plan(rng, reports):
         for position in range(1, count + 1):
@@ -140,9 +166,19 @@ def day_items(date, reports, seed=1):
             slug = f"r{date:%Y%m%d}-{page.lower()}-{position:02d}"
             fields = item_fields(rng, words, kind)
             fields.update(Date=date.isoformat(), Page=page, Section=section, Position=position, Slug=slug)
-            body = fields.pop("body")
+            printed = body = fields.pop("body")
+            photo = None
+            if photos and (kind == "photo" or chance.random() < REPORT_PHOTO_SHARE):
+                photo = f"images/{date.isoformat()}/{page.lower()}-{position:02d}.jpg"
+                if kind == "photo" or chance.random() < 0.5:  # the lead photo, with its caption and credit
+                    fields.update(Image=photo, Caption=fields["Summary"] if kind == "photo" else f"{fields['Title']}:工作人员正在现场忙碌。")
+                    fields["Credit"] = fields.get("Credit") or chance.choice(words.people["摄影"]) + " 摄"
+                else:  # a photo in the text, after its first paragraph
+                    first, _, rest = body.partition("\n\n")
+                    body = f"{first}\n\n![{fields['Title']}]({{static}}/{photo})" + (f"\n\n{rest}" if rest else "")
             header = "\n".join(f"{key}: {fields[key]}" for key in FIELD_ORDER if fields.get(key) is not None)
-            yield f"{page.lower()}-{position:02d}-{slug}.md", f"{header}\n\n{body}\n"
+            text = f"{header}\n\n{body}\n"
+            yield Item(f"{page.lower()}-{position:02d}-{slug}.md", text, page, fields["Title"], printed, photo)
 
 
 def page_plan(rng, reports):
@@ -165,7 +201,7 @@ def item_fields(rng, words, kind):
     if kind == "photo":
         name = rng.choice(words.people["摄影"] + words.people["记者"][:4])
         credit = f"{name} 摄" if name in words.people["摄影"] else f"本报记者 {name} 摄"
-        caption = rng.choice(CAPTIONS).format(**fill)
+        caption = vary(rng, words, rng.choice(CAPTIONS).format(**fill))
         fields.update(People=f"摄影:{name}", Credit=credit, Tags="、".join(tags), Summary=caption, body=f"▲{caption}")
         return fields
     if rng.random() < 0.2:
@@ -173,7 +209,7 @@ def item_fields(rng, words, kind):
     if rng.random() < 0.35:
         fields["Subtitle"] = rng.choice(SUBTITLES).format(**fill)
     credits, dateline = byline(rng, words)
-    paragraphs = body_paragraphs(rng, place)
+    paragraphs = body_paragraphs(rng, words, place)
     summary = paragraphs[0].split("。")[0] + "。" if rng.random() < 0.85 else None
     paragraphs[0] = dateline + paragraphs[0]
     fields.update(People=credits, Tags="、".join(tags), Summary=summary, body="\n\n".join(paragraphs))
@@ -193,16 +229,23 @@ def byline(rng, words):
     return "、".join(credits), dateline + ")"
 
 
-def body_paragraphs(rng, place):
+def body_paragraphs(rng, words, place):
     """4–8 paragraphs of about 1,200 characters in all."""
     count, target = rng.randint(4, 8), rng.randint(800, 1400)
     paragraphs = []
     for _ in range(count):
         text = ""
         while len(text) < target / count:
-            text += rng.choice(SENTENCES)
+            text += vary(rng, words, rng.choice(SENTENCES))
         paragraphs.append(text.replace("{place}", place))
     return paragraphs
+
+
+def vary(rng, words, sentence):
+    """A sentence of the pool as one report prints it: its own numbers, opened by a person or a date."""
+    sentence = re.sub(r"\d+(?![\d月日])", lambda number: str(rng.randint(2, 10 ** len(number.group()) - 1)), sentence)
+    name = rng.choice(words.people["记者"] + words.people["通讯员"])
+    return rng.choice(OPENINGS).format(name=name, month=rng.randint(1, 12), day=rng.randint(1, 28)) + sentence
 
 
 @functools.cache

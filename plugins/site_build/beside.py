@@ -5,7 +5,9 @@ take seconds at 50,000 reports, and neither needs the other: the check runs
 in a child forked when Pelican starts, while the build loads its cache on the
 other core, and its result is taken before any report is read or page
 written. The child is forked before the build holds the archive, so it
-copies next to nothing.
+copies next to nothing. Photos and printed pages make their pictures the same
+way (news_photos, printed_page), which is why this is in site_build: the
+checker imports the photos plugin, and build_cache imports the checker.
 """
 
 import gc
