@@ -22,6 +22,7 @@ from array import array
 from pathlib import Path
 
 from news_photos.store import Catalog, Timed, in_background, make_all
+from site_build.beside import process_runs
 
 from .layer import PageError, TextLayer
 from .picture import PagePhoto, derive_page, read_page, read_size
@@ -79,7 +80,7 @@ class Layers:
         """A new folder for a build's layers in the cache; those of builds no longer running go."""
         os.makedirs(cache, exist_ok=True)
         for stale in glob.glob(os.path.join(cache, ".page-layers-*")):
-            if not running(int(os.path.basename(stale).split("-")[2])):
+            if not process_runs(int(os.path.basename(stale).split("-")[2])):
                 shutil.rmtree(stale, ignore_errors=True)
         return cls(tempfile.mkdtemp(prefix=f".page-layers-{os.getpid()}-", dir=cache))
 
@@ -102,16 +103,6 @@ class Layers:
 
     def remove(self):
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def running(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def make_pictures(content, cache, processes):

@@ -19,6 +19,8 @@ import time
 import uuid
 from dataclasses import asdict, dataclass
 
+from site_build.beside import process_runs
+
 TTL = 600  # seconds a lock holds without being renewed
 RENEW = 60
 
@@ -60,16 +62,6 @@ class Holder:
     def __str__(self):
         until = time.strftime("%H:%M:%S", time.localtime(self.expires))
         return f"process {self.pid} on {self.host}, since {self.started} (its lock expires at {until} unless renewed)"
-
-
-def process_runs(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Lock:

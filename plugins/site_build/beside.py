@@ -57,3 +57,14 @@ def result(started):
     if not succeeded:
         raise Failed(value)
     return value
+
+
+def process_runs(pid):
+    """Whether a process of this machine still runs (one that is not ours to signal does)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
