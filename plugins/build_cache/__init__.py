@@ -22,7 +22,7 @@ from pelican.generators import ArticlesGenerator
 
 from site_build import beside, state
 from site_build.pelican_internals import list_files_by, skip_disabled_readers_walk
-from site_build.state import build_of
+from site_build.state import build_of, processes_of
 
 from .cache import keep_cache_in_rows, load_articles, store_bodies, use_cache_of_this_code
 from .checked_codec import CheckedSources, checked_sources_table
@@ -39,7 +39,7 @@ def prepare(pelican):
     if settings.get("CHECK_CACHE"):
         build.check_cache = CheckedSources(checked_sources_table(settings))
     if use_cache_of_this_code(settings, build):
-        processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+        processes = processes_of(settings)
         # Only the bodies of the files changed are rendered, on every core: the cache has the others.
         started = beside.start(checked_content, settings["PATH"], settings, "changed", processes, build.check_cache)
         build.check = functools.partial(take_check, started)

@@ -10,13 +10,12 @@ every build, a run of `pelican -r` after the first too.
 """
 
 import logging
-import os
 
 from pelican import signals
 
 from site_build import state
 from site_build.pelican_internals import log_every
-from site_build.state import build_of
+from site_build.state import build_of, processes_of
 
 from . import body
 from .check import checked_content
@@ -41,7 +40,7 @@ def refuse_bad_content(generator):
         take, build.check = build.check, None
         digests, sources, problems = take()
     else:
-        processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+        processes = processes_of(settings)
         digests, sources, problems = checked_content(settings["PATH"], settings, True, processes, build.check_cache)
     build.digests.update(digests)
     build.checked.update((source.file, source) for source in sources)

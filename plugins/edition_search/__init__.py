@@ -40,7 +40,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
-from site_build.state import build_of
+from site_build.state import build_of, processes_of
 from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import drop_unlisted_shards
 from staging.manifest import read_manifest  # every page the build wrote, with its digest
@@ -261,7 +261,7 @@ def index_site(pelican):
         return
     output = Path(pelican.output_path)
     last = Path(settings.get("LAST_OUTPUT") or output)
-    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    processes = processes_of(settings)
     if settings.get("SEARCH_AFTER_BUILD"):
         # publishing.build runs index_output when Pelican's memory is free again, and then
         # compresses the index as pelican-precompress (which has run by then) would have.

@@ -57,12 +57,12 @@ def get_writer(pelican):
 
 def flush(pelican):
     from build_cache.keys import digest, settings_digest, tree_digest
-    from site_build.state import build_of
+    from site_build.state import build_of, processes_of
 
     settings = pelican.settings
     here = os.path.dirname(os.path.dirname(__file__))
     base = digest(tree_digest(settings["THEME"], here), settings_digest(settings))
-    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    processes = processes_of(settings)
     for writer in build_of(settings).writers:
         if writer.output_path == pelican.output_path:
             writer.flush(base, processes)

@@ -14,7 +14,7 @@ import os
 from pelican import signals
 
 from site_build import beside, state
-from site_build.state import build_of
+from site_build.state import build_of, processes_of
 from staging.manifest import read_manifest
 
 from .markup import picture_html, rewrite_body
@@ -124,7 +124,7 @@ def article_photos(article):
 def start(pelican):
     """Make new photos' derivatives beside the build, from its start (each run)."""
     settings = pelican.settings
-    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    processes = processes_of(settings)
     build_of(settings).pictures_early.append(beside.start(prepare, settings["PATH"], os.path.join(settings["CACHE_PATH"], "photos"), processes))
 
 
@@ -158,7 +158,7 @@ def catalogue(generator):
 
 def publish_photos(pelican):
     settings = pelican.settings
-    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    processes = processes_of(settings)
     last = settings.get("LAST_OUTPUT") or pelican.output_path
     build = build_of(settings)
     early, build.pictures_early = build.pictures_early, []

@@ -21,7 +21,7 @@ from pelican import signals
 from news_photos.markup import picture_html
 from site_build import beside, state
 from site_build.pelican_internals import log_every
-from site_build.state import build_of
+from site_build.state import build_of, processes_of
 
 from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
@@ -37,7 +37,7 @@ def start(pelican):
     """Catalogue the page PDFs and make new pages' pictures beside the build, from its start (each run):
     the pictures at a lower priority, taken by news_photos when it publishes every picture."""
     settings = pelican.settings
-    processes = settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
+    processes = processes_of(settings)
     cache = os.path.join(settings["CACHE_PATH"], "photos")
     build = build_of(settings)
     layers = Layers.beside(cache)

@@ -6,6 +6,7 @@ would carry one run's check, digests and writers into the next. A Build is made 
 which every generator, reader, writer and report holds; a plugin reaches it with `build_of`.
 """
 
+import os
 from dataclasses import dataclass, field
 
 KEY = "_build"  # a Build in the settings: lower case, so not a setting Pelican reads or a digest covers
@@ -55,3 +56,8 @@ def begin(pelican):
 def build_of(settings):
     """The Build of the run these settings are the settings of."""
     return settings[KEY]
+
+
+def processes_of(settings):
+    """How many processes a build's parallel steps use: BUILD_PROCESSES, or one a core."""
+    return settings.get("BUILD_PROCESSES") or os.cpu_count() or 1
