@@ -89,7 +89,7 @@ class Shelf:
             made_beside = []
             for started in early:  # pictures made beside the build (photos, printed pages): what is left is made below
                 try:
-                    made_beside.append(beside.result(started))
+                    made_beside.extend(beside.result(started))
                 except beside.Failed as error:
                     raise SystemExit(f"Making the pictures failed:\n{error}") from None
             new = []
@@ -97,7 +97,7 @@ class Shelf:
                 names = list(published_names(source, photo))
                 if any(name not in previous for name in names) or not os.path.exists(os.path.join(last, names[0])):
                     new.append((source, path, photo, how))
-            made = make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes)
+            made = len(make_all([(path, photo, how) for _, path, photo, how in new], self.cache, processes))
             for source, _, photo, _ in new:
                 publish(source, photo, self.cache, output)
         if new or any(count for _, count, _ in made_beside):  # the benchmark reads this line (tests/benchmark/run.py)

@@ -15,7 +15,9 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+
+from blinker import signal
 
 from .pipeline import SUFFIXES, Photo, PhotoError, derive, inspect
 
@@ -24,6 +26,11 @@ RACY_SECONDS = 1
 
 
 MISSING = "does not exist"
+
+# Other pictures made with the photos, beside the build, by the same processes: a receiver (connected
+# at its plugin's register()) is sent the content folder and the cache, and gives (kind, jobs, Timed
+# of finding them); a job is (path, Photo, derive). printed_page gives the pictures of new page PDFs.
+more_pictures = signal("news_photos.more_pictures")
 
 
 class Catalog:
@@ -143,12 +150,14 @@ def is_made(cache, photo):
 
 
 def make(path, photo, cache, derive=derive):
-    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place).
+    """Make a photo's derivatives into the cache, whole or not at all (a folder renamed into place);
+    give the CPU seconds it took (the process's: each worker makes one picture at a time).
 
     derive(bytes, photo) → {(width, suffix): bytes}; a printed page gives its own (it renders a PDF)."""
+    started = time.process_time()
     target = derivative_folder(cache, photo)
     if os.path.isdir(target):
-        return
+        return 0.0
     with open(path, "rb") as handle:
         data = handle.read()
     os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -161,24 +170,49 @@ def make(path, photo, cache, derive=derive):
             os.rename(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    return time.process_time() - started
 
 
-def make_all(jobs, cache, processes, derive=derive):
-    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, how many made out.
+def make_all(jobs, cache, processes, derive=derive, kinds=None, made=None):
+    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, the Made out.
 
     A job may name its own way to derive, (path, Photo, derive): a printed page renders its PDF.
-    derive must be a module-level function (it crosses to the worker processes)."""
-    missing = [(job[0], job[1], job[2] if len(job) > 2 else derive) for job in jobs if not is_made(cache, job[1])]
-    if not missing:
-        return 0
-    if processes <= 1 or len(missing) == 1:
-        for path, photo, how in missing:
-            make(path, photo, cache, how)
-    else:
+    derive must be a module-level function (it crosses to the worker processes). kinds, a kind
+    for each job ("photos" if not given), sorts what was made in the Made (given, or a new one)."""
+    made = made if made is not None else Made()
+    kinds = kinds or ["photos"] * len(jobs)
+    missing = [(job[0], job[1], job[2] if len(job) > 2 else derive, kind) for job, kind in zip(jobs, kinds, strict=True) if not is_made(cache, job[1])]
+    if processes <= 1 or len(missing) <= 1:
+        for path, photo, how, kind in missing:
+            made.add(kind, make(path, photo, cache, how))
+    elif missing:
         with ProcessPoolExecutor(max_workers=min(processes, len(missing))) as pool:
-            for future in [pool.submit(make, path, photo, cache, how) for path, photo, how in missing]:
-                future.result()
-    return len(missing)
+            futures = {pool.submit(make, path, photo, cache, how): kind for path, photo, how, kind in missing}
+            for future in as_completed(futures):
+                made.add(futures[future], future.result())
+    return made
+
+
+class Made:
+    """Pictures made, by kind ("photos", "printed pages"): how many, the seconds from the start until
+    the last of them was made, their CPU seconds (the finding of them included)."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.kinds = {}
+
+    def add(self, kind, cpu, count=1):
+        entry = self.kinds.setdefault(kind, [0, Timed()])
+        entry[0] += count
+        entry[1].seconds = time.perf_counter() - self.started
+        entry[1].cpu += cpu
+
+    def __len__(self):
+        return sum(count for count, _ in self.kinds.values())
+
+    def report(self):
+        """(kind, how many, Timed) of each kind."""
+        return [(kind, count, timed) for kind, (count, timed) in self.kinds.items()]
 
 
 class Timed:
@@ -214,21 +248,31 @@ def photo_files(content):
 
 
 def prepare(content, cache, processes):
-    """Every photo under content/ catalogued, and the derivatives of new ones made, on every core.
+    """Every photo under content/ catalogued, and the derivatives of new ones made, with the other
+    pictures plugins give (more_pictures: the printed pages'), by the same processes, on every core.
 
     Runs beside the build from its start (site_build.beside), forked before Pelican holds the
     archive (so outside its memory), at a lower priority: it takes what the build leaves of the
     cores while Pelican loads and renders, and what is not made when Pelican is done is made while
-    Pelican waits for it (news_photos.publish_photos). Gives ("photos", how many were made, the Timed of it)."""
+    Pelican waits for it (news_photos.publish_photos). One set of processes for every kind of
+    picture, so that no more of them hold a picture in memory at once than there are cores.
+    Gives (kind, how many were made, the Timed of it) for each kind."""
     in_background()
-    with Timed() as timed:
+    made = Made()
+    with Timed() as found:
         catalog = Catalog(cache)
         try:
-            found = catalog.look_up(content, photo_files(content))
+            photos = catalog.look_up(content, photo_files(content))
         finally:
             catalog.close()
-        made = make_all([(os.path.join(content, name), entry) for name, entry in found.items() if isinstance(entry, Photo)], cache, processes)
-    return "photos", made, timed
+    made.add("photos", found.cpu, count=0)
+    jobs = [(os.path.join(content, name), entry) for name, entry in photos.items() if isinstance(entry, Photo)]
+    kinds = ["photos"] * len(jobs)
+    for _, (kind, more, timed) in more_pictures.send(content, cache=cache):
+        made.add(kind, timed.cpu, count=0)
+        jobs.extend(more)
+        kinds.extend([kind] * len(more))
+    return make_all(jobs, cache, processes, kinds=kinds, made=made).report()
 
 
 def in_background():

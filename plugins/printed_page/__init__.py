@@ -19,30 +19,29 @@ import sys
 from pelican import signals
 
 from news_photos.markup import picture_html
+from news_photos.store import more_pictures
 from site_build import beside, state
 from site_build.pelican_internals import log_every
-from site_build.state import build_of, processes_of
+from site_build.state import build_of
 
 from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
 from .picture import derive_page
 from .sidecar import SidecarError, read_sidecar
-from .store import Layers, Timed, ZoneTable, make_pictures, prepare, zone_key
+from .store import Layers, Timed, ZoneTable, picture_jobs, prepare, zone_key
 from .zones import find_zones
 
 logger = logging.getLogger(__name__)
 
 
 def start(pelican):
-    """Catalogue the page PDFs and make new pages' pictures beside the build, from its start (each run):
-    the pictures at a lower priority, taken by news_photos when it publishes every picture."""
+    """Catalogue the page PDFs and read new ones' text layers beside the build, from its start (each
+    run); new pages' pictures are made with the photos (picture_jobs, sent by news_photos)."""
     settings = pelican.settings
-    processes = processes_of(settings)
     cache = os.path.join(settings["CACHE_PATH"], "photos")
     build = build_of(settings)
     layers = Layers.beside(cache)
     build.printed_pages = {"prepared": beside.start(prepare, settings["PATH"], cache, layers), "layers": layers, "pdfs": []}
-    build.pictures_early.append(beside.start(make_pictures, settings["PATH"], cache, processes))  # taken by news_photos
     settings.setdefault("JINJA_GLOBALS", {})["page_picture"] = page_picture
 
 
@@ -236,3 +235,4 @@ def register():
     signals.get_generators.connect(start)
     signals.all_generators_finalized.connect(attach)
     signals.finalized.connect(publish_pdfs)
+    more_pictures.connect(picture_jobs)  # new pages' pictures, made with the photos beside the build

@@ -21,7 +21,7 @@ import tempfile
 from array import array
 from pathlib import Path
 
-from news_photos.store import Catalog, Timed, in_background, make_all
+from news_photos.store import Catalog, Timed
 from site_build.beside import process_runs
 
 from .layer import PageError, TextLayer
@@ -105,22 +105,21 @@ class Layers:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def make_pictures(content, cache, processes):
-    """The pictures of new page PDFs, made beside the build at a lower priority, as new photos are
-    (news_photos.store.prepare): the build needs them only when it publishes them, at its end.
+def picture_jobs(content, cache):
+    """The pictures of new page PDFs, to be made with the photos beside the build, by the same
+    processes (news_photos.store.more_pictures): the build needs them only when it publishes them,
+    at its end.
 
     Known by the catalogue, or, for a PDF it does not know yet (its text layer is being read beside,
-    by prepare), by a quicker reading that is not written down. Gives ("printed pages", how many were made, the Timed of it)."""
-    in_background()
+    by prepare), by a quicker reading that is not written down. Gives ("printed pages", the jobs, the Timed of finding them)."""
     with Timed() as timed:
         catalog = Catalog(cache, CATALOG, reader=read_size, kinds=(PagePhoto, PageError), keep=False)
         try:
             found = catalog.look_up(content, pdfs_of(page_files(content)))
         finally:
             catalog.close()
-        jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
-        made = make_all(jobs, cache, processes)
-    return "printed pages", made, timed
+    jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
+    return "printed pages", jobs, timed
 
 
 def pdfs_of(files):

@@ -38,7 +38,7 @@ class Build:
     file_lists: list = field(default_factory=list)
     photos_before: set = field(default_factory=set)  # news_photos: the pictures' files the last build published
     pdfs_before: dict = field(default_factory=dict)  # news_photos: the page PDFs the last build published, with their digests
-    pictures_early: list = field(default_factory=list)  # news_photos, printed_page: the making of new pictures beside the build, until taken
+    pictures_early: list = field(default_factory=list)  # news_photos: the making of new pictures (photos, printed pages) beside the build, until taken
     # printed_page: the reading of the page PDFs beside the build, until taken; the PDFs published
     printed_pages: dict = field(default_factory=dict)  # functions giving more of those when the pages are written (photos)
     # edition_search: the pages of this build's reports, the pages Pagefind indexes
