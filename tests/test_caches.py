@@ -149,7 +149,7 @@ def test_a_build_without_pelicans_cache_is_given_every_body_the_check_rendered(t
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
     table = CheckedSources(str(tmp_path / "checked.sqlite"))
     checked_content(str(items), settings, "changed", 1, table)  # the last build: the check's cache is made
-    digests, sources, problems = checked_content(str(items), settings, True, 1, table)
+    digests, sources, problems, _ = checked_content(str(items), settings, True, 1, table)
     assert problems == []
     assert sorted(source.file for source in sources) == sorted(digests) and len(digests) == len(ITEMS)
     assert all(source.html and "<p>" in source.html for source in sources)

@@ -5,7 +5,7 @@ import os
 import pytest
 from benchmark.synthetic import SECTIONS, write_corpus
 
-from conftest import search_page_count, write_item, write_settings
+from conftest import run_pelican, search_page_count, write_item, write_settings
 from publishing.build import build_into
 
 
@@ -628,6 +628,18 @@ def test_the_search_page_searches_the_newest_shards_first_in_waves_that_widen_wi
     assert waves_of(shards) == {"2020-12-30": 0, "2020-12-28": 0, "2020-W52": 0, "2020-W51": 1, "2020-W48": 1, "2020-W23": 3, "2018-W01": 4}
     assert waves_of(shards, (1,)) == {"2020-12-30": 0, "2020-12-28": 1, "2020-W52": 1, "2020-W51": 1, "2020-W48": 1, "2020-W23": 1, "2018-W01": 1}
     assert waves_of({}) == {}
+
+
+@pytest.mark.parametrize("waves", ["(35, 7)", "(0, 7)", "7", "(7, 7)", "(7.5, 35)", "('7', '35')"])
+def test_search_waves_the_search_page_cannot_go_by_stop_the_build_before_it_writes_anything(tmp_path, waves):
+    content, output = tmp_path / "content", tmp_path / "output"
+    write_day(content, "2020-12-28")
+    settings = write_settings(tmp_path, f"SECTIONS = []\nSEARCH_WAVES = {waves}\n")
+    result = run_pelican(content, output, settings)
+    assert result.returncode != 0
+    assert f"SEARCH_WAVES: {waves} is not a list of days — whole numbers above 0, each more than the one before" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists()
 
 
 def test_a_day_added_to_an_archive_whose_days_were_merged_into_a_week_indexes_as_a_clean_build_does(tmp_path):

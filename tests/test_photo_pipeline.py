@@ -2,12 +2,13 @@
 
 import io
 import os
+import threading
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
 from news_photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
-from news_photos.store import Catalog, make_all, published_names
+from news_photos.store import Catalog, Turns, make_all, published_names
 
 GPS = 0x8825  # the EXIF GPS block
 BODY_SERIAL = 0xA431  # the camera's serial number
@@ -155,6 +156,29 @@ def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_pat
     assert isinstance(missing, PhotoError) and "does not exist" in str(missing)
     names = published_names("images/a.jpg", photo)
     assert f"images/a-800.{photo.key}.webp" in names and len(names) == len(photo.widths) * len(ENCODINGS)
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_pictures_made_beside_the_build_wait_for_a_core_while_the_build_holds_them_all(tmp_path, processes):
+    """The build holds one core's turn until it waits for its pictures: with every core held, none is made."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    (content / "images").mkdir(parents=True)
+    jobs = []
+    for name in ("a.jpg", "b.jpg"):
+        (content / "images" / name).write_bytes(photo_bytes(color=(len(jobs) * 90, 30, 30)))
+        jobs.append((content / "images" / name, inspect((content / "images" / name).read_bytes())))
+    turns = Turns(processes)
+    held = [turns.cores.acquire(block=False) for _ in range(processes - 1)]  # the other cores busy as well
+    making = threading.Thread(target=make_all, args=(jobs, cache, processes), kwargs={"turns": turns})
+    making.start()
+    making.join(timeout=2)
+    assert making.is_alive() and not list(cache.glob("*/*/*.avif")), "a picture was made while the build held every core"
+    for _ in held:
+        turns.cores.release()
+    turns.give_back()
+    making.join(timeout=60)
+    assert not making.is_alive()
+    assert len(list(cache.glob("*/*/400.avif"))) == 2
 
 
 def test_a_picture_offers_avif_then_webp_in_every_width_with_a_jpeg_img_and_a_1200_px_card():

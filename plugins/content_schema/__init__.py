@@ -38,11 +38,12 @@ def refuse_bad_content(generator):
     build = build_of(settings)
     if build.check is not None:
         take, build.check = build.check, None
-        digests, sources, problems = take()
+        digests, sources, problems, photos = take()
     else:
         processes = processes_of(settings)
-        digests, sources, problems = checked_content(settings["PATH"], settings, True, processes, build.check_cache)
+        digests, sources, problems, photos = checked_content(settings["PATH"], settings, True, processes, build.check_cache)
     build.digests.update(digests)
+    build.photos_checked = photos
     build.checked.update((source.file, source) for source in sources)
     if problems:
         log_every(logger, problems)

@@ -55,7 +55,7 @@ def content_files(content_dir):
     return sorted(found, key=lambda path: path.split(os.sep))
 
 
-def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None):
+def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None):
     """Parse and check every item; return (sources, problems).
 
     With render=True, each item also gets its body rendered (`source.html`),
@@ -66,7 +66,8 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     files unchanged since the last run (same size and time) are not parsed
     again; the rules are still applied to every item. The cache keeps no
     bodies (all the rules need of a body is found when it is read): a source
-    from the cache has body None.
+    from the cache has body None. With a dict as photos, what each photo shown is (a Photo or
+    PhotoError, as the photo catalogue says) is put in it.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
@@ -95,7 +96,9 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     rules = SourceRules(content_dir, settings, now)
     for path, source in zip(stamps, sources, strict=True):
         rules.check(source, path)
-    check_photos(content_dir, stamps, sources, settings)
+    found = check_photos(content_dir, stamps, sources, settings)
+    if photos is not None:
+        photos.update(found)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     if cache:
@@ -113,10 +116,12 @@ def checked_content(path, settings, render, processes, cache):
 
     Plain data: it may be run in a process beside the build (build_cache) and sent back.
     """
-    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache)
+    photos = {}
+    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache, photos=photos)
     digests = {source.file: source.digest for source in sources}
     # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
-    return digests, [source for source in sources if source.body is not None or source.html is not None], [str(problem) for problem in problems]
+    checked = [source for source in sources if source.body is not None or source.html is not None]
+    return digests, checked, [str(problem) for problem in problems], photos
 
 
 def unchanged_sources(known, stamps):
@@ -256,7 +261,8 @@ def check_body(source, content_dir, path):
 
 def check_photos(content_dir, paths, sources, settings):
     """Every photo a report shows, its lead photo (Image:) and those in its text, is a photo that can be
-    published (photos.pipeline): read from the photo catalogue, so that only new photo files are opened."""
+    published (photos.pipeline): read from the photo catalogue, so that only new photo files are opened.
+    Gives {name under content/: Photo or PhotoError}: the build takes them from the check."""
     shown = []  # (source, line, field, name under content/)
     for path, source in zip(paths, sources, strict=True):
         if "image" in source.values:
@@ -268,8 +274,10 @@ def check_photos(content_dir, paths, sources, settings):
                 base = content_dir if linked.startswith("/") else Path(path).parent
                 shown.append((source, line, "body", os.path.relpath(base / linked.lstrip("/"), content_dir).replace(os.sep, "/")))
     cache = (settings or {}).get("CACHE_PATH") if (settings or {}).get("CHECK_CACHE") else None
-    for source, line, field, what, expected in photo_problems(content_dir, shown, os.path.join(cache, "photos") if cache else None):
+    problems, found = photo_problems(content_dir, shown, os.path.join(cache, "photos") if cache else None)
+    for source, line, field, what, expected in problems:
         source.problem(line, field, what, expected)
+    return found
 
 
 def body_line(source, offset):

@@ -268,10 +268,10 @@ def index_site(pelican):
         compress = "pelican.plugins.precompress" in settings.get("PLUGINS", ())
         options = {key: sorted(value) if isinstance(value, set) else value for key, value in settings.items() if key.startswith("PRECOMPRESS_")}
         request = {"last": str(last), "processes": processes, "precompress": options if compress else None, "reports": build_of(settings).report_pages}
-        request["waves"] = list(settings.get("SEARCH_WAVES", WAVES))
+        request["waves"] = list(waves_setting(settings))
         (output / SEARCH_PENDING).write_text(json.dumps(request), encoding="utf-8")
         return
-    index_output(output, last, processes, build_of(settings).report_pages, settings.get("SEARCH_WAVES", WAVES))
+    index_output(output, last, processes, build_of(settings).report_pages, waves_setting(settings))
 
 
 def index_pending(output):
@@ -393,8 +393,27 @@ def index_output(output, last, processes, reports, waves=WAVES):
         drop_unlisted_shards(output)
 
 
+def waves_setting(settings):
+    """SEARCH_WAVES, checked: days before the newest edition, each more than the one before."""
+    waves = settings.get("SEARCH_WAVES", WAVES)
+    days = list(waves) if isinstance(waves, list | tuple) else None
+    if days is None or any(type(day) is not int or day < 1 for day in days) or days != sorted(set(days)):
+        raise SystemExit(
+            f"SEARCH_WAVES: {waves!r} is not a list of days — whole numbers above 0, each more than the one before,"
+            f" e.g. {WAVES!r}: the search page reads the shards of the newest {WAVES[0]} days first, then those under {WAVES[1]} days, …"
+        )
+    return tuple(days)
+
+
+def refuse_bad_waves(pelican):
+    """A SEARCH_WAVES the search page cannot go by stops the build before it starts."""
+    if pelican.settings.get("SEARCH_INDEX", True):
+        waves_setting(pelican.settings)
+
+
 def register():
     from pelican import signals  # here: `python -m edition_search` runs without Pelican
 
+    signals.initialized.connect(refuse_bad_waves)
     signals.article_generator_finalized.connect(remember_reports)
     signals.finalized.connect(index_site)

@@ -20,7 +20,7 @@ from staging.manifest import read_manifest
 from .markup import picture_html, rewrite_body
 from .picture import Picture
 from .pipeline import SUFFIXES, Photo, derive
-from .store import Catalog, Timed, make_all, prepare, publish, published_names
+from .store import Catalog, Timed, Turns, make_all, prepare, publish, published_names
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +40,11 @@ class Shelf:
         self.photos = {}  # path under content/ → Photo
         self.made_from = {}  # name in the site → (path under content/, Photo, derive): pictures of other files
 
-    def catalogue(self, paths):
+    def catalogue(self, paths, known=None):
+        """What each photo shown is: known, as this build's check found it, or else from the catalogue."""
         catalog = Catalog(self.cache)
         try:
-            found = catalog.look_up(self.content, sorted(paths))
+            found = catalog.look_up(self.content, sorted(paths), known)
         finally:
             catalog.close()
         self.photos = {path: entry for path, entry in found.items() if isinstance(entry, Photo)}
@@ -125,7 +126,9 @@ def start(pelican):
     """Make new photos' derivatives beside the build, from its start (each run)."""
     settings = pelican.settings
     processes = processes_of(settings)
-    build_of(settings).pictures_early.append(beside.start(prepare, settings["PATH"], os.path.join(settings["CACHE_PATH"], "photos"), processes))
+    build = build_of(settings)
+    build.picture_turns = Turns(processes)  # the build holds one core's turn until it waits for the pictures
+    build.pictures_early.append(beside.start(prepare, settings["PATH"], os.path.join(settings["CACHE_PATH"], "photos"), processes, build.picture_turns))
 
 
 def configure(pelican):
@@ -143,8 +146,9 @@ def hold_back_originals(generator):
 def catalogue(generator):
     shelf = generator.settings["PHOTO_SHELF"]
     shown = {article: article_photos(article) for article in generator.articles}
-    found = shelf.catalogue({path for paths in shown.values() for path in paths})
     build = build_of(generator.settings)
+    found = shelf.catalogue({path for paths in shown.values() for path in paths}, build.photos_checked)
+    build.photos_checked = {}
     build.file_lists.append(shelf.published)
     # What the last build published, read before this one writes its own record (in place, the same file).
     last = generator.settings.get("LAST_OUTPUT") or generator.output_path
@@ -162,6 +166,8 @@ def publish_photos(pelican):
     last = settings.get("LAST_OUTPUT") or pelican.output_path
     build = build_of(settings)
     early, build.pictures_early = build.pictures_early, []
+    if build.picture_turns is not None:
+        build.picture_turns.give_back()  # the build now waits: its core makes pictures too
     settings["PHOTO_SHELF"].publish(pelican.output_path, processes, build.photos_before, last, early)
 
 

@@ -46,6 +46,9 @@ class PhotoError(Exception):
         self.what = what
         self.expected = expected
 
+    def __reduce__(self):  # it crosses from the check, beside the build, to the build (check.checked_content)
+        return type(self), (self.what, self.expected)
+
 
 @dataclass(frozen=True)
 class Photo:

@@ -8,7 +8,9 @@ as hard links: a build where no photo changed decodes, encodes and copies none.
 """
 
 import contextlib
+import ctypes
 import gc
+import multiprocessing
 import os
 import resource
 import shutil
@@ -18,6 +20,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from blinker import signal
+
+from site_build.beside import process_runs
 
 from .pipeline import SUFFIXES, Photo, PhotoError, derive, inspect
 
@@ -56,14 +60,18 @@ class Catalog:
     def close(self):
         self.db.close()
 
-    def look_up(self, content, names):
-        """{name: Photo or PhotoError} for the given files (missing ones: PhotoError)."""
+    def look_up(self, content, names, known=None):
+        """{name: Photo or PhotoError} for the given files (missing ones: PhotoError); those in known
+        (what this build's check found them to be, a moment ago) are taken as they are."""
+        known = known or {}
+        found = {name: known[name] for name in names if name in known}
+        names = [name for name in names if name not in known]
         rows = {}
         for start in range(0, len(names), 500):
             chunk = names[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows.update((row[0], row[1:]) for row in self.db.execute(f"SELECT * FROM photos WHERE path IN ({marks})", chunk))
-        found, fresh = {}, []
+        fresh = []
         now = time.time()
         for name in names:
             try:
@@ -84,21 +92,22 @@ class Catalog:
 
 
 def photo_problems(content, shown, folder):
-    """(source, line, field, what, expected) for each photo shown that cannot be published, from
-    shown = [(source, line, field, name under content/)]. A photo missing from a report's text is
-    left to the check of its links, which names it already."""
+    """([(source, line, field, what, expected)] for each photo shown that cannot be published, {name:
+    Photo or PhotoError}), from shown = [(source, line, field, name under content/)]. A photo missing
+    from a report's text is left to the check of its links, which names it already."""
     if not shown:
-        return []
+        return [], {}
     catalog = Catalog(folder)
     try:
         found = catalog.look_up(content, sorted({name for *_, name in shown}))
     finally:
         catalog.close()
-    return [
+    problems = [
         (source, line, field, f"{name} {entry.what}", entry.expected)
         for source, line, field, name in shown
         if isinstance(entry := found[name], PhotoError) and not (field == "body" and entry.what == MISSING)
     ]
+    return problems, found
 
 
 def read(path):
@@ -173,24 +182,79 @@ def make(path, photo, cache, derive=derive):
     return time.process_time() - started
 
 
-def make_all(jobs, cache, processes, derive=derive, kinds=None, made=None):
+def make_all(jobs, cache, processes, derive=derive, kinds=None, made=None, turns=None):
     """Make every missing photo's derivatives, on every core; [(path, Photo)] in, the Made out.
 
     A job may name its own way to derive, (path, Photo, derive): a printed page renders its PDF.
     derive must be a module-level function (it crosses to the worker processes). kinds, a kind
-    for each job ("photos" if not given), sorts what was made in the Made (given, or a new one)."""
+    for each job ("photos" if not given), sorts what was made in the Made (given, or a new one).
+    With turns (Turns), each picture is made in a turn on a core the build leaves free."""
     made = made if made is not None else Made()
     kinds = kinds or ["photos"] * len(jobs)
     missing = [(job[0], job[1], job[2] if len(job) > 2 else derive, kind) for job, kind in zip(jobs, kinds, strict=True) if not is_made(cache, job[1])]
     if processes <= 1 or len(missing) <= 1:
+        _take_turns(turns)
         for path, photo, how, kind in missing:
-            made.add(kind, make(path, photo, cache, how))
+            made.add(kind, make_in_turn(path, photo, cache, how))
     elif missing:
-        with ProcessPoolExecutor(max_workers=min(processes, len(missing))) as pool:
-            futures = {pool.submit(make, path, photo, cache, how): kind for path, photo, how, kind in missing}
+        with ProcessPoolExecutor(max_workers=min(processes, len(missing)), initializer=_take_turns, initargs=(turns,)) as pool:
+            futures = {pool.submit(make_in_turn, path, photo, cache, how): kind for path, photo, how, kind in missing}
             for future in as_completed(futures):
                 made.add(futures[future], future.result())
     return made
+
+
+class Turns:
+    """The cores a build leaves free for making pictures beside it: one a core, less one the build
+    holds while it works and gives back when it waits for the pictures (news_photos.publish_photos).
+
+    On two cores, while the build renders, one process makes pictures, not two beside it: two
+    would take no more of the cores (they run at a lower priority), and each holds a picture in
+    memory (some 80 MB) as the build holds the archive. A semaphore made before the processes are
+    forked, so that they inherit it. If the build ends without giving its turn back (it failed),
+    the pictures are made on every core: nobody waits on a build that is gone."""
+
+    def __init__(self, processes):
+        self.build = os.getpid()
+        self.cores = multiprocessing.get_context("fork").BoundedSemaphore(processes)
+        self.held = self.cores.acquire(block=False)
+
+    def give_back(self):
+        if self.held:
+            self.held = False
+            self.cores.release()
+
+    def take(self):
+        while not self.cores.acquire(timeout=0.5):
+            if not process_runs(self.build):
+                return False
+        return True
+
+
+_TURNS = []  # the Turns of a process making pictures (inherited from the build by fork): not per-build state
+
+
+def _take_turns(turns):
+    _TURNS[:] = [turns] if turns is not None else []
+
+
+def make_in_turn(path, photo, cache, how):
+    """make(), in a turn of the Turns this process was given, if any; the memory it used given back."""
+    turns = _TURNS[0] if _TURNS else None
+    taken = turns.take() if turns is not None else False
+    try:
+        return make(path, photo, cache, how)
+    finally:
+        if taken:
+            turns.cores.release()
+        trim_memory()
+
+
+def trim_memory():
+    """Give back to the system what the C allocator keeps of a picture's buffers (glibc: 50 MB a
+    photo), so that a process waiting for its turn holds next to nothing."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 class Made:
@@ -247,7 +311,7 @@ def photo_files(content):
     return sorted(found)
 
 
-def prepare(content, cache, processes):
+def prepare(content, cache, processes, turns=None):
     """Every photo under content/ catalogued, and the derivatives of new ones made, with the other
     pictures plugins give (more_pictures: the printed pages'), by the same processes, on every core.
 
@@ -272,7 +336,7 @@ def prepare(content, cache, processes):
         made.add(kind, timed.cpu, count=0)
         jobs.extend(more)
         kinds.extend([kind] * len(more))
-    return make_all(jobs, cache, processes, kinds=kinds, made=made).report()
+    return make_all(jobs, cache, processes, kinds=kinds, made=made, turns=turns).report()
 
 
 def in_background():

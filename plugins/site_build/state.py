@@ -26,6 +26,7 @@ class Build:
     bodies: object = None  # the table of rendered bodies (build_cache.rows.ProcessTable)
     # content_schema: the check of the content and what the reader takes from it
     check: object = None  # a function that returns the check started beside the build (digests, sources, problems)
+    photos_checked: dict = field(default_factory=dict)  # name under content/ → Photo or PhotoError, as the check found each photo shown
     checked: dict = field(default_factory=dict)  # absolute path → Source checked (and rendered) this build, until read
     digests: dict = field(default_factory=dict)  # absolute path → digest of the file's bytes the check read
     read: int = 0  # files the reader read (not taken from the cache)
@@ -39,6 +40,7 @@ class Build:
     photos_before: set = field(default_factory=set)  # news_photos: the pictures' files the last build published
     pdfs_before: dict = field(default_factory=dict)  # news_photos: the page PDFs the last build published, with their digests
     pictures_early: list = field(default_factory=list)  # news_photos: the making of new pictures (photos, printed pages) beside the build, until taken
+    picture_turns: object = None  # news_photos: the cores left to the pictures made beside the build (news_photos.store.Turns)
     # printed_page: the reading of the page PDFs beside the build, until taken; the PDFs published
     printed_pages: dict = field(default_factory=dict)  # functions giving more of those when the pages are written (photos)
     # edition_search: the pages of this build's reports, the pages Pagefind indexes
@@ -49,6 +51,8 @@ def begin(pelican):
     """Connected to get_generators by each plugin that uses a Build (once: blinker connects a receiver once)."""
     last = pelican.settings.get(KEY)
     if last is not None:  # `pelican -r`: the run before is over, and lets go of what it held
+        if last.picture_turns is not None:  # a run that failed before it waited for its pictures
+            last.picture_turns.give_back()
         vars(last).update(vars(Build(pelican.settings)))
     pelican.settings[KEY] = Build(pelican.settings)
 
