@@ -7,6 +7,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,7 +17,7 @@ import pytest
 from PIL import Image
 from test_bad_input import snapshot
 
-from conftest import Site, write_item, write_settings
+from conftest import ROOT, Site, write_item, write_settings
 from printed_page.layer import read_layer
 from printed_page.page import file_size, placed, zones_from_json, zones_to_json
 from printed_page.zones import Zone, find_zones
@@ -332,3 +334,37 @@ def test_a_sidecar_without_its_page_pdf_is_refused(tmp_path):
         build_into(tmp_path / "output", write_settings(tmp_path, "SECTIONS = ['要闻']\nSEARCH_INDEX = False\n"), content=str(content), capture=True)
     assert f"{DATE}/a01.yml:1: file: has no page PDF beside it — the page's PDF as {DATE}/a01.pdf" in failure.value.output
     assert not (tmp_path / "output").exists()
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PAGES))
+def test_the_check_without_a_build_names_a_bad_page_pdf_or_sidecar_as_the_build_does(tmp_path, case):
+    content = tmp_path / "content"
+    write_item(content, f"{DATE}/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    write_item(content, f"{DATE}/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two")
+    (content / DATE / "a01.pdf").write_bytes(blank_page_pdf())
+    settings = write_settings(tmp_path, "SECTIONS = ['要闻']\n")
+    assert run_check(content, settings).returncode == 0
+    name, message = BAD_PAGES[case]
+    shutil.copy(BAD / case, content / DATE / name)
+    result = run_check(content, settings)
+    assert result.returncode == 1
+    assert f"{DATE}/{name}{message}" in result.stderr
+    assert "1 problem(s) in 2 item(s)." in result.stderr
+
+
+def test_the_check_refuses_a_sidecar_without_its_pdf_and_warns_of_a_pdf_without_reports(tmp_path):
+    content = tmp_path / "content"
+    write_item(content, f"{DATE}/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    shutil.copy(BAD / "page-zone-names-no-report.yml", content / DATE / "a01.yml")
+    (content / DATE / "a02.pdf").write_bytes(blank_page_pdf())
+    result = run_check(content, write_settings(tmp_path, "SECTIONS = ['要闻']\n"))
+    assert result.returncode == 1
+    assert f"{DATE}/a01.yml:1: file: has no page PDF beside it — the page's PDF as {DATE}/a01.pdf" in result.stderr
+    assert f"{DATE}/a02.pdf:1: warning: no report is on this page, so it is not shown — reports with Date: {DATE} and Page: A02" in result.stderr
+
+
+def run_check(content, settings):
+    """`invoke check`'s command: the content check, without a build."""
+    environment = {"PYTHONPATH": str(ROOT / "plugins"), "PATH": os.environ["PATH"]}
+    command = [sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment)

@@ -1,10 +1,12 @@
 """`python -m content_schema [CONTENT_DIR] [--settings pelicanconf.py]`: check without building.
 
+Every report and photo, and with the printed_page plugin every page PDF and sidecar (printed_page.check).
 Prints one line per problem, `path:line: field: what is wrong — what is expected`,
 and exits 1 when there is any.
 """
 
 import argparse
+import os
 import sys
 
 from pelican.settings import read_settings
@@ -24,6 +26,15 @@ def main(argv=None):
     except SettingError as error:
         print(error, file=sys.stderr)
         return 1
+    problems = [str(problem) for problem in problems]
+    if "printed_page" in settings.get("PLUGINS", ()):  # the page PDFs and their sidecars, as the build reads them
+        from printed_page.check import page_problems
+
+        cache = os.path.join(settings["CACHE_PATH"], "photos") if settings.get("CHECK_CACHE") else None
+        pages, warnings = page_problems(args.content or settings["PATH"], sources, cache)
+        problems += pages
+        for warning in warnings:
+            print(warning, file=sys.stderr)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -52,14 +52,20 @@ def open_document(data):
     return document
 
 
+def page_size(document):
+    """(width, height) in points of a document's one page; PageError if it is no newspaper page."""
+    width, height = document[0].get_size()
+    if not (0 < width <= MAX_SIDE_POINTS and 0 < height <= MAX_SIDE_POINTS):
+        raise PageError(f"is {width:.0f}×{height:.0f} points", "a newspaper page, at most A2")
+    return width, height
+
+
 def read_layer(data):
     """The page's text layer; raises PageError for a file that is not a one-page PDF."""
     document = open_document(data)
     try:
         page = document[0]
-        width, height = page.get_size()
-        if not (0 < width <= MAX_SIDE_POINTS and 0 < height <= MAX_SIDE_POINTS):
-            raise PageError(f"is {width:.0f}×{height:.0f} points", "a newspaper page, at most A2")
+        width, height = page_size(document)
         textpage = page.get_textpage()
         text, boxes = [], []
         for index in range(textpage.count_chars()):

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 from news_photos.pipeline import RECIPE, Photo, derive_image, encode
 from news_photos.store import read_with
 
-from .layer import PageError, open_document, read_layer, render
+from .layer import PageError, open_document, page_size, read_layer, render
 
 # Widths a browser chooses from: 320 for the thumbnails of 版面导航 and a report's locator, 640
 # and 960 for the 版 page on a desktop and on a phone (a 375 px phone at 3× wants 1029). The page
@@ -68,7 +68,7 @@ def read_size(path):
     def sized(data):
         document = open_document(data)
         try:
-            width, height = document[0].get_size()
+            width, height = page_size(document)
         finally:
             document.close()
         return page_photo(data, width, height)

@@ -1,0 +1,73 @@
+"""The printed pages as `invoke check` sees them, without a build: every page PDF one readable
+newspaper page, every sidecar beside its PDF, in UTF-8, its zones on reports of that page and
+inside it. The same lines as the build gives (printed_page.Reading), so that an editor who only
+runs the check learns of a bad page before the build does.
+"""
+
+import os
+from collections import defaultdict
+
+from news_photos.store import Catalog
+
+from . import label
+from .layer import PageError, open_document, page_size
+from .picture import PagePhoto, read_size
+from .sidecar import SidecarError, read_sidecar
+from .store import CATALOG, page_files, pdfs_of
+
+
+def page_problems(content, sources, cache=None):
+    """(problems, warnings): lines `path:line: field: what — expected` for the page PDFs and sidecars
+    under content/<date>/, given the checked sources. PDFs the build catalogued (cache: its
+    cache/photos/ folder) are not opened again; what the check reads is not written down."""
+    files = page_files(content)
+    slugs = defaultdict(set)  # "2020-12-30/a06" → the slugs of the reports on that page
+    for source in sources:
+        values = source.values
+        if "date" in values and "page" in values and values.get("slug"):
+            slugs[f"{values['date'].date().isoformat()}/{values['page'].lower()}"].add(values["slug"])
+    catalog = Catalog(cache, CATALOG, reader=read_size, kinds=(PagePhoto, PageError), keep=False)
+    try:
+        found = catalog.look_up(content, pdfs_of(files))
+    finally:
+        catalog.close()
+    problems, warnings = [], []
+
+    def line(name, number, field, what, expected):
+        return f"{label(os.path.join(content, name))}:{number}: {field}: {what} — {expected}"
+
+    for lower, name in sorted(files.items()):
+        stem, suffix = os.path.splitext(lower)
+        pdf = files.get(stem + ".pdf")
+        if suffix == ".pdf":
+            if isinstance(found[name], PageError):
+                problems.append(line(name, 1, "file", found[name].what, found[name].expected))
+            elif not slugs[stem]:
+                warnings.append(
+                    line(name, 1, "warning", "no report is on this page, so it is not shown", f"reports with Date: {stem[:10]} and Page: {stem[11:].upper()}")
+                )
+        elif pdf is None:
+            problems.append(line(name, 1, "file", "has no page PDF beside it", f"the page's PDF as {stem}.pdf, whose zones it gives"))
+        elif not isinstance(found[pdf], PageError):
+            problems += [line(name, *each) for each in sidecar_problems(content, name, pdf, slugs[stem])]
+    return problems, warnings
+
+
+def sidecar_problems(content, name, pdf, slugs):
+    """[(line, field, what, expected)] of a sidecar beside a readable page PDF."""
+    try:
+        with open(os.path.join(content, name), "rb") as handle:
+            text = handle.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        return [(1, "file", f"is not valid UTF-8 (byte {error.start})", "a file saved as UTF-8")]
+    with open(os.path.join(content, pdf), "rb") as handle:
+        document = open_document(handle.read())
+    try:
+        width, height = page_size(document)
+    finally:
+        document.close()
+    try:
+        read_sidecar(text, width, height, slugs)
+    except SidecarError as error:
+        return [(each.line, each.field, each.what, each.expected) for each in error.problems]
+    return []
