@@ -48,19 +48,19 @@ def check(c, content=None):
     sys.exit(main([*arguments, "--settings", str(CONFIG["settings"])]))
 
 
-def _build(settings_file):
+def _build(settings_file, force=False):
     # The content check runs inside the build (content_schema plugin), with its cache: not twice.
     os.chdir(ROOT)
     try:
-        build_into(_folder("output", settings_file), settings_file, content=str(CONFIG["content"]))
+        build_into(_folder("output", settings_file), settings_file, content=str(CONFIG["content"]), force=force)
     except BuildFailed as error:
         sys.exit(str(error))
 
 
-@task
-def build(c):
-    """Check the content, then build the edition; output/ changes only if the build succeeded."""
-    _build(CONFIG["settings"])
+@task(help={"force": "build even if nothing changed since the last build (which is otherwise skipped)"})
+def build(c, force=False):
+    """Check the content, then build the edition; output/ changes only if the build succeeded; nothing is done if nothing changed."""
+    _build(CONFIG["settings"], force=force)
 
 
 @task
@@ -76,10 +76,10 @@ def rebuild(c):
     """Remove output/ and cache/, and build again from scratch."""
 
 
-@task
-def preview(c):
+@task(help={"force": "build even if nothing changed since the last build"})
+def preview(c, force=False):
     """Build with the production settings (publishconf.py) into output/."""
-    _build(CONFIG["publish_settings"])
+    _build(CONFIG["publish_settings"], force=force)
 
 
 @task

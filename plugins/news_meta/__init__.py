@@ -11,7 +11,9 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.generators import Generator
 
-from .sitemaps import SITEMAP, news_sitemap, robots_txt, sitemap_files
+from staging.manifest import write_expires
+
+from .sitemaps import SITEMAP, news_sitemap, news_sitemap_changes, robots_txt, sitemap_files
 from .structured import absolute, json_ld, news_article
 
 
@@ -50,6 +52,7 @@ class SitemapGenerator(Generator):
                 os.unlink(path)  # may be a hard link into the last build: never write through it
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(text)
+        write_expires(self.output_path, news_sitemap_changes(self.context["articles"], now))
 
 
 def configure(pelican):

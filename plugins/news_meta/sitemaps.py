@@ -42,6 +42,14 @@ def news_sitemap(articles, now, absolute, publication, language="zh-cn"):
     return URLSET.format(extra=NEWS_NS, body=body)
 
 
+def news_sitemap_changes(articles, now):
+    """The first moment after now at which news_sitemap would list other items (one enters or leaves its
+    two days), with nothing changed but the time; None if never. A build with nothing changed before it
+    may be skipped (publishing.inputs); at or after it, it is made again."""
+    cutoff = now - NEWS_WINDOW
+    return min((a.date + NEWS_WINDOW if a.date <= now else a.date for a in articles if a.date >= cutoff), default=None)
+
+
 def robots_txt(base, sitemaps):
     """Every crawler may read every page; the sitemaps by absolute URL, as robots.txt requires."""
     lines = ["User-agent: *", "Disallow:", "", *(f"Sitemap: {base}/{name}" for name in sitemaps)]

@@ -14,10 +14,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from publishing import inputs as build_inputs
 from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import commit
+from staging.manifest import read_expires
 from staging.trees import Trees, remove, step
 
 PLUGINS = Path(__file__).resolve().parents[1]
@@ -37,17 +40,25 @@ def pelican_command(settings_file, output, content="content", extra=()):
     return [sys.executable, "-m", "publishing.pelican_process", content, "-s", str(settings_file), "-o", str(output), "--fatal", "warnings", *extra]
 
 
-def build_into(output, settings_file, content="content", env=None, extra=(), capture=False):
-    """Build the site into a new sibling of `output`, then commit it to `output`.
+def build_into(output, settings_file, content="content", env=None, extra=(), capture=False, force=False):
+    """Build the site into a new sibling of `output`, then commit it to `output`; nothing at all if no
+    input changed since the build that made `output` (publishing.inputs), unless forced.
 
     With capture, Pelican's output is kept instead of printed: given with BuildFailed, or returned.
     """
     output = Path(output).resolve()
     trees = Trees(output)
-    paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
-    env = (env or os.environ) | {"PYTHONPATH": paths}
+    env = build_environment(env)
     with trees.locked():
         trees.prepare()
+        started = time.perf_counter()
+        found = build_inputs.Inputs.of(settings_file, content, env, extra)
+        if not (force or build_inputs.forced(env)) and build_inputs.unchanged(found, build_inputs.read_record(trees.inputs), output):
+            line = f"Nothing changed since the last build ({found.files:,} files checked in {time.perf_counter() - started:.2f} s): {output.name}/ kept"
+            if not capture:
+                print(line, file=sys.stderr)
+            return line + "\n"
+        build_inputs.forget_record(trees.inputs)  # a build that fails or is killed leaves no record
         fresh = trees.new_stage()
         early = None
         try:
@@ -67,11 +78,20 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
                 # The search index is made once Pelican's memory is free: the two are never held at once.
                 log += run([sys.executable, "-m", SEARCH_INDEXER, str(fresh)], output, env, capture)
             step("search")
+            expires = read_expires(fresh)
             commit(fresh, output)
+            if found is not None:
+                build_inputs.write_record(trees.inputs, found, output, expires)
             return log
         finally:
             finish(early)  # it writes into the fresh folder
             remove(fresh)
+
+
+def build_environment(env=None):
+    """The environment a build's processes run in: the caller's (or this process's), the plugins on the path."""
+    paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
+    return (env or os.environ) | {"PYTHONPATH": paths}
 
 
 def finish(early):

@@ -4,7 +4,7 @@ build the files the last build had and this one no longer has (REMOVED)."""
 import json
 import os
 
-from . import MANIFEST, REMOVED
+from . import EXPIRES, MANIFEST, REMOVED
 
 
 def read_manifest(output_path):
@@ -39,3 +39,19 @@ def read_removed(staged_path):
             return json.load(handle)
     except FileNotFoundError:
         return []
+
+
+def write_expires(staged_path, moment):
+    """Record when this build's output would come out differently with nothing changed but the time
+    (an aware datetime; None: never)."""
+    with open(os.path.join(staged_path, EXPIRES), "w", encoding="utf-8") as handle:
+        json.dump(None if moment is None else moment.timestamp(), handle)
+
+
+def read_expires(staged_path):
+    """write_expires's moment, in seconds since the epoch; None if never; 0 if the build did not say (it may depend on the time)."""
+    try:
+        with open(os.path.join(staged_path, EXPIRES), encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return 0

@@ -43,6 +43,7 @@ class Trees:
         self.previous = parent / f".{name}.previous"
         self.differs = parent / f".{name}.previous.json"  # {"names": [...]}, or {"all": true}
         self.lock_path = parent / f".{name}.lock"
+        self.inputs = parent / f".{name}.inputs.json"  # what the build that made output/ read (publishing.inputs)
         self.aside = parent / f".{name}.aside"  # only where two folders cannot be exchanged in one rename
         self.stage_prefix = f".{name}.new-"
 
@@ -135,7 +136,7 @@ class Trees:
         """`invoke clean`: the output, the folder beside it and their records."""
         for path in (self.output, self.previous, self.aside, *self.output.parent.glob(self.stage_prefix + "*")):
             remove(path)
-        for path in (self.differs, self.lock_path):
+        for path in (self.differs, self.lock_path, self.inputs):
             path.unlink(missing_ok=True)
 
 
@@ -145,6 +146,7 @@ def writing_in_place(output):
     previous folder. The next commit brings the whole previous folder up to date, by inode (it reads
     every folder of both: seconds at 50,000 reports) rather than by list."""
     trees = Trees(output)
+    trees.inputs.unlink(missing_ok=True)  # the next staged build is not skipped: output/ is no longer what it recorded
     if trees.previous.is_dir() and trees.read_differs() is not None:
         trees.write_differs(None)
 
