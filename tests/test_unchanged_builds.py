@@ -138,9 +138,13 @@ def test_output_deleted_or_changed_by_hand_is_built_again(edition):
     assert SKIPPED not in edition.build()
     assert edition.site().exists("/")
 
-    shutil.rmtree(edition.output / "2020-12-30")
+    shutil.rmtree(edition.output / "2020-12-30/a01/tui-jin")
     assert SKIPPED not in edition.build()
     assert edition.site().exists("/2020-12-30/a01/tui-jin/")
+
+    (edition.output / "tags/index.html").unlink()
+    assert SKIPPED not in edition.build()
+    assert edition.site().exists("/tags/")
 
 
 def test_a_plain_pelican_run_into_output_is_not_taken_for_the_last_build(edition):

@@ -128,18 +128,27 @@ def bytes_digest(path):
 
 
 def output_identity(output):
-    """What tells the output a build committed from another: its folder (each commit exchanges it for
-    another), its manifest (a new file each build), and its top-level names with their stamps (a file or
-    folder removed or added there by hand). A change deeper inside by hand is not seen: `--force`."""
+    """What tells the output a build committed from another, or from itself changed by hand: its folder
+    (each commit exchanges it for another), its manifest (a new file each build), and the names of its
+    first two levels with their stamps (a folder's time changes when a name in it is added or removed:
+    a report's folder, a tag's page, an edition's page removed by hand). A change deeper down (a report
+    page's own file removed, any file edited in place) is not seen: `invoke build --force`."""
     try:
         folder = os.stat(output)
         manifest = os.stat(os.path.join(output, MANIFEST))
-        with os.scandir(output) as found:
-            names = sorted((entry.name, entry.inode(), entry.stat(follow_symlinks=False).st_mtime_ns) for entry in found)
+        names = stamps(output)
+        for name, _, _, is_folder in list(names):
+            if is_folder:
+                names += [(f"{name}/{inner}", *rest) for inner, *rest in stamps(os.path.join(output, name))]
     except OSError:
         return None
     text = repr([(folder.st_dev, folder.st_ino, folder.st_mtime_ns), (manifest.st_ino, manifest.st_size, manifest.st_mtime_ns), names])
     return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+
+def stamps(folder):
+    with os.scandir(folder) as found:
+        return sorted((entry.name, entry.inode(), entry.stat(follow_symlinks=False).st_mtime_ns, entry.is_dir(follow_symlinks=False)) for entry in found)
 
 
 def forced(env):

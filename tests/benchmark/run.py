@@ -279,13 +279,16 @@ def measured(check_seconds, work, output, run):
     # a build would otherwise pay for; an editor's next day comes long after the last build.
     os.sync()
     with TreeMemory() as tree:
-        started = time.perf_counter()
+        started, own = time.perf_counter(), time.thread_time()
         try:
             run(env)
         except BuildFailed as error:
             raise SystemExit(f"{error}\n{error.output[-4000:]}") from None
         seconds = time.perf_counter() - started
+        # The build's own work in this process (the check of its inputs, the commit), not the sampler's.
+        own = time.thread_time() - own
     probe = json.loads(peak_file.read_text())
+    probe["cpu_seconds"] += own
     files, size = output_size(output)
     return Build(check_seconds, seconds, probe["cpu_seconds"], probe["self_kb"] / 1024, probe["children_kb"] / 1024, tree.peak_kb / 1024, files, size / 2**20)
 
