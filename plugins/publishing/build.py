@@ -52,7 +52,7 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
     with trees.locked():
         trees.prepare()
         started = time.perf_counter()
-        found = build_inputs.Inputs.of(settings_file, content, env, extra)
+        found = build_inputs.Inputs.of(settings_file, content, env, extra, folders=[PLUGINS])
         if not (force or build_inputs.forced(env)) and build_inputs.unchanged(found, build_inputs.read_record(trees.inputs), output):
             line = f"Nothing changed since the last build ({found.files:,} files checked in {time.perf_counter() - started:.2f} s): {output.name}/ kept"
             if not capture:

@@ -5,7 +5,7 @@ content, the theme and the plugins by name, size, times and inode (one os.scandi
 setting as the settings file gives it (read in a fresh interpreter with the build's environment), the
 installed packages (their dist-info folders), the Python and the environment variables a build reads.
 Once the build has committed output/, the fingerprint is recorded beside it with what identifies that
-output (its folder, its manifest, its top-level names) and until when its pages hold with nothing changed
+output (its folder, its manifest, the names of its first two levels) and until when its pages hold with nothing changed
 but the time (the news sitemap's two days: staging.manifest.read_expires). The next build takes the same
 fingerprint first: equal, output/ still the one recorded, that moment not reached, it builds nothing.
 
@@ -65,16 +65,19 @@ class Inputs:
     files: int
 
     @classmethod
-    def of(cls, settings_file, content, env, extra=()):
+    def of(cls, settings_file, content, env, extra=(), folders=()):
+        """The inputs of a build of content with settings_file in env (Pelican's extra arguments, more
+        folders of code it runs); None if the settings do not load."""
         probe = subprocess.run(
             [sys.executable, "-c", SETTINGS_PROBE, str(settings_file), *FOLDER_SETTINGS], env=env, capture_output=True, text=True, check=False
         )
-        if probe.returncode != 0:
+        try:
+            found = json.loads(probe.stdout.splitlines()[-1])  # the last line: a settings file may print
+        except (IndexError, ValueError):
             return None  # settings that do not load: the build says why
-        found = json.loads(probe.stdout)
         started = time.time_ns()
         stamps, racy, files = [], {}, 0
-        for root in dict.fromkeys([os.path.abspath(content), *found["folders"]]):
+        for root in dict.fromkeys([os.path.abspath(content), *found["folders"], *map(str, folders)]):
             count = walk(root, stamps, racy, started - RACY_NS)
             files += count
         plain = {key: env.get(key) for key in ENVIRONMENT}

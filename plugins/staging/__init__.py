@@ -10,6 +10,7 @@ build before left it, whose unchanged files are the same files (hard links):
                              the names listed in .output.previous.json
     .output.new-XXXXXX/      a build in progress: only the files it changed
     .output.lock             held while a staged build runs
+    .output.inputs.json      what the build that made output/ read, for the next to see whether anything changed (publishing.inputs)
 
 The commit brings .output.previous/ up to date, moves the build's files into it,
 and exchanges the two folders in one rename(2): a build killed at any point
