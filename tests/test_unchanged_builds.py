@@ -218,3 +218,16 @@ def test_the_fingerprint_covers_plugins_packages_settings_and_the_environment(tm
     assert inputs.Inputs.of(settings, content, os.environ).digest != inputs.Inputs.of(settings, content, os.environ).digest, (
         "a value with no stable repr never matches"
     )
+
+
+def test_the_news_sitemap_changes_when_a_report_enters_or_leaves_its_two_days():
+    from types import SimpleNamespace
+
+    from news_meta.sitemaps import news_sitemap_changes
+
+    now = datetime.datetime(2026, 12, 6, 12, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    at = [now - datetime.timedelta(days=3), now - datetime.timedelta(hours=47), now + datetime.timedelta(hours=30)]
+    reports = [SimpleNamespace(date=date) for date in at]
+    assert news_sitemap_changes(reports, now) == now + datetime.timedelta(hours=1), "the report of 47 hours ago leaves first"
+    assert news_sitemap_changes(reports[::2], now) == now + datetime.timedelta(hours=30), "the report dated ahead enters"
+    assert news_sitemap_changes(reports[:1], now) is None, "nothing left to enter or leave"
