@@ -6,7 +6,8 @@ setting as the settings file gives it (read in a fresh interpreter with the buil
 installed packages (their dist-info folders), the Python and the environment variables a build reads.
 Once the build has committed output/, the fingerprint is recorded beside it with what identifies that
 output (its folder, its manifest, the names of its first two levels) and until when its pages hold with nothing changed
-but the time (the news sitemap's two days: staging.manifest.read_expires). The next build takes the same
+but the time (the news sitemap's two days: staging.manifest.read_expires; a build that does not say, one
+without news_meta, is never skipped). The next build takes the same
 fingerprint first: equal, output/ still the one recorded, that moment not reached, it builds nothing.
 
 A file changed within RACY_NS of a walk may change again without its time or size changing (the file
@@ -90,7 +91,7 @@ class Inputs:
 
 
 def walk(root, stamps, racy, racy_after):
-    """Add a stamp of every file under root (its path, size and time, one string a folder) to stamps,
+    """Add a stamp of every file under root (its name, size, times and inode; one string a folder) to stamps,
     and its bytes' digest to racy if it changed after racy_after; return how many files."""
     files, folders = 0, [root]
     while folders:
