@@ -194,6 +194,40 @@ def test_a_commit_costs_what_changed_and_keeps_the_site_before_beside_it(tmp_pat
     assert not [name for name in differs if "/item-" in name and not name.startswith("2020-12-30/")], "no report page of the days before"
 
 
+def inodes(folder):
+    """{name: inode} of every file under a folder, and {name/: None} of every folder."""
+    found = {}
+    for root, dirs, names in os.walk(folder):
+        relative = os.path.relpath(root, folder)
+        for name in dirs:
+            found[os.path.normpath(os.path.join(relative, name)) + "/"] = None
+        for name in names:
+            found[os.path.normpath(os.path.join(relative, name))] = os.stat(os.path.join(root, name)).st_ino
+    return found
+
+
+@pytest.mark.parametrize("before", ["nothing", "a stale copy"])
+def test_the_site_before_is_made_the_same_files_as_output_whether_it_was_there_or_not(tmp_path, before):
+    """What a first commit makes beside output/ (no folder there yet: made without reading it) and what
+    a commit after a build in place brings up to date (a folder there, stale): the same names, each one
+    file with output's."""
+    from staging.trees import Trees
+
+    output = tmp_path / "output"
+    for name in ("index.html", "2020-12-28/a01/item-1/index.html", "2020-12-28/a01/item-2/index.html", "tag/x/index.html", "theme/css/a.css"):
+        (output / name).parent.mkdir(parents=True, exist_ok=True)
+        (output / name).write_text(name, encoding="utf-8")
+    trees = Trees(output)
+    if before == "a stale copy":
+        (trees.previous / "2020-12-28/a01").mkdir(parents=True)
+        (trees.previous / "2020-12-28/a01/item-1").write_text("a file where output has a folder", encoding="utf-8")
+        (trees.previous / "index.html").write_text("an older front page", encoding="utf-8")
+        (trees.previous / "gone/old").mkdir(parents=True)
+        (trees.previous / "theme").write_text("a file where output has a folder", encoding="utf-8")
+    trees.bring_up_to_date(None)
+    assert inodes(trees.previous) == inodes(output)
+
+
 def test_a_build_in_place_between_staged_builds_leaves_the_next_commit_nothing_stale(tmp_path):
     """Plain `pelican` writes into output/ itself, unlisted: the next commit brings the site beside it up
     to date everywhere, so what the build in place changed is not undone."""

@@ -100,7 +100,7 @@ class Trees:
             # system's, and a link or a folder's read lets other threads run: the site's folders are
             # shared out to a few threads, which took half the time or less at 20,000 reports.
             with ThreadPoolExecutor(SYNC_THREADS) as pool:
-                sync_folder(self.output, self.previous, pool)
+                sync_folder(self.output, self.previous, pool, new=not os.path.lexists(self.previous))
             step("replay")
             return
         for count, name in enumerate(sorted(names)):
@@ -210,20 +210,25 @@ def sync_name(source_root, target_root, name):
     os.link(source, target, follow_symlinks=False)
 
 
-def sync_folder(source, target, pool=None):
+def sync_folder(source, target, pool=None, new=False):
     """target becomes a folder of the same names as source, each the same file, by inode; what
     source does not have goes. Reads folders only (a directory entry carries its inode). With a
-    pool (concurrent.futures), the folders in it are synced on the pool's threads."""
-    if os.path.lexists(target) and not os.path.isdir(target):
-        os.unlink(target)
-    os.makedirs(target, exist_ok=True)
-    present = {entry.name: entry for entry in os.scandir(target)}
+    pool (concurrent.futures), the folders in it are synced on the pool's threads. A new target (not
+    there: a first commit's previous folder, a folder output/ gained) is made without reading it."""
+    if new:
+        os.mkdir(target)
+        present = {}
+    else:
+        if os.path.lexists(target) and not os.path.isdir(target):
+            os.unlink(target)
+        os.makedirs(target, exist_ok=True)
+        present = {entry.name: entry for entry in os.scandir(target)}
     folders = []
     for entry in os.scandir(source):
         mine = present.pop(entry.name, None)
         path = os.path.join(target, entry.name)
         if entry.is_dir(follow_symlinks=False):
-            folders.append((entry.path, path))
+            folders.append((entry.path, path, mine is None))
         elif mine is None or mine.is_dir(follow_symlinks=False) or mine.inode() != entry.inode():
             if mine is not None:
                 remove(path)
@@ -231,10 +236,10 @@ def sync_folder(source, target, pool=None):
     for entry in present.values():
         remove(entry.path)
     if pool is None:
-        for folder, copy in folders:
-            sync_folder(folder, copy)
+        for folder, copy, absent in folders:
+            sync_folder(folder, copy, new=absent)
     else:
-        for done in [pool.submit(sync_folder, folder, copy) for folder, copy in folders]:
+        for done in [pool.submit(sync_folder, folder, copy, new=absent) for folder, copy, absent in folders]:
             done.result()  # an error in any folder is raised here
 
 
