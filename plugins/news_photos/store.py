@@ -182,16 +182,15 @@ def make(path, photo, cache, derive=derive):
     return time.process_time() - started
 
 
-def make_all(jobs, cache, processes, derive=derive, kinds=None, made=None, turns=None):
-    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, the Made out.
+def make_all(jobs, cache, processes, made=None, turns=None):
+    """Make every missing photo's derivatives, on every core; [(path, Photo)] in, the Made out (given, or a new one).
 
-    A job may name its own way to derive, (path, Photo, derive): a printed page renders its PDF.
-    derive must be a module-level function (it crosses to the worker processes). kinds, a kind
-    for each job ("photos" if not given), sorts what was made in the Made (given, or a new one).
-    With turns (Turns), each picture is made in a turn on a core the build leaves free."""
+    A job may name its own way to derive and its kind, (path, Photo, derive, kind): a printed page
+    renders its PDF ("printed pages"; "photos" if not given). derive must be a module-level function
+    (it crosses to the worker processes). With turns (Turns), each picture is made in a turn on a
+    core the build leaves free."""
     made = made if made is not None else Made()
-    kinds = kinds or ["photos"] * len(jobs)
-    missing = [(job[0], job[1], job[2] if len(job) > 2 else derive, kind) for job, kind in zip(jobs, kinds, strict=True) if not is_made(cache, job[1])]
+    missing = [whole_job(*job) for job in jobs if not is_made(cache, job[1])]
     if processes <= 1 or len(missing) <= 1:
         _take_turns(turns)
         for path, photo, how, kind in missing:
@@ -202,6 +201,10 @@ def make_all(jobs, cache, processes, derive=derive, kinds=None, made=None, turns
             for future in as_completed(futures):
                 made.add(futures[future], future.result())
     return made
+
+
+def whole_job(path, photo, how=derive, kind="photos"):
+    return path, photo, how, kind
 
 
 class Turns:
@@ -331,12 +334,10 @@ def prepare(content, cache, processes, turns=None):
             catalog.close()
     made.add("photos", found.cpu, count=0)
     jobs = [(os.path.join(content, name), entry) for name, entry in photos.items() if isinstance(entry, Photo)]
-    kinds = ["photos"] * len(jobs)
     for _, (kind, more, timed) in more_pictures.send(content, cache=cache):
         made.add(kind, timed.cpu, count=0)
         jobs.extend(more)
-        kinds.extend([kind] * len(more))
-    return make_all(jobs, cache, processes, kinds=kinds, made=made, turns=turns).report()
+    return make_all(jobs, cache, processes, made=made, turns=turns).report()
 
 
 def in_background():

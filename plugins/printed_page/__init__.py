@@ -27,7 +27,7 @@ from site_build.state import build_of
 from .layer import PageError, read_layer
 from .page import PrintedPage, placed, plain_text, zones_from_json, zones_to_json
 from .picture import derive_page
-from .sidecar import SidecarError, read_sidecar
+from .sidecar import SidecarError, no_report_on, read_sidecar, sidecar_text, without_pdf
 from .store import Layers, Timed, ZoneTable, picture_jobs, prepare, zone_key
 from .zones import find_zones
 
@@ -78,9 +78,8 @@ class Reading:
         wanted = [entry for entry in map(self.wanted, pages) if entry]
         for lower, name in sorted(self.files.items()):
             if name not in self.used and lower.endswith(".pdf"):
-                self.warnings.append(
-                    f"{label(os.path.join(self.content, name))}:1: warning: no report is on this page, so it is not shown — reports with Date: {lower[:10]} and Page: {lower[11:-4].upper()}"
-                )
+                what, expected = no_report_on(lower[:-4])
+                self.warnings.append(f"{label(os.path.join(self.content, name))}:1: warning: {what} — {expected}")
         table = ZoneTable(self.settings["CACHE_PATH"])
         try:
             kept = table.get([entry[-1] for entry in wanted])
@@ -107,7 +106,7 @@ class Reading:
         self.used.update((name, sidecar))
         if name is None:
             if sidecar:
-                self.problem(sidecar, 1, "file", "has no page PDF beside it", f"the page's PDF as {stem}.pdf, whose zones it gives")
+                self.problem(sidecar, 1, "file", *without_pdf(stem))
             return None
         photo = self.found[name]
         if isinstance(photo, PageError):
@@ -116,10 +115,10 @@ class Reading:
         text = None
         if sidecar:
             try:
-                with open(os.path.join(self.content, sidecar), "rb") as handle:
-                    text = handle.read().decode("utf-8")
-            except UnicodeDecodeError as error:
-                self.problem(sidecar, 1, "file", f"is not valid UTF-8 (byte {error.start})", "a file saved as UTF-8")
+                text = sidecar_text(os.path.join(self.content, sidecar))
+            except SidecarError as error:
+                for each in error.problems:
+                    self.problem(sidecar, each.line, each.field, each.what, each.expected)
                 return None
         reports = tuple((item.slug, item.title, getattr(item, "source_digest", None)) for item in page.items)
         return page, name, photo, sidecar, text, zone_key(photo.key, text, reports)

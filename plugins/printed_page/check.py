@@ -12,7 +12,7 @@ from news_photos.store import Catalog
 from . import label
 from .layer import PageError, open_document, page_size
 from .picture import PagePhoto, read_size
-from .sidecar import SidecarError, read_sidecar
+from .sidecar import SidecarError, no_report_on, read_sidecar, sidecar_text, without_pdf
 from .store import CATALOG, page_files, pdfs_of
 
 
@@ -43,11 +43,9 @@ def page_problems(content, sources, cache=None):
             if isinstance(found[name], PageError):
                 problems.append(line(name, 1, "file", found[name].what, found[name].expected))
             elif not slugs[stem]:
-                warnings.append(
-                    line(name, 1, "warning", "no report is on this page, so it is not shown", f"reports with Date: {stem[:10]} and Page: {stem[11:].upper()}")
-                )
+                warnings.append(line(name, 1, "warning", *no_report_on(stem)))
         elif pdf is None:
-            problems.append(line(name, 1, "file", "has no page PDF beside it", f"the page's PDF as {stem}.pdf, whose zones it gives"))
+            problems.append(line(name, 1, "file", *without_pdf(stem)))
         elif not isinstance(found[pdf], PageError):
             problems += [line(name, *each) for each in sidecar_problems(content, name, pdf, slugs[stem])]
     return problems, warnings
@@ -55,11 +53,6 @@ def page_problems(content, sources, cache=None):
 
 def sidecar_problems(content, name, pdf, slugs):
     """[(line, field, what, expected)] of a sidecar beside a readable page PDF."""
-    try:
-        with open(os.path.join(content, name), "rb") as handle:
-            text = handle.read().decode("utf-8")
-    except UnicodeDecodeError as error:
-        return [(1, "file", f"is not valid UTF-8 (byte {error.start})", "a file saved as UTF-8")]
     with open(os.path.join(content, pdf), "rb") as handle:
         document = open_document(handle.read())
     try:
@@ -67,7 +60,7 @@ def sidecar_problems(content, name, pdf, slugs):
     finally:
         document.close()
     try:
-        read_sidecar(text, width, height, slugs)
+        read_sidecar(sidecar_text(os.path.join(content, name)), width, height, slugs)
     except SidecarError as error:
         return [(each.line, each.field, each.what, each.expected) for each in error.problems]
     return []

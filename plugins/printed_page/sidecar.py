@@ -31,6 +31,26 @@ class SidecarError(Exception):
         self.problems = problems
 
 
+def without_pdf(stem):
+    """(what, expected) of a sidecar content/<stem>.yml with no page PDF beside it."""
+    return "has no page PDF beside it", f"the page's PDF as {stem}.pdf, whose zones it gives"
+
+
+def no_report_on(stem):
+    """(what, expected) of a page PDF content/<stem>.pdf no report is on (a warning: the page is not shown)."""
+    return "no report is on this page, so it is not shown", f"reports with Date: {stem[:10]} and Page: {stem[11:].upper()}"
+
+
+def sidecar_text(path):
+    """A sidecar's text; SidecarError (on its line 1) if it is not UTF-8."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SidecarError([SidecarProblem(1, "file", f"is not valid UTF-8 (byte {error.start})", "a file saved as UTF-8")]) from None
+
+
 FORM = "zones: a list of {report: <slug>, rect: [left, top, width, height]} or {report: <slug>, polygon: [[x, y], …]}"
 
 

@@ -118,7 +118,7 @@ def picture_jobs(content, cache):
             found = catalog.look_up(content, pdfs_of(page_files(content)))
         finally:
             catalog.close()
-    jobs = [(os.path.join(content, name), entry, derive_page) for name, entry in found.items() if isinstance(entry, PagePhoto)]
+    jobs = [(os.path.join(content, name), entry, derive_page, "printed pages") for name, entry in found.items() if isinstance(entry, PagePhoto)]
     return "printed pages", jobs, timed
 
 
