@@ -16,6 +16,10 @@ from site_build.pelican_internals import context_of
 SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
 
 
+def text_digest(text):
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def neighbour(item):
     return f"{item.url}\x1f{item.title!r}" if item is not None else "\x1e"
 
@@ -47,7 +51,7 @@ def item_digest(item):
             repr(pictures) if pictures else "",
         )
     )
-    known = state["_page_digest"] = hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    known = state["_page_digest"] = text_digest(text)
     return known
 
 
@@ -104,7 +108,7 @@ def page_digest(base, name, template_name, kwargs):
     if kwargs.keys() == REPORT_PAGE and isinstance(kwargs["article"], Article):
         category = kwargs["category"]
         text = f"report\x1f{base}\x1f{name}\x1f{template_name}\x1f{item_digest(kwargs['article'])}\x1f{getattr(category, 'slug', category)!r}\x1f{kwargs['url']!r}\x1f{kwargs['override_output']!r}\x1f{kwargs['blog']!r}\x1f{kwargs['relative_urls']!r}"
-        return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+        return text_digest(text)
     subjects, extra = [], []
     for key, value in kwargs.items():
         if key in SUBJECT_KEYS:

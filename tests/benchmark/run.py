@@ -103,9 +103,8 @@ class Media:
 
     def describe(self):
         if not (self.photos or self.pages):
-            return "no photos, no page PDFs"
-        what = " and ".join(name for name, on in (("photos", self.photos), ("page PDFs", self.pages)) if on)
-        return f"{what} on {'every day' if self.days is None else f'the newest {self.days} day(s) and the day added'}"
+            return self.label
+        return f"{self.label} on {'every day' if self.days is None else f'the newest {self.days} day(s) and the day added'}"
 
 
 VARIANTS = (Media(False, False), Media(True, False), Media(False, True), Media(True, True))
@@ -129,15 +128,20 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
         settings = write_settings(work / "settings.py", project_settings(content))
         end = last_saturday()
         with display.phase(f"write {reports:,} reports (not timed)") as line:
-            written = [0, 0, 0]
+            written = {"days": 0, "photos": 0, "pages": 0}
 
             def with_media(date, items):
                 if media.on(date, end):
-                    written[:] = [written[0] + 1, *(a + b for a, b in zip(written[1:], media.write(content, date, items), strict=True))]
+                    photos, pages = media.write(content, date, items)
+                    written["days"] += 1
+                    written["photos"] += photos
+                    written["pages"] += pages
 
             dates = write_corpus(content, reports, seed, end=end, photos=lambda date: media.photos and media.on(date, end), each_day=with_media)
             age_files(content, hours=24)
-            line["details"] = f"{len(dates)} editions, {dates[0]} to {dates[-1]}; {written[1]:,} photos and {written[2]:,} page PDFs on {written[0]} of them"
+            line["details"] = (
+                f"{len(dates)} editions, {dates[0]} to {dates[-1]}; {written['photos']:,} photos and {written['pages']:,} page PDFs on {written['days']} of them"
+            )
         full = build_edition(display, "full build", work, settings, content)
         plain = build_plain(display, work, content) if compare else None
         again = None
@@ -145,7 +149,7 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
             day = dates[-1] + datetime.timedelta(days=1)
             with display.phase(f"write one more day ({DAY} reports, {day:%A} {day}, not timed)") as line:
                 items = write_day(content, day, DAY, seed, photos=media.photos)
-                photos, pages = media.write(content, day, items) if media.photos or media.pages else (0, 0)
+                photos, pages = media.write(content, day, items)
                 line["details"] = f"{photos} photos, {pages} page PDFs"
             again = build_edition(display, "incremental build", work, settings, content)
         variants = []

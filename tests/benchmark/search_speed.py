@@ -23,13 +23,13 @@ import sys
 import threading
 import time
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from browser_support import CHROMIUM, CHROMIUM_ARGS, CONTENT_SECURITY_POLICY  # noqa: E402
+from browser_support import CHROMIUM, CHROMIUM_ARGS, QuietHandler  # noqa: E402
 
 LATENCY = 0.1  # seconds before each response
 RATE = 1_500_000  # bytes a second, shared by all responses
@@ -82,13 +82,10 @@ class Ledger:
             return sum(size for at, size in self.sent if start <= at <= until)
 
 
-class Handler(SimpleHTTPRequestHandler):
+class Handler(QuietHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a browser talks to nginx
     pipe = None
     ledger = None
-
-    def log_message(self, format, *args):
-        pass
 
     def send_head(self):
         if self.pipe is not None:
@@ -105,10 +102,6 @@ class Handler(SimpleHTTPRequestHandler):
             self.end_headers()
             return _Body(body)
         return super().send_head()
-
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        super().end_headers()
 
     def copyfile(self, source, outputfile):
         while chunk := source.read(16384):
