@@ -12,7 +12,7 @@ from content_schema.fields import Credit
 from content_schema.source import Problem, Source
 
 from .keys import tree_digest
-from .rows import Codec, read_rows, write_rows
+from .rows import Codec, read_rows, read_summaries, write_rows, write_summaries
 
 CACHE_VERSION = 7  # a cache written by other code holds other Sources: it is read afresh
 DATES = ("date", "modified")
@@ -75,12 +75,20 @@ class CheckedSources:
         self.path = path
         self.slugs_file = os.path.join(os.path.dirname(os.path.abspath(path)), "pinyin-slugs.json")
 
-    def load(self, features=0):
-        """features: the check's number for the renderer's features (content_schema.check.features_version)."""
-        return read_rows(self.path, CACHE_VERSION * 16 + features, CHECKED_CODEC)
+    def load(self, features=0, folders=None):
+        """features: the check's number for the renderer's features (content_schema.check.features_version);
+        folders: the folders whose files are wanted (all if None)."""
+        return read_rows(self.path, CACHE_VERSION * 16 + features, CHECKED_CODEC, folders)
 
     def save(self, values, changed, gone, features=0):
         write_rows(self.path, CACHE_VERSION * 16 + features, CHECKED_CODEC, values, changed, gone)
+
+    def summaries(self, features=0):
+        """({folder: summary (content_schema.settled)}, [every folder with rows])."""
+        return read_summaries(self.path, CACHE_VERSION * 16 + features)
+
+    def save_summaries(self, stored, dropped, features=0):
+        write_summaries(self.path, CACHE_VERSION * 16 + features, stored, dropped)
 
 
 CHECKED = "checked-sources"

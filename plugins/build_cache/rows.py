@@ -59,19 +59,27 @@ def _open(path, version):
     db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is a file read again
     if db.execute("PRAGMA user_version").fetchone()[0] != version:
         db.execute("DROP TABLE IF EXISTS rows")
+        db.execute("DROP TABLE IF EXISTS summaries")
         db.execute(f"PRAGMA user_version = {int(version)}")
     db.execute("CREATE TABLE IF NOT EXISTS rows (folder TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    # What a cache keeps about a whole folder, beside its rows (the check's: checked_codec.Summaries).
+    db.execute("CREATE TABLE IF NOT EXISTS summaries (folder TEXT PRIMARY KEY, value BLOB NOT NULL)")
     return db
 
 
-def read_rows(path, version, codec):
-    """{key: value} of the table; nothing when there is none, or it is busy, damaged or of another version."""
-    if not os.path.isfile(path):
+def read_rows(path, version, codec, folders=None):
+    """{key: value} of the table (of the rows of `folders` only, if given); nothing when there is
+    none, or it is busy, damaged or of another version."""
+    if not os.path.isfile(path) or folders is not None and not folders:
         return {}
     try:
         with contextlib.closing(_open(path, version)) as db:
             values = {}
-            for (value,) in db.execute("SELECT value FROM rows"):
+            if folders is None:
+                found = db.execute("SELECT value FROM rows")
+            else:
+                found = (row for folder in sorted(folders) for row in db.execute("SELECT value FROM rows WHERE folder = ?", (folder,)))
+            for (value,) in found:
                 values.update(codec.loads(value))
             return values
     except sqlite3.OperationalError:
@@ -102,6 +110,40 @@ def write_rows(path, version, codec, values, changed, gone=()):
             db.execute("COMMIT")
     except sqlite3.OperationalError:
         return  # busy (another build): these are read again next time
+    except sqlite3.Error:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def read_summaries(path, version):
+    """({folder: summary} of every folder that has one, [every folder with rows]); nothing when the
+    table is missing, busy, damaged or of another version. A summary is plain data (marshal)."""
+    if not os.path.isfile(path):
+        return {}, []
+    try:
+        with contextlib.closing(_open(path, version)) as db:
+            summaries = {folder: marshal.loads(value) for folder, value in db.execute("SELECT folder, value FROM summaries")}
+            return summaries, [folder for (folder,) in db.execute("SELECT folder FROM rows")]
+    except sqlite3.OperationalError:
+        return {}, []
+    except DAMAGED:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return {}, []
+
+
+def write_summaries(path, version, stored, dropped):
+    """Store {folder: summary} and drop the summaries of `dropped` folders, in one transaction."""
+    if not stored and not dropped:
+        return
+    try:
+        with contextlib.closing(_open(path, version)) as db:
+            db.execute("BEGIN")
+            db.executemany("INSERT OR REPLACE INTO summaries VALUES (?, ?)", [(folder, marshal.dumps(value)) for folder, value in stored.items()])
+            db.executemany("DELETE FROM summaries WHERE folder = ?", [(folder,) for folder in dropped])
+            db.execute("COMMIT")
+    except sqlite3.OperationalError:
+        return  # busy: the folders are checked in full next time
     except sqlite3.Error:
         with contextlib.suppress(OSError):
             os.unlink(path)

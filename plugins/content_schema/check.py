@@ -19,6 +19,7 @@ from news_photos import is_photo
 from news_photos.store import photo_problems
 
 from . import body, slugs
+from .settled import SUMMARY_VERSION, Settling, digests_of, file_stamp, folder_of, photos_of
 from .source import Problem, file_digest, parse_source
 
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
@@ -46,64 +47,145 @@ def option(settings, name):
 MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # every name Pelican reads as Markdown: each is checked and read as a report
 
 
-def content_files(content_dir):
-    """Every Markdown item below content_dir, ordered by path parts.
+def content_stamps(content_dir):
+    """{path: stamp} of every Markdown item below content_dir, ordered by path parts (as os.walk
+    finds them: a folder reached by a symbolic link is not entered).
 
-    Strings, not Path objects: making and sorting 50,000 Paths takes seconds.
-    """
-    found = [os.path.join(folder, name) for folder, _, names in os.walk(content_dir) for name in names if name.endswith(MARKDOWN)]
-    return sorted(found, key=lambda path: path.split(os.sep))
+    Strings, not Path objects, and a stat from each folder's listing: 200,000 files take a second."""
+    found, folders = [], [os.fspath(content_dir)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        folders.append(entry.path)
+                elif entry.name.endswith(MARKDOWN):
+                    found.append((entry.path, stamp(entry)))
+    found.sort(key=lambda pair: pair[0].split(os.sep))
+    return dict(found)
 
 
-def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None):
+def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None, digests=None):
     """Parse and check every item; return (sources, problems).
 
     With render=True, each item also gets its body rendered (`source.html`),
     so the build reads every file once; with render="changed", only the items
     parsed in this run (the build's other reports come from Pelican's cache).
     Work is shared out to `processes` workers forked from this one. With a
-    cache (build_cache.checked_codec.CheckedSources: `load`, `save`, `slugs_file`),
-    files unchanged since the last run (same size and time) are not parsed
-    again; the rules are still applied to every item. The cache keeps no
-    bodies (all the rules need of a body is found when it is read): a source
-    from the cache has body None. With a dict as photos, what each photo shown is (a Photo or
-    PhotoError, as the photo catalogue says) is put in it.
+    cache (build_cache.checked_codec.CheckedSources: `load`, `save`, `summaries`,
+    `slugs_file`), files unchanged since the last run (same size and time) are
+    not parsed again, and folders in which the last run found no problem and
+    nothing changed are not read at all (settled.py): the sources given are
+    those of the folders read, every folder when render is True. The cache
+    keeps no bodies (all the rules need of a body is found when it is read): a
+    source from the cache has body None. With a dict as photos, what each photo
+    shown by a source given is (a Photo or PhotoError, as the photo catalogue
+    says) is put in it; with a dict as digests, every file's digest.
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
     features = body.features_of(settings)
-    known = cache.load(features_version(features)) if cache else {}
+    version = features_version(features)
+    rules = SourceRules(content_dir, settings, now)
     if cache:
         slugs.remember(cache.slugs_file)
+        settling = Settling(cache, version, options_key(settings, content_dir, label_root), rules.latest, explicit_slugs(settings))
     listed_at = time.time_ns()
-    stamps = {path: stamp(path) for path in content_files(content_dir)}
-    parsed, restamped = unchanged_sources(known, stamps)
-    missing = [path for path in stamps if path not in parsed]
-    parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render), features), processes), strict=True))
-    changed = {path: (stamps[path], replace(parsed[path], html=None, body=None)) for path in missing}
-    changed.update((path, (stamps[path], parsed[path])) for path in restamped)
-    for path, (known_stamp, source) in changed.items():
-        if abs(known_stamp[1] - listed_at) <= RACY_NS:  # see RACY_NS (a time ahead of the clock is not racy: any save changes it)
-            changed[path] = ((known_stamp[0], 0), source)
-    if cache:  # a row per folder: only the folders of the files read now, or gone, are written
-        values = {path: changed.get(path) or (stamps[path], parsed[path]) for path in stamps}
-        cache.save(values, changed, known.keys() - stamps.keys(), features_version(features))
+    stamps = content_stamps(content_dir)
+    by_folder = defaultdict(dict)
+    for path, file_stamp_now in stamps.items():
+        by_folder[folder_of(path)][path] = file_stamp_now
+    settled = settling.settled(by_folder, content_dir) if cache and render is not True else {}
+    gone_folders = set(settling.stored_folders) - by_folder.keys() if cache else set()
+
+    def read(folders, rows):
+        """{path: source} of the files of these folders, from the cache's rows of `rows` (None: all) or
+        parsed now; the rows of the folders where a file changed or went saved."""
+        wanted = {path: stamps[path] for folder in folders for path in by_folder[folder]}
+        known = cache.load(version, rows) if cache else {}
+        parsed, restamped = unchanged_sources(known, wanted)
+        missing = [path for path in wanted if path not in parsed]
+        parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render), features), processes), strict=True))
+        changed = {path: (wanted[path], replace(parsed[path], html=None, body=None)) for path in missing}
+        changed.update((path, (wanted[path], parsed[path])) for path in restamped)
+        for path, (known_stamp, source) in changed.items():
+            if abs(known_stamp[1] - listed_at) <= RACY_NS:  # see RACY_NS (a time ahead of the clock is not racy: any save changes it)
+                changed[path] = ((known_stamp[0], 0), source)
+        if cache:  # a row per folder: only the folders of the files read now, or gone, are written
+            values = {path: changed.get(path) or (wanted[path], parsed[path]) for path in wanted}
+            cache.save(values, changed, known.keys() - stamps.keys(), version)
+        kept_stamps.update((path, changed[path][0] if path in changed else wanted[path]) for path in wanted)
+        return parsed
+
+    kept_stamps = {}
+    unsettled = [folder for folder in by_folder if folder not in settled]
+    parsed = read(unsettled, {*unsettled, *gone_folders} if settled else None)
     if render is True:
         unrendered = [path for path in stamps if parsed[path].html is None and not parsed[path].problems]
         parsed.update(zip(unrendered, share_out(_render_source, [parsed[path] for path in unrendered], (features,), processes), strict=True))
     # The rules below add problems to each source: the cache was saved (or left as it was) before.
-    sources = [parsed[path] for path in stamps]
-    rules = SourceRules(content_dir, settings, now)
-    for path, source in zip(stamps, sources, strict=True):
+    for path, source in parsed.items():
         rules.check(source, path)
-    found = check_photos(content_dir, stamps, sources, settings)
+    shared = settling.shared_with(list(parsed.values()), settled) if settled else ()
+    if shared:  # checked again with the folders read now, so that the rules across the edition see all they compare
+        for folder in shared:
+            del settled[folder]
+        more = read(shared, shared)
+        for path, source in more.items():
+            rules.check(source, path)
+        parsed.update(more)
+    paths = [path for path in stamps if path in parsed]  # in the order of a check of the whole tree
+    sources = [parsed[path] for path in paths]
+    found = check_photos(content_dir, paths, sources, settings)
     if photos is not None:
+        photos.update(photos_of(settled))
         photos.update(found)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
+    if digests is not None:
+        digests.update(digests_of(settled))
+        digests.update((source.file, source.digest) for source in sources)
     if cache:
+        settling.save(summaries(settling, content_dir, paths, sources, kept_stamps, problems, found, listed_at), by_folder.keys())
         slugs.keep(cache.slugs_file)
     return sources, problems
+
+
+def options_key(settings, content_dir, label_root):
+    """What the check's rules read besides the files: its options, where the content and the project
+    are, and the code of the photo rules (the content schema's own names the cache: checked_codec)."""
+    from build_cache.keys import digest, tree_digest  # here: build_cache imports this module
+
+    photo_rules = tree_digest(os.path.dirname(os.path.abspath(photo_problems.__code__.co_filename)), suffixes=(".py",))
+    options = [(name, repr(option(settings, name))) for name in sorted(DEFAULTS)]
+    return digest(SUMMARY_VERSION, options, str(content_dir.resolve()), str(label_root), photo_rules)
+
+
+def explicit_slugs(settings):
+    return {"people": option(settings, "PERSON_SLUGS"), "tags": option(settings, "TAG_SLUGS"), "section": option(settings, "SECTION_SLUGS")}
+
+
+def summaries(settling, content_dir, paths, sources, stamps, problems, photos, listed_at):
+    """{folder: its summary, or None if a problem was found in it} of the folders read this check
+    (photos: what each photo their reports show is, as check_photos found it)."""
+    folder_by_label = {source.path: folder_of(path) for path, source in zip(paths, sources, strict=True)}
+    troubled = {folder_by_label.get(problem.path) for problem in problems}
+    folders = defaultdict(lambda: ([], [], set(), {}))
+    for path, source in zip(paths, sources, strict=True):
+        folder = folder_of(path)
+        if folder in troubled:
+            folders[folder] = None
+            continue
+        entry = folders[folder]
+        if entry is None:
+            continue
+        entry[0].append(path)
+        entry[1].append(source)
+        entry[2].update(str(linked) for _, _, linked in pelican_links(source, content_dir, path))
+        for *_, name in shown_photos(source, content_dir, path):
+            photo = photos[name]
+            entry[3][name] = (*file_stamp(os.path.join(content_dir, name), listed_at, RACY_NS), photo.key, photo.width, photo.height)
+    return {folder: entry and settling.summary_of(entry[1], entry[0], stamps, entry[2], entry[3]) for folder, entry in folders.items()}
 
 
 def features_version(features):
@@ -116,9 +198,8 @@ def checked_content(path, settings, render, processes, cache):
 
     Plain data: it may be run in a process beside the build (build_cache) and sent back.
     """
-    photos = {}
-    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache, photos=photos)
-    digests = {source.file: source.digest for source in sources}
+    photos, digests = {}, {}
+    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache, photos=photos, digests=digests)
     # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
     checked = [source for source in sources if source.body is not None or source.html is not None]
     return digests, checked, [str(problem) for problem in problems], photos
@@ -174,13 +255,17 @@ def body_of(source):
 
 
 def read_file(path, label_root, render, features=body.FEATURES):
-    """What depends on the file alone (and the renderer's features): its fields, body, rendered body."""
+    """What depends on the file alone (and the renderer's features): its fields, body, rendered body.
+
+    Once rendered, the body is let go (None): the build needs its HTML only, and a full build holds
+    every file's source at once (a body is some 3 KB of text)."""
     path = Path(path)
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
     source.file = str(path.resolve())
     scan_body(source, features)
     if render and not source.problems:
         source.html = body.render_body(source.body, features)
+        source.body = None
     return source
 
 
@@ -192,7 +277,8 @@ RACY_NS = 1_000_000_000
 
 
 def stamp(path):
-    status = os.stat(path)
+    """A file's (size, time); path may be an os.DirEntry, whose stat is the file's (a link's target's)."""
+    status = path.stat() if isinstance(path, os.DirEntry) else os.stat(path)
     return (status.st_size, status.st_mtime_ns)
 
 
@@ -246,14 +332,30 @@ def scan_body(source, features=body.FEATURES):
         source.links += [(target, source.body_line + line) for target, line in definitions]
 
 
+def named_file(target, content_dir, path):
+    """(kind, the file it names) of a {filename}, {static} or {attach} link of the body of the file at path; None for another link."""
+    pelican = PELICAN_LINK.match(target)
+    if not pelican:
+        return None
+    linked = pelican.group(2).split("#")[0]
+    base = content_dir if linked.startswith("/") else Path(path).parent
+    return pelican.group(1), base / linked.lstrip("/")
+
+
+def pelican_links(source, content_dir, path):
+    """(line, kind, the file it names) of each {filename}, {static} or {attach} link of a source's body."""
+    for target, line in source.links:
+        named = named_file(target, content_dir, path)
+        if named:
+            yield line, *named
+
+
 def check_body(source, content_dir, path):
     source.problems.extend(source.body_problems)
     for target, line in source.links:
-        pelican = PELICAN_LINK.match(target)
-        if pelican:
-            linked = pelican.group(2).split("#")[0]
-            base = content_dir if linked.startswith("/") else Path(path).parent
-            if not (base / linked.lstrip("/")).is_file():
+        named = named_file(target, content_dir, path)
+        if named:
+            if not named[1].is_file():
                 source.problem(line, "body", f"link {target} points at nothing", "{filename} or {static} followed by a file inside content/")
         elif not re.match(r"^(https?:|mailto:|#|/)", target):
             source.problem(line, "body", f"relative link {target} will break", "{filename}/path/to/report.md or {static}/images/photo.jpg")
@@ -263,21 +365,21 @@ def check_photos(content_dir, paths, sources, settings):
     """Every photo a report shows, its lead photo (Image:) and those in its text, is a photo that can be
     published (photos.pipeline): read from the photo catalogue, so that only new photo files are opened.
     Gives {name under content/: Photo or PhotoError}: the build takes them from the check."""
-    shown = []  # (source, line, field, name under content/)
-    for path, source in zip(paths, sources, strict=True):
-        if "image" in source.values:
-            shown.append((source, source.lines["image"], "Image", source.values["image"]))
-        for target, line in source.links:
-            pelican = PELICAN_LINK.match(target)
-            if pelican and pelican.group(1) == "static" and is_photo(pelican.group(2).split("#")[0]):
-                linked = pelican.group(2).split("#")[0]
-                base = content_dir if linked.startswith("/") else Path(path).parent
-                shown.append((source, line, "body", os.path.relpath(base / linked.lstrip("/"), content_dir).replace(os.sep, "/")))
+    shown = [found for path, source in zip(paths, sources, strict=True) for found in shown_photos(source, content_dir, path)]
     cache = (settings or {}).get("CACHE_PATH") if (settings or {}).get("CHECK_CACHE") else None
     problems, found = photo_problems(content_dir, shown, os.path.join(cache, "photos") if cache else None)
     for source, line, field, what, expected in problems:
         source.problem(line, field, what, expected)
     return found
+
+
+def shown_photos(source, content_dir, path):
+    """(source, line, field, name under content/) of every photo a report shows: its lead photo (Image:) and those in its text."""
+    if "image" in source.values:
+        yield source, source.lines["image"], "Image", source.values["image"]
+    for line, kind, linked in pelican_links(source, content_dir, path):
+        if kind == "static" and is_photo(linked.name):
+            yield source, line, "body", os.path.relpath(linked, content_dir).replace(os.sep, "/")
 
 
 def body_line(source, offset):
