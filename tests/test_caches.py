@@ -64,6 +64,33 @@ def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path,
             assert all(pair[0] is credit and pair[1] is person for pair, credit, person in zip(back.credits, back.people, back.authors, strict=True))
 
 
+def test_a_report_read_lets_go_of_its_body_at_once_and_gives_it_back_when_shown(tmp_path, items, monkeypatch):
+    """A full build reads every report before it makes a page: each body goes to the table as the
+    report is read (in batches), not held until the last is read."""
+    from build_cache import cache
+    from build_cache.rows import ProcessTable
+    from site_build.state import build_of
+
+    monkeypatch.setattr(cache, "BATCH", 3)
+    articles, _ = read_articles(tmp_path, items)
+    bodies = {article.source_path: article.__dict__["_content"] for article in articles}
+    build = build_of(articles[0].settings)
+    build.cache_folder = str(tmp_path / "cache")
+    build.bodies = ProcessTable("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
+
+    def stored_paths():
+        return sorted(path for (path,) in cache.bodies_table(build).execute("SELECT path FROM bodies"))
+
+    for article in articles:
+        cache.body_read(article, build)
+        assert isinstance(article, cache.StoredArticle) and "_content" not in article.__dict__
+    assert stored_paths() == sorted(article.source_path for article in articles[:3]), "a batch is written as soon as it is full"
+    cache.write_bodies(build, {article.source_path for article in articles[1:]})
+    assert stored_paths() == sorted(article.source_path for article in articles[1:]), "the last bodies written, and the body of a file gone dropped"
+    assert [article._content for article in articles[1:]] == [bodies[article.source_path] for article in articles[1:]], "each body as it was read"
+    assert "前一篇" in articles[3].content
+
+
 def stored(article, cls):
     """An Article as the cache keeps it once its body is in the bodies table (cache.store_bodies)."""
     from site_build.pelican_internals import put_body_away

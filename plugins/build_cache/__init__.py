@@ -18,13 +18,14 @@ import os
 import jinja2
 from jinja2 import FileSystemBytecodeCache
 from pelican import signals
+from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from site_build import beside, state
 from site_build.pelican_internals import list_files_by, skip_disabled_readers_walk
 from site_build.state import build_of, processes_of
 
-from .cache import keep_cache_in_rows, load_articles, store_bodies, use_cache_of_this_code
+from .cache import body_read, keep_cache_in_rows, load_articles, store_bodies, use_cache_of_this_code
 from .checked_codec import CheckedSources, checked_sources_table
 from .files import list_files
 from .keys import digest
@@ -85,6 +86,14 @@ def use_cached_reports(generator):
         keep_cache_in_rows(generator, build)
 
 
+def put_body_away_when_read(content):
+    """A report read now (not one loaded from the cache, which has its body elsewhere already)."""
+    if type(content) is Article and "source_digest" in content.__dict__:
+        build = build_of(content.settings)
+        if build.bodies is not None:
+            body_read(content, build)
+
+
 def put_bodies_away(generator):
     build = build_of(generator.settings)
     if build.bodies is not None:
@@ -98,4 +107,5 @@ def register():
     signals.generator_init.connect(compile_templates_once)
     signals.generator_init.connect(load_cached_reports)
     signals.article_generator_init.connect(use_cached_reports)
+    signals.content_object_init.connect(put_body_away_when_read)
     signals.article_generator_pretaxonomy.connect(put_bodies_away)

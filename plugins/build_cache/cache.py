@@ -17,12 +17,13 @@ things to us:
   keeps every body in memory. Here the cache is a table of one row per
   folder of reports, an edition's day (articles.sqlite, rows.py), so that a
   build writes only the days of the reports it read or of files gone; the
-  rendered bodies go to a table beside it once the reports are read, and
+  rendered bodies go to a table beside it as the reports are read, and
   each Article fetches its own when a page or feed entry is rendered: the
   cache and the build hold the rest only. A lost or damaged table is made
   good from the files.
 """
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -163,8 +164,20 @@ def save_rows(path, codec, rows):
     write_rows(path, ARTICLES_VERSION, codec, {name: row for name, row in rows.items() if name in rows.asked or name in rows.stored}, rows.stored, gone)
 
 
+BATCH = 500  # bodies written to the table at once as reports are read
+
+
+def body_read(article, build):
+    """A report just read: its body goes out of memory at once (to the table, in batches), not once every
+    report is read, which in a full build would hold every body (some 3.5 KB each) at the same time."""
+    build.bodies_read.append((article.source_path, article.source_digest, article.__dict__["_content"]))
+    put_body_away(article, StoredArticle)
+    if len(build.bodies_read) >= BATCH:
+        write_bodies(build)
+
+
 def store_bodies(generator, build):
-    """Before Pelican saves its cache: bodies of the reports read now go to the table, out of memory."""
+    """Before Pelican saves its cache: the last bodies read go to the table, and those of files gone go from it."""
     kept = (
         generator.articles,
         generator.translations,
@@ -173,35 +186,34 @@ def store_bodies(generator, build):
         generator.drafts,
         generator.drafts_translations,
     )
-    articles = [article for group in kept for article in group]
-    fresh = [article for article in articles if type(article) is Article and hasattr(article, "source_digest")]
-    if not write_bodies(build, fresh, {article.source_path for article in articles}):
-        return  # not stored: these Articles keep their bodies, and so does Pelican's cache
-    for article in fresh:
-        put_body_away(article, StoredArticle)
+    write_bodies(build, {article.source_path for group in kept for article in group})
 
 
 def bodies_table(build):
     return build.bodies.connection(os.path.join(build.cache_folder, BODIES))
 
 
-def write_bodies(build, fresh, current):
-    """Store the bodies of the reports read now and drop those of files gone; False if it failed."""
+def write_bodies(build, current=None):
+    """Store the bodies read since the last call; with `current` (every report's file), drop those of
+    files gone. A body that could not be stored is rendered again from its file when shown (stored_body)."""
+    rows, build.bodies_read = build.bodies_read, []
+    db = None
     try:
         db = bodies_table(build)
         db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", [(a.source_path, a.source_digest, a.__dict__["_content"]) for a in fresh])
-        gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
-        db.executemany("DELETE FROM bodies WHERE path = ?", gone)
+        db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
+        if current is not None:
+            gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
+            db.executemany("DELETE FROM bodies WHERE path = ?", gone)
         db.execute("COMMIT")
-        return True
-    except sqlite3.OperationalError:
-        return False  # busy (another build): tried again next build
+    except sqlite3.OperationalError:  # busy (another build): rendered from their files when shown
+        if db is not None and db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
     except sqlite3.Error:
         # A damaged table is dropped: the next build starts a new one (cached reports missing
         # from it are rendered from their files).
         build.bodies.drop(os.path.join(build.cache_folder, BODIES))
-        return False
 
 
 def stored_body(article):
