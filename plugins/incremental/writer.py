@@ -22,6 +22,7 @@ import os
 import stat
 from collections import Counter
 
+from pelican.contents import Article
 from pelican.writers import Writer
 
 from site_build.pelican_internals import FeedEntriesWriter
@@ -29,7 +30,7 @@ from site_build.state import build_of
 from staging.manifest import read_manifest, write_manifest, write_removed
 from staging.trees import remove_empty_parents
 
-from .fingerprints import page_digest
+from .fingerprints import REPORT_PAGE, edition_key, item_digest, page_digest
 from .fragments import Fragments
 from .static_files import static_digests
 
@@ -42,6 +43,8 @@ class QueueingWriter(FeedEntriesWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.jobs = []
+        self.editions = {}  # id of an edition → its key (fingerprints.edition_key), this flush
+        self.carried = {}  # report page → the last build's value, its edition's key unchanged
         build_of(self.settings).writers.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -61,8 +64,33 @@ class QueueingWriter(FeedEntriesWriter):
             if kind == "feed":
                 self.feed_uses.update((id(item), kwargs.get("feed_type", "atom")) for item in args[0][:most])
 
+    def carry_editions(self, base, previous):
+        """Report pages of editions whose key is the last build's keep the last build's values, and
+        their items the digests recorded in them (fingerprints.item_digest), without digesting them:
+        a new day changes one edition. A report page's value is `edition key:item digest:page digest`."""
+        self.editions, self.carried = {}, {}
+        editions, carried = self.editions, self.carried
+        for job in self.jobs:
+            article = report_of(job)
+            if article is None:
+                continue
+            edition = article.edition_page.edition
+            key = editions.get(id(edition), ...)
+            if key is ...:
+                key = editions[id(edition)] = edition_key_of(base, edition)
+            before = previous.get(job[1])
+            # Its edition's key, then the item's digest (a 32-digit one, as item_digest makes), then the page's.
+            if key is not None and before is not None and before.startswith(key) and len(before) > ITEM and before[KEY] == ":" and before[ITEM] == ":":
+                carried[job[1]] = before
+                article.__dict__.setdefault("_page_digest", before[KEY + 1 : ITEM])
+
     def job_digest(self, base, job):
         kind, name, args, kwargs = job
+        if name in self.carried:
+            return self.carried[name]
+        article = report_of(job)
+        if article is not None and self.editions.get(id(article.edition_page.edition)):
+            return f"{self.editions[id(article.edition_page.edition)]}:{item_digest(article)}:{page_digest(base, name, args[1].name, kwargs)}"
         if kind == "feed":
             elements, _, path = args[:3]
             return page_digest(base, path, "feed", {"elements": list(elements)[: self.settings["FEED_MAX_ITEMS"]], "title": kwargs.get("feed_title") or ""})
@@ -78,6 +106,7 @@ class QueueingWriter(FeedEntriesWriter):
         refuse_duplicates(self.jobs)
         last = self.settings.get("LAST_OUTPUT") or self.output_path
         previous = read_manifest(last)
+        self.carry_editions(base, previous)
         build = build_of(self.settings)
         self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
         digests, todo = {}, []
@@ -94,8 +123,34 @@ class QueueingWriter(FeedEntriesWriter):
         else:
             write_removed(self.output_path, previous.keys() - digests.keys())
         write_manifest(self.output_path, digests)
-        self.jobs = []
+        self.jobs, self.editions, self.carried = [], {}, {}
         return len(todo), len(digests)
+
+
+KEY = 16  # hex digits of an edition's key (fingerprints.edition_key)
+ITEM = KEY + 1 + 32  # where the item's digest (fingerprints.text_digest) ends
+
+
+def report_of(job):
+    """The report a job renders the page of (Pelican's article page of an item in an edition), or None."""
+    kwargs = job[3]
+    if job[0] != "file" or kwargs.keys() != REPORT_PAGE:
+        return None
+    article = kwargs["article"]
+    return article if isinstance(article, Article) and "edition_page" in article.__dict__ else None
+
+
+def edition_key_of(base, edition):
+    try:
+        return edition_key(base, [item for page in edition.pages for item in page.items])
+    except AttributeError:  # an item that cannot be described (no digest of its file): digested one by one
+        return None
+
+
+def same_page(before, value):
+    """A page is the last build's if its digest is: the last part of its value (report pages carry their
+    edition's key and item's digest before it, which may change while the page does not)."""
+    return before is not None and (before == value or before.rpartition(":")[2] == value.rpartition(":")[2])
 
 
 def refuse_duplicates(jobs):
@@ -129,7 +184,7 @@ def judge(writer, base, previous, last, jobs):
     with kept_files(last) as kept:
         for job in jobs:
             value = writer.job_digest(base, job)
-            judged.append((value, value is not None and previous.get(job[1]) == value and kept(job[1])))
+            judged.append((value, value is not None and same_page(previous.get(job[1]), value) and kept(job[1])))
     return judged
 
 
