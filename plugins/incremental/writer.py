@@ -27,7 +27,7 @@ from pelican.writers import Writer
 
 from site_build.pelican_internals import FeedEntriesWriter
 from site_build.state import build_of
-from staging.manifest import read_manifest, write_manifest, write_removed
+from staging.manifest import manifest_before, write_manifest, write_removed
 from staging.trees import remove_empty_parents
 
 from .fingerprints import REPORT_PAGE, edition_key, item_digest, page_digest
@@ -105,9 +105,9 @@ class QueueingWriter(FeedEntriesWriter):
         """Render what changed, record every digest for the next build; return (rendered, total)."""
         refuse_duplicates(self.jobs)
         last = self.settings.get("LAST_OUTPUT") or self.output_path
-        previous = read_manifest(last)
-        self.carry_editions(base, previous)
         build = build_of(self.settings)
+        previous = manifest_before(build, last)
+        self.carry_editions(base, previous)
         self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
         digests, todo = {}, []
         for job, (value, unchanged) in zip(self.jobs, judge(self, base, previous, last, self.jobs), strict=True):
