@@ -16,8 +16,11 @@ from site_build.pelican_internals import context_of
 SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
 
 
-def text_digest(text):
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+def text_digest(text, size=16):
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
+
+
+ITEM_DIGEST = 8  # bytes of an item's digest: recorded in each report page's value (incremental.writer), 50,000 of them
 
 
 def neighbour(item):
@@ -51,7 +54,7 @@ def item_digest(item):
             repr(pictures) if pictures else "",
         )
     )
-    known = state["_page_digest"] = text_digest(text)
+    known = state["_page_digest"] = text_digest(text, ITEM_DIGEST)
     return known
 
 

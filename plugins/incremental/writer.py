@@ -31,7 +31,7 @@ from site_build.state import build_of
 from staging.manifest import manifest_before, write_manifest, write_removed
 from staging.trees import remove_empty_parents
 
-from .fingerprints import REPORT_PAGE, edition_key, item_digest, page_digest
+from .fingerprints import ITEM_DIGEST, REPORT_PAGE, edition_key, item_digest, page_digest
 from .fragments import Fragments
 from .static_files import static_digests
 
@@ -81,7 +81,7 @@ class QueueingWriter(FeedEntriesWriter):
                 self.begin_carrying()
             key = self.editions[id(edition)] = edition_key_of(self.base, edition)
         before = self.previous.get(name)
-        # Its edition's key, then the item's digest (32 digits, as item_digest makes), then the page's.
+        # Its edition's key, then the item's digest (as item_digest makes it), then the page's.
         if key is None or before is None or not before.startswith(key) or len(before) <= ITEM or before[KEY] != ":" or before[ITEM] != ":":
             return False
         if name in self.carried:
@@ -104,7 +104,7 @@ class QueueingWriter(FeedEntriesWriter):
         kind, name, args, kwargs = job
         article = report_of(job)
         if article is not None and self.editions.get(id(article.edition_page.edition)):
-            return f"{self.editions[id(article.edition_page.edition)]}:{item_digest(article)}:{page_digest(base, name, args[1].name, kwargs)}"
+            return f"{self.editions[id(article.edition_page.edition)]}:{item_digest(article)}:{page_digest(base, name, args[1].name, kwargs)[:PAGE]}"
         if kind == "feed":
             elements, _, path = args[:3]
             return page_digest(base, path, "feed", {"elements": list(elements)[: self.settings["FEED_MAX_ITEMS"]], "title": kwargs.get("feed_title") or ""})
@@ -142,7 +142,8 @@ class QueueingWriter(FeedEntriesWriter):
 
 
 KEY = 16  # hex digits of an edition's key (fingerprints.edition_key)
-ITEM = KEY + 1 + 32  # where the item's digest (fingerprints.text_digest) ends
+ITEM = KEY + 1 + 2 * ITEM_DIGEST  # where the item's digest (fingerprints.item_digest) ends
+PAGE = 16  # hex digits of a report page's own digest kept in its value: the manifest holds 50,000
 
 
 def page_base(settings):
