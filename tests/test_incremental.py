@@ -838,6 +838,54 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     assert first not in digests and len(set(digests)) == len(digests)
 
 
+def test_an_editions_key_changes_with_everything_its_report_pages_are_made_of():
+    from types import SimpleNamespace
+
+    from build_cache.cache import StoredArticle
+    from incremental.fingerprints import edition_key
+
+    target = SimpleNamespace(url="2020-12-29/a01/target/")
+    context = {"generated_content": {"2020-12-29/a01-1.md": target}, "static_content": {}}
+
+    def report(number, **changes):
+        item = StoredArticle.__new__(StoredArticle)
+        values = {
+            "source_path": f"/c/2020-12-30/a01-{number}.md",
+            "source_digest": f"d{number}",
+            "override_url": f"2020-12-30/a01/x{number}/",
+            "override_save_as": f"2020-12-30/a01/x{number}/index.html",
+            "template": "article",
+            "category": SimpleNamespace(slug="yao-wen"),
+            "_context": context,
+        }
+        item.__dict__.update(values | changes)
+        return item
+
+    def key(*changed, base="base"):
+        return edition_key(base, [report(1), report(2), *changed])
+
+    first = key(report(3))
+    assert first == key(report(3))
+    variants = [
+        key(report(3), base="other base"),
+        key(report(3, source_digest="other")),
+        key(report(3, override_url="other/")),
+        key(report(3, override_save_as="other/index.html")),
+        key(report(3, template="other")),
+        key(report(3, category=SimpleNamespace(slug="other"))),
+        key(report(3, linked=[("2020-12-29/a01-1.md",)])),
+        key(report(3, photo_keys=("k1",))),
+        key(report(3, photo_keys=("k2",))),
+        key(report(3, source_path="/c/2020-12-30/a01-4.md")),
+        edition_key("base", [report(2), report(1), report(3)]),
+        key(),
+    ]
+    assert first not in variants and len(set(variants)) == len(variants)
+    linked = key(report(3, linked=[("2020-12-29/a01-1.md",)]))
+    target.url = "2020-12-29/a01/moved/"
+    assert key(report(3, linked=[("2020-12-29/a01-1.md",)])) != linked, "a link's target moved"
+
+
 @pytest.mark.parametrize("name", ["a01-1.md", "a&b.md", "o'b.md"])
 def test_a_report_that_moves_changes_the_pages_that_link_to_it(tmp_path, name):
     content = tmp_path / "content"
