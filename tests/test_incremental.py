@@ -69,6 +69,53 @@ def test_an_incremental_build_equals_a_clean_one_after_adding_editing_and_deleti
     assert "改过的正文" in final["2020-12-28/a01/item-2020-12-28-a01-2/index.html"].decode()
 
 
+def report_page(date, page, position):
+    return f"{date}/a{page:02d}/item-{date}-a{page:02d}-{position}/index.html"
+
+
+def test_report_pages_are_rendered_again_only_where_their_edition_changed_them(tmp_path):
+    """An edition whose items did not change keeps its report pages without digesting them one by one
+    (incremental.writer.carry_editions); in one that changed, the pages whose report or neighbour changed
+    are rendered again, and the others kept."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 4\n")
+    for date in ("2020-12-27", "2020-12-28", "2020-12-29"):
+        write_day(content, date)
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    reports = [report_page(date, page, position) for date in ("2020-12-27", "2020-12-28", "2020-12-29") for page in (1, 2) for position in (1, 2, 3)]
+    before = {name: (tmp_path / "output" / name).stat().st_ino for name in reports}
+
+    edited = content / "2020-12-28/a01-2.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("第1版 第2篇", "改过的标题"), encoding="utf-8")
+    (content / "2020-12-29/a02-3.md").unlink()
+    write_day(content, "2020-12-30")
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+
+    rendered = {name for name in reports if name in built and (tmp_path / "output" / name).stat().st_ino != before[name]}
+    changed = {report_page("2020-12-28", 1, position) for position in (1, 2, 3)} | {report_page("2020-12-29", 2, 2)}
+    assert rendered == changed, "the edited report, its neighbours and the one whose next report went; nothing else"
+    assert "改过的标题" in built[report_page("2020-12-28", 1, 1)].decode(), "the next report's new title"
+    assert "改过的标题" in built[report_page("2020-12-28", 1, 3)].decode(), "the previous report's new title"
+    assert "第2版 第3篇" not in built[report_page("2020-12-29", 2, 2)].decode(), "no link to a deleted report"
+    assert report_page("2020-12-29", 2, 3) not in built
+
+
+def test_report_pages_of_an_unchanged_edition_are_rendered_again_when_a_report_they_link_to_moves(tmp_path):
+    """An edition's key covers where its reports' {filename} links lead, in other editions."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    target = write_item(content, "2020-12-28/a01-1.md", "目标", date="2020-12-28", Slug="target-old")
+    write_item(content, "2020-12-29/a01-1.md", "链接", date="2020-12-29", body="正文见[前文]({filename}/2020-12-28/a01-1.md)。")
+    write_item(content, "2020-12-29/a01-2.md", "邻篇", date="2020-12-29", position=2)
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    neighbour = tmp_path / "output" / "2020-12-29/a01/item-2020-12-29-a01-2/index.html"
+    written = neighbour.stat().st_ino
+    target.write_text(target.read_text(encoding="utf-8").replace("target-old", "target-new"), encoding="utf-8")
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    assert 'href="/2020-12-28/a01/target-new/"' in built["2020-12-29/a01/item-2020-12-29-a01-1/index.html"].decode()
+    assert neighbour.stat().st_ino == written, "the linking report's neighbour is kept"
+
+
 def test_a_commit_cut_short_leaves_what_the_next_build_puts_right(tmp_path, monkeypatch):
     """The commit prepares the site beside output/ and exchanges the two last: cut short, output/ is the old site."""
     content = tmp_path / "content"
@@ -789,6 +836,54 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     ]
     digests = [page_digest(*variant) for variant in variants]
     assert first not in digests and len(set(digests)) == len(digests)
+
+
+def test_an_editions_key_changes_with_everything_its_report_pages_are_made_of():
+    from types import SimpleNamespace
+
+    from build_cache.cache import StoredArticle
+    from incremental.fingerprints import edition_key
+
+    target = SimpleNamespace(url="2020-12-29/a01/target/")
+    context = {"generated_content": {"2020-12-29/a01-1.md": target}, "static_content": {}}
+
+    def report(number, **changes):
+        item = StoredArticle.__new__(StoredArticle)
+        values = {
+            "source_path": f"/c/2020-12-30/a01-{number}.md",
+            "source_digest": f"d{number}",
+            "override_url": f"2020-12-30/a01/x{number}/",
+            "override_save_as": f"2020-12-30/a01/x{number}/index.html",
+            "template": "article",
+            "category": SimpleNamespace(slug="yao-wen"),
+            "_context": context,
+        }
+        item.__dict__.update(values | changes)
+        return item
+
+    def key(*changed, base="base"):
+        return edition_key(base, [report(1), report(2), *changed])
+
+    first = key(report(3))
+    assert first == key(report(3))
+    variants = [
+        key(report(3), base="other base"),
+        key(report(3, source_digest="other")),
+        key(report(3, override_url="other/")),
+        key(report(3, override_save_as="other/index.html")),
+        key(report(3, template="other")),
+        key(report(3, category=SimpleNamespace(slug="other"))),
+        key(report(3, linked=[("2020-12-29/a01-1.md",)])),
+        key(report(3, photo_keys=("k1",))),
+        key(report(3, photo_keys=("k2",))),
+        key(report(3, source_path="/c/2020-12-30/a01-4.md")),
+        edition_key("base", [report(2), report(1), report(3)]),
+        key(),
+    ]
+    assert first not in variants and len(set(variants)) == len(variants)
+    linked = key(report(3, linked=[("2020-12-29/a01-1.md",)]))
+    target.url = "2020-12-29/a01/moved/"
+    assert key(report(3, linked=[("2020-12-29/a01-1.md",)])) != linked, "a link's target moved"
 
 
 @pytest.mark.parametrize("name", ["a01-1.md", "a&b.md", "o'b.md"])

@@ -93,9 +93,9 @@ def people_index(authors):
     """[(author, articles)] → rows with each person's roles and counts, by pinyin."""
     rows = []
     for author, articles in authors:
-        roles = {}
+        roles, slug = {}, author.slug  # Pelican works a slug out anew at each access
         for article in articles:
-            role = article.roles[author.slug]
+            role = article.roles[slug]
             roles[role] = roles.get(role, 0) + 1
         rows.append({"person": author, "count": len(articles), "roles": sorted(roles.items())})
     return sorted(rows, key=lambda row: row["person"].slug)

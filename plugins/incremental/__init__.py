@@ -10,7 +10,6 @@ Static files are copied only when their bytes changed (static_files).
 """
 
 import gc
-import os
 
 # Pelican and the writer are imported when Pelican loads the plugin (register), not with the package.
 
@@ -56,16 +55,13 @@ def get_writer(pelican):
 
 
 def flush(pelican):
-    from build_cache.keys import digest, settings_digest, tree_digest
     from site_build.state import build_of, processes_of
 
     settings = pelican.settings
-    here = os.path.dirname(os.path.dirname(__file__))
-    base = digest(tree_digest(settings["THEME"], here), settings_digest(settings))
     processes = processes_of(settings)
     for writer in build_of(settings).writers:
         if writer.output_path == pelican.output_path:
-            writer.flush(base, processes)
+            writer.flush(processes)
 
 
 def register():

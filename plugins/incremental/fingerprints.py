@@ -16,8 +16,11 @@ from site_build.pelican_internals import context_of
 SUBJECTS = ("article", "listing", "edition_page", "edition", "elements")
 
 
-def text_digest(text):
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+def text_digest(text, size=16):
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=size).hexdigest()
+
+
+ITEM_DIGEST = 8  # bytes of an item's digest: recorded in each report page's value (incremental.writer), 50,000 of them
 
 
 def neighbour(item):
@@ -51,7 +54,7 @@ def item_digest(item):
             repr(pictures) if pictures else "",
         )
     )
-    known = state["_page_digest"] = text_digest(text)
+    known = state["_page_digest"] = text_digest(text, ITEM_DIGEST)
     return known
 
 
@@ -93,6 +96,27 @@ def subject_digest(value):
     if isinstance(value, list):
         return digest([subject_digest(element) for element in value])
     return None
+
+
+def edition_key(base, items):
+    """What the report pages of one edition are made of, in 16 hex digits: the build's base and every
+    item's file and bytes, URL, template, section, link targets and photos, in printed order.
+
+    Each report page's digest (item_digest, page_digest) is made of these alone: an item's neighbours
+    and page are the edition's, its title and place its file's. An edition whose key is the last
+    build's has the same report pages, whose digests the manifest has (incremental.writer), so that a
+    new day need not digest the archive's 50,000 report pages one by one."""
+    parts = [base]
+    for item in items:
+        state = item.__dict__
+        linked = state.get("linked")
+        targets = repr([linked_urls(context_of(item), names) for names in linked]) if linked else ""
+        pictures = state.get("photo_keys")
+        category = item.category
+        parts.append(
+            f"{item.source_path}\x1f{item.source_digest}\x1f{item.url}\x1f{item.save_as}\x1f{item.template}\x1f{getattr(category, 'slug', category)!r}\x1f{targets}\x1f{pictures!r}"
+        )
+    return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=8).hexdigest()
 
 
 SUBJECT_KEYS = frozenset(SUBJECTS)

@@ -15,7 +15,7 @@ import os
 import time
 
 from site_build.state import build_of
-from staging.manifest import read_manifest
+from staging.manifest import manifest_before
 
 KIND = "file:"
 STAMPS = "static-files.json"  # in CACHE_PATH: {source: [size and time, digest]}, so that a file is read only when it changed
@@ -25,7 +25,7 @@ SETTLED_NS = 2 * 10**9  # a file's time counts for its bytes only once it is thi
 def skip_unchanged(generator):
     """static_generator_finalized: leave out of the copying the files the last build's output has as they are."""
     last = generator.settings.get("LAST_OUTPUT") or generator.output_path
-    previous = read_manifest(last) if generator.staticfiles else {}
+    previous = manifest_before(build_of(generator.settings), last) if generator.staticfiles else {}
     stamps = Stamps(generator.settings.get("CACHE_PATH") if generator.staticfiles else None)
     digests, copied = {}, []
     for static in generator.staticfiles:

@@ -22,14 +22,16 @@ import os
 import stat
 from collections import Counter
 
+from pelican.contents import Article
 from pelican.writers import Writer
 
+from build_cache.keys import digest, settings_digest, tree_digest
 from site_build.pelican_internals import FeedEntriesWriter
 from site_build.state import build_of
-from staging.manifest import read_manifest, write_manifest, write_removed
+from staging.manifest import manifest_before, write_manifest, write_removed
 from staging.trees import remove_empty_parents
 
-from .fingerprints import page_digest
+from .fingerprints import ITEM_DIGEST, REPORT_PAGE, edition_key, item_digest, page_digest
 from .fragments import Fragments
 from .static_files import static_digests
 
@@ -42,10 +44,13 @@ class QueueingWriter(FeedEntriesWriter):
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.jobs = []
+        self.editions = {}  # id of an edition → its key (fingerprints.edition_key), this flush
+        self.carried = {}  # report page → the last build's value, its edition's key unchanged
+        self.previous = None  # the last build's manifest, once pages are given (begin_carrying)
         build_of(self.settings).writers.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
-        if name:
+        if name and not (kwargs.keys() == REPORT_PAGE and self.carry(name, kwargs["article"])):
             self.jobs.append(("file", name, (name, template, context, *args), kwargs))
 
     def write_feed(self, elements, context, path=None, *args, **kwargs):
@@ -61,8 +66,45 @@ class QueueingWriter(FeedEntriesWriter):
             if kind == "feed":
                 self.feed_uses.update((id(item), kwargs.get("feed_type", "atom")) for item in args[0][:most])
 
+    def carry(self, name, article):
+        """Is this report's page (Pelican's page of an item in an edition) the last build's? Then it is
+        not queued: its value is carried (its edition's key unchanged, its file still there), and its
+        item keeps the digest recorded in it (fingerprints.item_digest), which list and edition pages
+        use. A new day changes one edition: the archive's 50,000 report pages are neither digested nor
+        kept in the queue. A report page's value is `edition key:item digest:page digest`."""
+        if not isinstance(article, Article) or "edition_page" not in article.__dict__:
+            return False
+        edition = article.edition_page.edition
+        key = self.editions.get(id(edition), ...)
+        if key is ...:
+            if self.previous is None:
+                self.begin_carrying()
+            key = self.editions[id(edition)] = edition_key_of(self.base, edition)
+        before = self.previous.get(name)
+        # Its edition's key, then the item's digest (as item_digest makes it), then the page's.
+        if key is None or before is None or not before.startswith(key) or len(before) <= ITEM or before[KEY] != ":" or before[ITEM] != ":":
+            return False
+        if name in self.carried:
+            raise RuntimeError(f"two pages would be written to {name}")
+        if not self.kept(name):
+            return False
+        self.carried[name] = before
+        article.__dict__.setdefault("_page_digest", before[KEY + 1 : ITEM])
+        return True
+
+    def begin_carrying(self):
+        """Once the pages are given (the site is loaded): this build's base, the last build and its manifest."""
+        self.base = page_base(self.settings)
+        self.last = self.settings.get("LAST_OUTPUT") or self.output_path
+        self.previous = manifest_before(build_of(self.settings), self.last)
+        self.kept_context = kept_files(self.last)
+        self.kept = self.kept_context.__enter__()
+
     def job_digest(self, base, job):
         kind, name, args, kwargs = job
+        article = report_of(job)
+        if article is not None and self.editions.get(id(article.edition_page.edition)):
+            return f"{self.editions[id(article.edition_page.edition)]}:{item_digest(article)}:{page_digest(base, name, args[1].name, kwargs)[:PAGE]}"
         if kind == "feed":
             elements, _, path = args[:3]
             return page_digest(base, path, "feed", {"elements": list(elements)[: self.settings["FEED_MAX_ITEMS"]], "title": kwargs.get("feed_title") or ""})
@@ -73,14 +115,15 @@ class QueueingWriter(FeedEntriesWriter):
         method = Writer.write_feed if kind == "feed" else Writer.write_file
         method(self, *args, **kwargs)
 
-    def flush(self, base, processes):
+    def flush(self, processes):
         """Render what changed, record every digest for the next build; return (rendered, total)."""
-        refuse_duplicates(self.jobs)
-        last = self.settings.get("LAST_OUTPUT") or self.output_path
-        previous = read_manifest(last)
-        build = build_of(self.settings)
+        if self.previous is None:
+            self.begin_carrying()
+        self.kept_context.__exit__(None, None, None)
+        last, previous, base, build = self.last, self.previous, self.base, build_of(self.settings)
+        refuse_duplicates([*self.carried, *(job[1] for job in self.jobs)])
         self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
-        digests, todo = {}, []
+        digests, todo = dict(self.carried), []
         for job, (value, unchanged) in zip(self.jobs, judge(self, base, previous, last, self.jobs), strict=True):
             digests[job[1]] = value
             if not unchanged:
@@ -94,13 +137,46 @@ class QueueingWriter(FeedEntriesWriter):
         else:
             write_removed(self.output_path, previous.keys() - digests.keys())
         write_manifest(self.output_path, digests)
-        self.jobs = []
+        self.jobs, self.editions, self.carried, self.previous = [], {}, {}, None
         return len(todo), len(digests)
 
 
-def refuse_duplicates(jobs):
+KEY = 16  # hex digits of an edition's key (fingerprints.edition_key)
+ITEM = KEY + 1 + 2 * ITEM_DIGEST  # where the item's digest (fingerprints.item_digest) ends
+PAGE = 16  # hex digits of a report page's own digest kept in its value: the manifest holds 50,000
+
+
+def page_base(settings):
+    """What every page's digest starts from: the theme's and the plugins' files, and the settings."""
+    plugins = os.path.dirname(os.path.dirname(__file__))
+    return digest(tree_digest(settings["THEME"], plugins), settings_digest(settings))
+
+
+def report_of(job):
+    """The report a job renders the page of (Pelican's article page of an item in an edition), or None."""
+    kwargs = job[3]
+    if job[0] != "file" or kwargs.keys() != REPORT_PAGE:
+        return None
+    article = kwargs["article"]
+    return article if isinstance(article, Article) and "edition_page" in article.__dict__ else None
+
+
+def edition_key_of(base, edition):
+    try:
+        return edition_key(base, [item for page in edition.pages for item in page.items])
+    except AttributeError:  # an item that cannot be described (no digest of its file): digested one by one
+        return None
+
+
+def same_page(before, value):
+    """A page is the last build's if its digest is: the last part of its value (report pages carry their
+    edition's key and item's digest before it, which may change while the page does not)."""
+    return before is not None and (before == value or before.rpartition(":")[2] == value.rpartition(":")[2])
+
+
+def refuse_duplicates(names):
     seen = set()
-    for _, name, _, _ in jobs:
+    for name in names:
         if name in seen:
             raise RuntimeError(f"two pages would be written to {name}")
         seen.add(name)
@@ -129,7 +205,7 @@ def judge(writer, base, previous, last, jobs):
     with kept_files(last) as kept:
         for job in jobs:
             value = writer.job_digest(base, job)
-            judged.append((value, value is not None and previous.get(job[1]) == value and kept(job[1])))
+            judged.append((value, value is not None and same_page(previous.get(job[1]), value) and kept(job[1])))
     return judged
 
 

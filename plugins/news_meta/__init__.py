@@ -30,7 +30,8 @@ class SitemapGenerator(Generator):
             yield edition.url, None
             yield from ((page.url, None) for page in edition.pages)
         for article in context["articles"]:
-            yield article.url, getattr(article, "modified", article.date)
+            # Not getattr: a cached report without a correction would look for one among its other fields.
+            yield article.url, article.__dict__.get("modified", article.date)
         for key in ("tags", "authors", "categories"):
             yield context[f"{key.upper()}_URL"], None
             yield from ((wrapper.url, None) for wrapper, _ in context[key])

@@ -15,7 +15,7 @@ from pelican import signals
 
 from site_build import beside, state
 from site_build.state import build_of, processes_of
-from staging.manifest import read_manifest
+from staging.manifest import manifest_before
 
 from .markup import picture_html, rewrite_body
 from .picture import Picture
@@ -114,7 +114,7 @@ class Shelf:
 def article_photos(article):
     """The photos an article shows: its lead photo, then those its text links to."""
     paths = []
-    image = getattr(article, "image", None)
+    image = article.__dict__.get("image")  # not getattr: a cached report without one would look among its other fields
     if image:
         paths.append(image)
     for names in article.__dict__.get("linked") or ():
@@ -152,7 +152,7 @@ def catalogue(generator):
     build.file_lists.append(shelf.published)
     # What the last build published, read before this one writes its own record (in place, the same file).
     last = generator.settings.get("LAST_OUTPUT") or generator.output_path
-    before = read_manifest(last)
+    before = manifest_before(build, last)
     build.photos_before = {name for name, value in before.items() if value and value.startswith("picture:")}
     build.pdfs_before = {name: value for name, value in before.items() if value and value.startswith("pdf:")}
     for article, paths in shown.items():

@@ -34,6 +34,7 @@ class Build:
     wrappers: dict = field(default_factory=dict)  # (class, name) → the one Tag, Author or Category of this build
     # incremental: the writers of this build, and the pieces of pages kept between builds
     writers: list = field(default_factory=list)
+    manifest_before: tuple | None = None  # (folder, its manifest): the last build's, read once (staging.manifest.manifest_before)
     fragments: object = None  # incremental.fragments.Fragments, once the pages are judged
     static_digests: dict = field(default_factory=dict)  # name → digest of the content's static files (incremental.static_files)
     named_files: dict = field(default_factory=dict)  # name → digest of the files plugins write beside the pages (theme_assets, printed_page)

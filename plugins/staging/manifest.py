@@ -18,6 +18,14 @@ def read_manifest(output_path):
     return digests if isinstance(digests, dict) else {}
 
 
+def manifest_before(build, last):
+    """read_manifest(last) for a build (site_build.state.Build), read once: the photos, the static files
+    and the pages are each compared with it (some 7 MB of JSON at 50,000 reports). Read only: it is shared."""
+    if build.manifest_before is None or build.manifest_before[0] != last:
+        build.manifest_before = (last, read_manifest(last))
+    return build.manifest_before[1]
+
+
 def write_manifest(output_path, digests):
     path = os.path.join(output_path, MANIFEST)
     if os.path.lexists(path):
