@@ -167,25 +167,25 @@ def explicit_slugs(settings):
 
 def summaries(settling, content_dir, paths, sources, stamps, problems, photos, listed_at):
     """{folder: its summary, or None if a problem was found in it} of the folders read this check
-    (photos: what each photo their reports show is, as check_photos found it)."""
+    (stamps: of their files as the cache keeps them; photos: what each photo shown is, as check_photos found it)."""
+    read = defaultdict(list)
+    for path, source in zip(paths, sources, strict=True):
+        read[folder_of(path)].append((path, source))
     folder_by_label = {source.path: folder_of(path) for path, source in zip(paths, sources, strict=True)}
     troubled = {folder_by_label.get(problem.path) for problem in problems}
-    folders = defaultdict(lambda: ([], [], set(), {}))
-    for path, source in zip(paths, sources, strict=True):
-        folder = folder_of(path)
-        if folder in troubled:
-            folders[folder] = None
-            continue
-        entry = folders[folder]
-        if entry is None:
-            continue
-        entry[0].append(path)
-        entry[1].append(source)
-        entry[2].update(str(linked) for _, _, linked in pelican_links(source, content_dir, path))
+    return {folder: None if folder in troubled else folder_summary(settling, content_dir, files, stamps, photos, listed_at) for folder, files in read.items()}
+
+
+def folder_summary(settling, content_dir, files, stamps, photos, listed_at):
+    """The summary of a folder without a problem, from its [(path, source)]: the files its reports link to, and
+    {name under content/: (stamp, key, width, height)} of the photos they show."""
+    links = {str(linked) for path, source in files for _, _, linked in pelican_links(source, content_dir, path)}
+    shown = {}
+    for path, source in files:
         for *_, name in shown_photos(source, content_dir, path):
             photo = photos[name]
-            entry[3][name] = (*file_stamp(os.path.join(content_dir, name), listed_at, RACY_NS), photo.key, photo.width, photo.height)
-    return {folder: entry and settling.summary_of(entry[1], entry[0], stamps, entry[2], entry[3]) for folder, entry in folders.items()}
+            shown[name] = (*file_stamp(os.path.join(content_dir, name), listed_at, RACY_NS), photo.key, photo.width, photo.height)
+    return settling.summary_of(files, stamps, links, shown)
 
 
 def features_version(features):

@@ -104,17 +104,15 @@ class Settling:
     def slug(self, kind, name):
         return self.explicit[kind].get(name) or pinyin_slug(name)
 
-    def summary_of(self, sources, paths, stamps, links, photos):
-        """The summary of a folder without a problem: its sources (of files `paths`, kept with `stamps`),
+    def summary_of(self, files, stamps, links, photos):
+        """The summary of a folder without a problem: its [(path, source)] (the files kept with `stamps`),
         the files their links name and {photo name under content/: (its stamp, key, width, height)}."""
-        files = {}
-        for path, source in zip(paths, sources, strict=True):
-            files[file_name(path)] = (*stamps[path], source.digest, None if source.file == path else source.file)
-        values = [source.values for source in sources]
+        kept = {file_name(path): (*stamps[path], source.digest, None if source.file == path else source.file) for path, source in files}
+        values = [source.values for _, source in files]
         return {
             "key": self.key,
             "latest": self.latest,
-            "files": files,
+            "files": kept,
             "links": sorted(links),
             "photos": photos,
             "slugs": sorted({value["slug"] for value in values if value.get("slug") is not None}),
