@@ -6,6 +6,7 @@ are checked here.
 """
 
 import datetime
+import hashlib
 import multiprocessing
 import os
 import re
@@ -152,13 +153,11 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
 
 
 def options_key(settings, content_dir, label_root):
-    """What the check's rules read besides the files: its options, where the content and the project
-    are, and the code of the photo rules (the content schema's own names the cache: checked_codec)."""
-    from build_cache.keys import digest, tree_digest  # here: build_cache imports this module
-
-    photo_rules = tree_digest(os.path.dirname(os.path.abspath(photo_problems.__code__.co_filename)), suffixes=(".py",))
+    """What the check's rules read besides the files: its options, and where the content and the project
+    are (the content schema's code names the cache: checked_codec; photos are judged by the photo
+    catalogue, which knows a file by its stamp)."""
     options = [(name, repr(option(settings, name))) for name in sorted(DEFAULTS)]
-    return digest(SUMMARY_VERSION, options, str(content_dir.resolve()), str(label_root), photo_rules)
+    return hashlib.blake2b(repr((SUMMARY_VERSION, options, str(content_dir.resolve()), str(label_root))).encode(), digest_size=16).hexdigest()
 
 
 def explicit_slugs(settings):

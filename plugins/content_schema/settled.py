@@ -11,7 +11,7 @@ while:
 
 - its files are those of its summary, with the same stamps (size and time; a racy time is kept as
   none, so that the folder is read next time, as the check's cache does with the file);
-- the check's options are the same (the settings its rules read, the photo rules' code), and its
+- the check's options are the same (the settings its rules read, where the content is), and its
   date limit (today and FUTURE_DATE_MARGIN_DAYS) is no earlier: a date in the future only ever
   becomes allowed;
 - every file its reports link to is there, and every photo they show has the same stamp.
