@@ -11,6 +11,7 @@ import os
 
 import pytest
 from PIL import Image
+from test_incremental import write_day
 
 from build_cache.checked_codec import CheckedSources
 from conftest import write_item
@@ -19,20 +20,6 @@ from content_schema.source import file_digest
 
 NOW = datetime.datetime(2021, 1, 10, 12, 0)
 DAYS = ("2020-12-27", "2020-12-28", "2020-12-29")
-
-
-def write_day(content, date, items=3, **fields):
-    for position in range(1, items + 1):
-        write_item(
-            content,
-            f"{date}/a01-{position}.md",
-            f"{date} 第{position}篇",
-            date=date,
-            position=position,
-            Tags=f"标签{position}、共同",
-            people=f"记者:张{'一二三'[position - 1]}",
-            **fields,
-        )
 
 
 def settle_times(content):
@@ -55,7 +42,7 @@ def check(content, tmp_path, cache=None, now=NOW, settings=None):
 def archive(tmp_path):
     content = tmp_path / "content"
     for day in DAYS:
-        write_day(content, day)
+        write_day(content, day, pages=1)
     settle_times(content)
     cache = CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     read, problems, *_ = check(content, tmp_path, cache)
@@ -68,7 +55,7 @@ def test_a_new_day_is_checked_without_reading_the_days_before(tmp_path, archive)
     show_a_photo(content)
     settle_times(content)
     assert check(content, tmp_path, cache)[1] == []
-    write_day(content, "2020-12-30")
+    write_day(content, "2020-12-30", pages=1)
     settle_times(content / "2020-12-30")
     read, problems, digests, photos = check(content, tmp_path, cache)
     assert problems == []
@@ -83,11 +70,11 @@ def test_a_new_day_is_checked_without_reading_the_days_before(tmp_path, archive)
 
 
 def take_an_old_slug(content):
-    write_day(content, "2020-12-30", items=1, Slug="item-2020-12-28-a01-2")
+    write_item(content, "2020-12-30/a01-1.md", "新的一天", date="2020-12-30", Slug="item-2020-12-28-a01-2")
 
 
 def add_a_day(content):
-    write_day(content, "2020-12-30", items=1)
+    write_day(content, "2020-12-30", pages=1, items=1)
 
 
 def give_an_old_report_a_newer_slug(content):

@@ -167,10 +167,10 @@ def explicit_slugs(settings):
 def summaries(settling, content_dir, paths, sources, stamps, problems, photos, listed_at):
     """{folder: its summary, or None if a problem was found in it} of the folders read this check
     (stamps: of their files as the cache keeps them; photos: what each photo shown is, as check_photos found it)."""
-    read = defaultdict(list)
+    read, folder_by_label = defaultdict(list), {}
     for path, source in zip(paths, sources, strict=True):
-        read[folder_of(path)].append((path, source))
-    folder_by_label = {source.path: folder_of(path) for path, source in zip(paths, sources, strict=True)}
+        folder = folder_by_label[source.path] = folder_of(path)
+        read[folder].append((path, source))
     troubled = {folder_by_label.get(problem.path) for problem in problems}
     return {folder: None if folder in troubled else folder_summary(settling, content_dir, files, stamps, photos, listed_at) for folder, files in read.items()}
 
