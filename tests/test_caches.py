@@ -62,6 +62,9 @@ def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path,
             assert {key: type(value) for key, value in back.__dict__.items()} == {key: type(value) for key, value in kept.__dict__.items()}
             assert back.tags == kept.tags and all(mine is theirs for mine, theirs in zip(back.tags, kept.tags, strict=True)), "tags are this build's own"
             assert all(pair[0] is credit and pair[1] is person for pair, credit, person in zip(back.credits, back.people, back.authors, strict=True))
+    backs = [ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("digest", stored(article, StoredArticle))}))["x"][1] for article in articles]
+    assert backs[0].kind == backs[2].kind and backs[0].kind is backs[2].kind and backs[0]._status is backs[3]._status, "text many reports share is one string"
+    assert backs[0].get_static_links() == set() and "_static_links" not in backs[0].__dict__, "no empty set of links kept with each report"
 
 
 def test_a_report_read_lets_go_of_its_body_at_once_and_gives_it_back_when_shown(tmp_path, items, monkeypatch):
@@ -77,6 +80,7 @@ def test_a_report_read_lets_go_of_its_body_at_once_and_gives_it_back_when_shown(
     build = build_of(articles[0].settings)
     build.cache_folder = str(tmp_path / "cache")
     build.bodies = ProcessTable("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
+    build.articles = cache.article_codec(build)
 
     def stored_paths():
         return sorted(path for (path,) in cache.bodies_table(build).execute("SELECT path FROM bodies"))
@@ -85,10 +89,46 @@ def test_a_report_read_lets_go_of_its_body_at_once_and_gives_it_back_when_shown(
         cache.body_read(article, build)
         assert isinstance(article, cache.StoredArticle) and "_content" not in article.__dict__
     assert stored_paths() == sorted(article.source_path for article in articles[:3]), "a batch is written as soon as it is full"
+    assert all(type(article) is cache.LazyArticle and "people" not in article.__dict__ for article in articles[:-1]), "made light once the next is read"
+    assert type(articles[-1]) is cache.StoredArticle, "the last one read is still going through Pelican's loop"
     cache.write_bodies(build, {article.source_path for article in articles[1:]})
     assert stored_paths() == sorted(article.source_path for article in articles[1:]), "the last bodies written, and the body of a file gone dropped"
     assert [article._content for article in articles[1:]] == [bodies[article.source_path] for article in articles[1:]], "each body as it was read"
     assert "前一篇" in articles[3].content
+
+
+def test_a_report_read_and_made_light_gives_back_every_field_and_is_kept_as_it_was_read(tmp_path, items):
+    """A full build holds every report until its pages are made: each is made light once read (its
+    light fields kept, the rest made again when asked for), and the cache keeps it as it was read."""
+    from build_cache.cache import LazyArticle, StoredArticle, article_codec
+    from site_build.state import build_of
+
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    codec = article_codec(build_of(articles[0].settings))
+    for article in articles:
+        whole = stored(article, StoredArticle)
+        light = stored(article, StoredArticle)
+        tags, date = light.tags, light.date
+        codec.lighten(light)
+        assert type(light) is LazyArticle and "people" not in light.__dict__ and "metadata" not in light.__dict__, "only the light fields are held"
+        assert light.tags is tags and light.date is date, "the light fields are the objects they were"
+        assert kept_as(ARTICLE_CODEC, light) == kept_as(ARTICLE_CODEC, whole), "kept in the cache as it was read"
+        assert "people" not in light.__dict__, "keeping it in the cache does not make it whole"
+        light.override_url = "/moved/"
+        assert "/moved/" in kept_as(ARTICLE_CODEC, light)[1] and "/moved/" not in kept_as(ARTICLE_CODEC, whole)[1], "a field set since is kept as it is now"
+        assert light.people == whole.people and light.metadata == whole.metadata and light.credits == whole.credits, "the rest made again when asked for"
+        assert {key: value for key, value in light.__dict__.items() if key != "override_url"} == {
+            key: value for key, value in whole.__dict__.items() if key != "override_url"
+        }
+
+
+def kept_as(codec, article):
+    """What the cache keeps of an article: its shape, light values, and all its values (the bytes of
+    marshal may differ for the same values, by which objects they share)."""
+    import marshal
+
+    shape, light, blob = codec.encode(("digest", article))[1]
+    return shape, light, marshal.loads(blob)
 
 
 def stored(article, cls):

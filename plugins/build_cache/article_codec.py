@@ -12,12 +12,20 @@ the codec has no tag for is kept as a pickle.
 The names of an Article's attributes and how each is kept (its shape) are the
 same for most reports: a shape is written once per row, and worked out into a
 plan for making Articles once per build.
+
+A report is kept as (shape, its light values, the marshal of all its values):
+a build makes the light attributes of every report at once (what it asks of
+every report), and keeps the rest as those bytes until a page asks for one.
+Bytes are a third of the objects they stand for (a string object costs some
+50 bytes besides its text; a tag's name and slug would be copied in every report).
 """
 
 import datetime
 import io
+import marshal
 import operator
 import pickle
+import sys
 from zoneinfo import ZoneInfo
 
 from pelican.utils import SafeDatetime
@@ -115,9 +123,29 @@ def complete(article):
     """Make the attributes a lazily loaded Article was loaded without (those made already stay)."""
     kept = article.__dict__.pop("_kept", None)
     if kept is not None:
-        plan, values, meta_values = kept
-        for key, value in plan.state(values, meta_values).items():
+        plan, blob = kept
+        for key, value in plan.state(*marshal.loads(blob)).items():
             article.__dict__.setdefault(key, value)
+
+
+def whole_state(article):
+    """Every attribute of an Article, a lazy one's too, without completing it (a completed Article
+    keeps them all: the cache's save, which encodes every report a full build read, would hold the
+    whole archive again). An attribute made already is taken as it is now unless it is the same as
+    the one made again from its plain data (so that metadata naming it still names it)."""
+    state = article.__dict__
+    kept = state.get("_kept")
+    if kept is None:
+        return state
+    plan, blob = kept
+    whole = plan.state(*marshal.loads(blob))
+    for key, value in state.items():
+        if key == "_kept":
+            continue
+        made = whole.get(key, whole)
+        if made is whole or type(made) is not type(value) or made != value:
+            whole[key] = value
+    return whole
 
 
 class ArticleCodec:
@@ -127,33 +155,57 @@ class ArticleCodec:
 
     `lazy` maps a class to the one made in its place when loading, with only the `light` attributes
     made at once (what a build asks of every report); `complete` makes the others when asked for.
+    The text of the `repeated` attributes is the same in many reports: it is kept interned, so that
+    the reports loaded share one string (each is some 55 bytes).
     """
 
-    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=()):
+    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=()):
         self.classes = {cls.__name__: cls for cls in classes}
         self.settings, self.context, self.wrappers, self.make_wrapper = settings, context, wrappers, make_wrapper
         self.lazy = {cls.__name__: made for cls, made in (lazy or {}).items()}
         self.kept_as = {made: cls.__name__ for cls, made in (lazy or {}).items()}
         self.light = frozenset(light)
+        self.repeated = frozenset(repeated)
         self.shapes = {}  # one object per shape, so that marshal writes it once per row
         self.plans = {}
         self.makers = {}
 
     def encode(self, row):
         stamp, article = row
-        if "_kept" in article.__dict__:
-            complete(article)
         try:
-            return stamp, self.encode_article(article)
+            return stamp, self.encode_article(type(article), whole_state(article))
         except ValueError:  # an attribute the codec has no tag for
+            complete(article)
             return stamp, ("pickle", self.pickle(article))
 
-    def encode_article(self, article):
+    def lighten(self, article):
+        """An Article read this build made as a build loads it from the cache: its light attributes kept
+        (the objects they are), the others as their plain data, made again when one is asked for
+        (`complete`). A full build holds every report until its pages are made: some 9 KB each read,
+        half of that light. One the codec cannot describe, or of a class without a lazy one, stays whole."""
         cls = type(article)
+        lazy = self.lazy.get(cls.__name__)
+        state = article.__dict__
+        if lazy is None or "_kept" in state:
+            return
+        try:
+            shape, _, blob = self.encode_article(cls, state)
+        except ValueError:
+            return
+        plan = self.plan_of(shape)
+        light = {key: state[key] for key in plan.light_keys}
+        light["_kept"] = (plan, blob)
+        light["settings"], light["_context"] = state["settings"], state["_context"]
+        article.__class__ = lazy
+        article.__dict__ = light
+
+    def encode_article(self, cls, attributes):
+        """(shape, light values, marshal of (values, meta values)) of an Article of class cls with these
+        attributes; ValueError if the codec cannot describe it."""
         name = self.kept_as.get(cls, cls.__name__)
         if self.classes.get(name) is not cls and self.lazy.get(name) is not cls:
             raise ValueError(cls)
-        state = {key: value for key, value in article.__dict__.items() if key not in BUILD_ONLY}
+        state = {key: value for key, value in attributes.items() if key not in BUILD_ONLY}
         metadata = state.pop("metadata", None)
         if type(metadata) is not dict:
             raise ValueError("metadata")
@@ -163,6 +215,8 @@ class ArticleCodec:
             if tag is None:
                 raise ValueError(key)
             shape.append((key, tag))
+            if key in self.repeated and type(value) is str:
+                value = sys.intern(value)  # marshal keeps it so, and loads it as the one string
             values.append(None if tag == "credits" else encode_value(tag, value))
         meta_shape, meta_values = [], []
         for key, value in metadata.items():
@@ -175,29 +229,34 @@ class ArticleCodec:
                 raise ValueError(key)
             meta_shape.append((key, None, tag))
             meta_values.append(encode_value(tag, value))
-        whole_shape = (name, tuple(shape), tuple(meta_shape))
-        return self.shapes.setdefault(whole_shape, whole_shape), tuple(values), tuple(meta_values)
+        whole_shape = self.shapes.setdefault((name, tuple(shape), tuple(meta_shape)), (name, tuple(shape), tuple(meta_shape)))
+        values = tuple(values)
+        return whole_shape, self.plan_of(whole_shape).light_values(values), marshal.dumps((values, tuple(meta_values)))
 
     def decode(self, data):
         stamp, article = data
         if article[0] == "pickle":
             return stamp, self.unpickle(article[1])
-        shape, values, meta_values = article
-        plan = self.plans.get(shape)
-        if plan is None:
-            plan = self.plans[shape] = self.plan(shape)
+        shape, light_values, blob = article
+        plan = self.plan_of(shape)
         lazy = self.lazy.get(shape[0])
         if lazy is None:
-            state = plan.state(values, meta_values)
+            state = plan.state(*marshal.loads(blob))
         else:
-            state = dict(zip(plan.light_keys, plan.light_values(values), strict=True))
+            state = dict(zip(plan.light_keys, light_values, strict=True))
             for key, make in plan.light_makers:
                 state[key] = make(state[key])
-            state["_kept"] = (plan, values, meta_values)
+            state["_kept"] = (plan, blob)
         state["settings"], state["_context"] = self.settings, self.context
         result = (lazy or plan.cls).__new__(lazy or plan.cls)
         result.__dict__ = state
         return stamp, result
+
+    def plan_of(self, shape):
+        plan = self.plans.get(shape)
+        if plan is None:
+            plan = self.plans[shape] = self.plan(shape)
+        return plan
 
     def pickle(self, article):
         buffer = io.BytesIO()

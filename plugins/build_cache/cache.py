@@ -43,7 +43,7 @@ from .rows import Codec, ProcessTable, read_rows, write_rows
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 4
+ARTICLES_VERSION = 5
 
 
 class StoredArticle(BodyElsewhereArticle):
@@ -80,6 +80,8 @@ LIGHT = (
     "in_default_lang",
     "translations",
 ) + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as", "image")
+# Of those, the ones whose text many reports share (kept as one string: article_codec.ArticleCodec).
+REPEATED = ("_status", "template", "kind", "lang", "page")
 
 
 def article_codec(build):
@@ -92,6 +94,7 @@ def article_codec(build):
         lambda cls, name, slug: reader.shared_wrapper(build, cls, name, slug),
         lazy={StoredArticle: LazyArticle},
         light=LIGHT,
+        repeated=REPEATED,
     )
 
 
@@ -175,11 +178,20 @@ BATCH = 500  # bodies written to the table at once as reports are read
 
 def body_read(article, build):
     """A report just read: its body goes out of memory at once (to the table, in batches), not once every
-    report is read, which in a full build would hold every body (some 3.5 KB each) at the same time."""
+    report is read, which in a full build would hold every body (some 3.5 KB each) at the same time.
+    The report read before it, through Pelican's loop by now, is made light (ArticleCodec.lighten)."""
+    lighten_read(build)
     build.bodies_read.append((article.source_path, article.source_digest, article.__dict__["_content"]))
     put_body_away(article, StoredArticle)
+    build.read_whole.append(article)
     if len(build.bodies_read) >= BATCH:
         write_bodies(build)
+
+
+def lighten_read(build):
+    for article in build.read_whole:
+        build.articles.lighten(article)
+    build.read_whole.clear()
 
 
 def store_bodies(generator, build):
@@ -193,6 +205,7 @@ def store_bodies(generator, build):
         generator.drafts_translations,
     )
     write_bodies(build, {article.source_path for group in kept for article in group})
+    lighten_read(build)
 
 
 def bodies_table(build):

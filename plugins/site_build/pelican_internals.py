@@ -80,8 +80,8 @@ class BodyElsewhereArticle(Article):
     def get_content(self, siteurl):  # not memoized: Pelican's memo would keep every body
         return self._update_content(self._content, siteurl)
 
-    def get_static_links(self):  # Pelican finds them in the body: kept when it was put away
-        return self._static_links
+    def get_static_links(self):  # Pelican finds them in the body: kept when it was put away (if any)
+        return self.__dict__.get("_static_links", NO_LINKS)
 
     # The reader works every report's URL out once (override_url, override_save_as);
     # Pelican's properties look the override up anew each time: 250,000 times a build.
@@ -111,10 +111,15 @@ class BodyElsewhereArticle(Article):
             return relative
 
 
+NO_LINKS = frozenset()  # the static links of a report without any, not kept with it (an empty set is 216 bytes)
+
+
 def put_body_away(article, cls):
     """A live Article, read this build, made a `cls` (a BodyElsewhereArticle) once its body is stored:
     what Pelican would find in the body is taken first, and the body (`_content`) is let go."""
-    article._static_links = article.get_static_links()
+    links = article.get_static_links()
+    if links:
+        article._static_links = links
     del article.__dict__["_content"]
     article.__class__ = cls
     article.get_relative_source_path()  # kept with the report from now on
