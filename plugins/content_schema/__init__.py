@@ -41,7 +41,8 @@ def refuse_bad_content(generator):
         digests, sources, problems, photos = take()
     else:
         processes = processes_of(settings)
-        digests, sources, problems, photos = checked_content(settings["PATH"], settings, True, processes, build.check_cache)
+        # Every file is read (a build without Pelican's cache): each is rendered as Pelican reads it, not all at once here.
+        digests, sources, problems, photos = checked_content(settings["PATH"], settings, False, processes, build.check_cache)
     build.digests.update(digests)
     build.photos_checked = photos
     build.checked.update((source.file, source) for source in sources)

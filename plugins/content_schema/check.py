@@ -66,12 +66,14 @@ def content_stamps(content_dir):
     return dict(found)
 
 
-def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None, digests=None):
+def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None, digests=None, bodies=True):
     """Parse and check every item; return (sources, problems).
 
     With render=True, each item also gets its body rendered (`source.html`),
     so the build reads every file once; with render="changed", only the items
     parsed in this run (the build's other reports come from Pelican's cache).
+    With bodies=False, a body not rendered is let go once scanned (the rules
+    need only what scan_body finds in it).
     Work is shared out to `processes` workers forked from this one. With a
     cache (build_cache.checked_codec.CheckedSources: `load`, `save`, `summaries`,
     `slugs_file`), files unchanged since the last run (same size and time) are
@@ -106,7 +108,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
         known = cache.load(version, rows) if cache else {}
         parsed, restamped = unchanged_sources(known, wanted)
         missing = [path for path in wanted if path not in parsed]
-        parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render), features), processes), strict=True))
+        parsed.update(zip(missing, share_out(read_file, missing, (label_root, bool(render), features, bodies), processes), strict=True))
         changed = {path: (wanted[path], replace(parsed[path], html=None, body=None)) for path in missing}
         changed.update((path, (wanted[path], parsed[path])) for path in restamped)
         for path, (known_stamp, source) in changed.items():
@@ -195,10 +197,13 @@ def features_version(features):
 def checked_content(path, settings, render, processes, cache):
     """What the build needs of the check: every file's digest, the sources parsed now, the problems.
 
+    With render False, no source is given: the build's reader reads and renders each file as Pelican
+    reads it (a full build: the check would otherwise hold every report's rendered body at once,
+    some 2.6 KB each, at the moment it holds the most).
     Plain data: it may be run in a process beside the build (build_cache) and sent back.
     """
     photos, digests = {}, {}
-    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache, photos=photos, digests=digests)
+    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache, photos=photos, digests=digests, bodies=render is not False)
     # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
     checked = [source for source in sources if source.body is not None or source.html is not None]
     return digests, checked, [str(problem) for problem in problems], photos
@@ -253,17 +258,20 @@ def body_of(source):
     return parse_source(Path(source.file), Path(source.file).read_bytes()).body
 
 
-def read_file(path, label_root, render, features=body.FEATURES):
+def read_file(path, label_root, render, features=body.FEATURES, keep_body=True):
     """What depends on the file alone (and the renderer's features): its fields, body, rendered body.
 
     Once rendered, the body is let go (None): the build needs its HTML only, and a full build holds
-    every file's source at once (a body is some 3 KB of text)."""
+    every file's source at once (a body is some 3 KB of text). Without keep_body, an unrendered body
+    goes too, once scanned."""
     path = Path(path)
     source = parse_source(path, path.read_bytes(), label_for(path, label_root))
     source.file = str(path.resolve())
     scan_body(source, features)
     if render and not source.problems:
         source.html = body.render_body(source.body, features)
+        source.body = None
+    elif not keep_body:
         source.body = None
     return source
 

@@ -78,6 +78,9 @@ class NewsReader(MarkdownReader):
         if source is None:
             with open(source_path, "rb") as handle:
                 source = parse_source(source_path, handle.read())
+            checked = build.digests.get(source_path)
+            if checked is not None and checked != source.digest:
+                raise ContentError(f"{source_path} changed while the edition was being built; build again")
         if source.problems:
             raise ContentError("\n".join(map(str, source.problems)))
         html = source.html if source.html is not None else body.render_body(body_of(source), self.features)
