@@ -7,6 +7,7 @@ problem can be reported as `path:line: field: …`.
 
 import hashlib
 import re
+import sys
 from dataclasses import dataclass, field
 
 from .fields import FIELDS, FieldError, parse_field
@@ -109,19 +110,27 @@ def read_field(source, number, typed, value):
     if typed is None:
         source.problem(number, "header", f"“{value.strip()[:20]}” is not a field line", "Field: value, then one blank line before the text")
         return
-    key = typed.lower()
-    spec = FIELDS.get(key)
-    if spec is None:
-        source.problem(number, typed, "unknown field", suggest(key))
+    key = FIELD_NAMES.get(typed.lower())
+    if key is None:
+        source.problem(number, typed, "unknown field", suggest(typed.lower()))
         return
+    spec = FIELDS[key]
     if key in source.lines:
         source.problem(number, spec.name, f"given twice (also line {source.lines[key]})", "each field once")
         return
     source.lines[key] = number
     try:
-        source.values[key] = parse_field(key, value)
+        parsed = parse_field(key, value)
     except FieldError as error:
         source.problem(number, spec.name, error.problem, error.expected)
+        return
+    source.values[key] = sys.intern(parsed) if type(parsed) is str and len(parsed) <= SHARED_TEXT else parsed
+
+
+# A check holds every file's fields at once (a full build: every report's): each field's name is
+# the one string FIELDS has, and a short value (a kind, a page, a section) one string for all.
+FIELD_NAMES = {key: key for key in FIELDS}
+SHARED_TEXT = 8
 
 
 def suggest(key):
