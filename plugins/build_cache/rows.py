@@ -100,7 +100,8 @@ def write_rows(path, version, codec, values, changed, gone=()):
         folder = folder_of(key)
         if folder in touched:
             folders[folder][key] = value
-    stored = [(folder, codec.dumps(folders[folder])) for folder in touched if folders[folder]]
+    # Each row is made as it is stored, not all first: a full build's rows are some 1.5 KB a report.
+    stored = ((folder, codec.dumps(folders[folder])) for folder in touched if folders[folder])
     emptied = [(folder,) for folder in touched if not folders[folder]]
     try:
         with contextlib.closing(_open(path, version)) as db:
@@ -139,7 +140,7 @@ def write_summaries(path, version, stored, dropped):
     try:
         with contextlib.closing(_open(path, version)) as db:
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO summaries VALUES (?, ?)", [(folder, marshal.dumps(value)) for folder, value in stored.items()])
+            db.executemany("INSERT OR REPLACE INTO summaries VALUES (?, ?)", ((folder, marshal.dumps(value)) for folder, value in stored.items()))
             db.executemany("DELETE FROM summaries WHERE folder = ?", [(folder,) for folder in dropped])
             db.execute("COMMIT")
     except sqlite3.OperationalError:
