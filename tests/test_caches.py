@@ -1,5 +1,7 @@
 """What a build keeps between builds comes back exactly as it was made."""
 
+import re
+
 import pytest
 
 from conftest import write_item, write_settings
@@ -139,6 +141,31 @@ def stored(article, cls):
     copy.__dict__.update(article.__dict__)
     put_body_away(copy, cls)
     return copy
+
+
+def test_a_report_changed_between_the_check_and_its_reading_stops_the_build(tmp_path, items):
+    """A full build's check renders nothing: the reader reads each file again as Pelican reads it, and
+    a file whose bytes are not those the check passed is not built."""
+    from pelican.contents import Article
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from content_schema.reader import ContentError, NewsReader
+    from content_schema.source import file_digest
+    from site_build.state import KEY, Build
+
+    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
+    context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
+    build = settings[KEY] = Build(settings, context=context)
+    readers = Readers(settings)
+    readers.readers["md"] = NewsReader(settings)
+    checked, edited = (str(items / name) for name, _, _ in ITEMS[:2])
+    build.digests = {checked: file_digest(checked), edited: file_digest(edited)}
+    assert readers.read_file(base_path=str(items), path=checked, content_class=Article, context=context).title == ITEMS[0][1]
+    with open(edited, "a", encoding="utf-8") as handle:
+        handle.write("\n编辑在检查之后加的一句。\n")
+    with pytest.raises(ContentError, match=re.escape(edited) + ".*changed while the edition was being built"):
+        readers.read_file(base_path=str(items), path=edited, content_class=Article, context=context)
 
 
 def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, items):
