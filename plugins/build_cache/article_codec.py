@@ -229,8 +229,8 @@ class ArticleCodec:
                 raise ValueError(key)
             meta_shape.append((key, None, tag))
             meta_values.append(encode_value(tag, value))
-        whole_shape = self.shapes.setdefault((name, tuple(shape), tuple(meta_shape)), (name, tuple(shape), tuple(meta_shape)))
-        values = tuple(values)
+        whole_shape = (name, tuple(shape), tuple(meta_shape))
+        whole_shape, values = self.shapes.setdefault(whole_shape, whole_shape), tuple(values)
         return whole_shape, self.plan_of(whole_shape).light_values(values), marshal.dumps((values, tuple(meta_values)))
 
     def decode(self, data):
