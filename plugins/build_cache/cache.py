@@ -183,15 +183,15 @@ def body_read(article, build):
     lighten_read(build)
     build.bodies_read.append((article.source_path, article.source_digest, article.__dict__["_content"]))
     put_body_away(article, StoredArticle)
-    build.read_whole.append(article)
+    build.last_read = article
     if len(build.bodies_read) >= BATCH:
         write_bodies(build)
 
 
 def lighten_read(build):
-    for article in build.read_whole:
-        build.articles.lighten(article)
-    build.read_whole.clear()
+    if build.last_read is not None:
+        build.articles.lighten(build.last_read)
+        build.last_read = None
 
 
 def store_bodies(generator, build):

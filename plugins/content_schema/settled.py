@@ -56,6 +56,12 @@ def names_of(values, kind, name_of):
     return [name_of(item) for item in (value if isinstance(value, list) else [value])]
 
 
+def slugs_and_dates(values):
+    """({slug}, {edition date}) of these sources' values: two keys of the rules across the edition."""
+    slugs = {value["slug"] for value in values if value.get("slug") is not None}
+    return slugs, {value["date"].date().isoformat() for value in values if "date" in value}
+
+
 class Settling:
     """The summaries of one check: which folders are settled, which settled folders a changed one
     meets, and the summaries this check leaves for the next."""
@@ -86,8 +92,7 @@ class Settling:
     def shared_with(self, sources, settled):
         """The settled folders that share a key of the rules across the edition with these sources."""
         values = [source.values for source in sources]
-        slugs = {value["slug"] for value in values if value.get("slug") is not None}
-        dates = {value["date"].date().isoformat() for value in values if "date" in value}
+        slugs, dates = slugs_and_dates(values)
         shared = {folder for folder, summary in settled.items() if not slugs.isdisjoint(summary["slugs"]) or not dates.isdisjoint(summary["dates"])}
         for kind, name_of in NAMES:
             by_slug = {}
@@ -109,14 +114,15 @@ class Settling:
         the files their links name and {photo name under content/: (its stamp, key, width, height)}."""
         kept = {file_name(path): (*stamps[path], source.digest, None if source.file == path else source.file) for path, source in files}
         values = [source.values for _, source in files]
+        slugs, dates = slugs_and_dates(values)
         return {
             "key": self.key,
             "latest": self.latest,
             "files": kept,
             "links": sorted(links),
             "photos": photos,
-            "slugs": sorted({value["slug"] for value in values if value.get("slug") is not None}),
-            "dates": sorted({value["date"].date().isoformat() for value in values if "date" in value}),
+            "slugs": sorted(slugs),
+            "dates": sorted(dates),
             "names": {kind: {name: self.slug(kind, name) for value in values for name in names_of(value, kind, name_of)} for kind, name_of in NAMES},
         }
 

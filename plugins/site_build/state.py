@@ -25,7 +25,7 @@ class Build:
     article_rows: object = None  # the cached reports, as Pelican's generator asks for them (build_cache.cache.CachedRows)
     bodies: object = None  # the table of rendered bodies (build_cache.rows.ProcessTable)
     bodies_read: list = field(default_factory=list)  # (path, digest, HTML) of reports read now, until written to it
-    read_whole: list = field(default_factory=list)  # the last report read, until it is made light (build_cache.cache.body_read)
+    last_read: object = None  # the last report read, until it is made light (build_cache.cache.body_read)
     # content_schema: the check of the content and what the reader takes from it
     check: object = None  # a function that returns the check started beside the build (digests, sources, problems)
     photos_checked: dict = field(default_factory=dict)  # name under content/ → Photo or PhotoError, as the check found each photo shown
