@@ -43,7 +43,7 @@ from .rows import Codec, ProcessTable, read_rows, write_rows
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 5
+ARTICLES_VERSION = 6
 
 
 class StoredArticle(BodyElsewhereArticle):
