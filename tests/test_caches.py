@@ -64,6 +64,10 @@ def test_a_report_kept_in_pelicans_cache_comes_back_as_pelican_made_it(tmp_path,
             assert {key: type(value) for key, value in back.__dict__.items()} == {key: type(value) for key, value in kept.__dict__.items()}
             assert back.tags == kept.tags and all(mine is theirs for mine, theirs in zip(back.tags, kept.tags, strict=True)), "tags are this build's own"
             assert all(pair[0] is credit and pair[1] is person for pair, credit, person in zip(back.credits, back.people, back.authors, strict=True))
+    digest = "".join(list(articles[0].source_digest))  # the check's digest of the file: equal, another string
+    assert digest is not articles[0].source_digest
+    stamp, back = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": (digest, stored(articles[0], StoredArticle))}))["x"]
+    assert stamp == articles[0].source_digest and stamp is back.source_digest, "a file's digest, its stamp and its report's, is one string"
     backs = [ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("digest", stored(article, StoredArticle))}))["x"][1] for article in articles]
     assert backs[0].kind == backs[2].kind and backs[0].kind is backs[2].kind and backs[0]._status is backs[3]._status, "text many reports share is one string"
     assert backs[0].get_static_links() == set() and "_static_links" not in backs[0].__dict__, "no empty set of links kept with each report"

@@ -209,7 +209,10 @@ class ArticleCodec:
     def encode(self, row):
         stamp, article = row
         try:
-            return stamp, self.encode_article(type(article), whole_state(article))
+            state = whole_state(article)
+            # A report is stamped with its file's digest, which it keeps too: one string, which marshal keeps once.
+            digest = state.get("source_digest")
+            return (digest if digest == stamp else stamp), self.encode_article(type(article), state)
         except ValueError:  # an attribute the codec has no tag for
             complete(article)
             return stamp, ("pickle", self.pickle(article))
