@@ -86,8 +86,10 @@ def test_the_files_of_a_generator_are_listed_by_get_files_and_tested_by_include_
 
 
 def test_pelicans_cache_of_articles_is_its_cache_stamp_and_save(tiny):
-    """keep_articles_in: a CachingGenerator asks `_cache` with get, fills it by key, stamps by `_filestamp_func`, saves by `save_cache`."""
+    """keep_articles_in: a CachingGenerator asks `_cache` with get (get_cached_data, made one call), fills it by key, stamps by
+    `_filestamp_func`, saves by `save_cache`."""
     assert parameters(CachingGenerator._get_file_stamp) == ["self", "filename"]
+    assert parameters(CachingGenerator.get_cached_data) == ["self", "filename", "default"]
     generator = make_generator(tiny)
     rows, saved = {}, []
     pelican_internals.keep_articles_in(generator, rows, lambda path: "bytes of " + Path(path).name, lambda: saved.append(True))
@@ -99,6 +101,12 @@ def test_pelicans_cache_of_articles_is_its_cache_stamp_and_save(tiny):
     again.readers.read_file = lambda *args, **kwargs: pytest.fail("a report in the cache, with its stamp unchanged, is read again")
     again.generate_context()
     assert sorted(article.title for article in again.articles) == ["报道1", "报道2"]
+    edited = make_generator(tiny)
+    pelican_internals.keep_articles_in(edited, rows, lambda path: "bytes of " + Path(path).name + (", edited" if path.endswith("a2.md") else ""), lambda: None)
+    read, read_file = [], edited.readers.read_file
+    edited.readers.read_file = lambda *args, **kwargs: read.append(Path(kwargs["path"]).name) or read_file(*args, **kwargs)
+    edited.generate_context()
+    assert read == ["a2.md"], "a report whose stamp changed is read again, and only it"
 
 
 def test_the_lists_taken_from_pelican_leave_it_no_tag_author_or_category_page_or_feed(tiny):
