@@ -59,9 +59,11 @@ def link(sequence):
 
 
 def build_editions(items, settings):
-    """Group items into editions (newest first) and pages; link everything in order."""
+    """Group items into editions (newest first) and pages; link everything in order. Pelican's
+    articles are in page order already (ARTICLE_ORDER_BY): they are not sorted again."""
     editions = []
-    items = sorted(items, key=page_order)
+    if settings.get("ARTICLE_ORDER_BY") is not page_order:
+        items = sorted(items, key=page_order)
     for day, day_items in groupby(items, key=lambda item: item.date.date()):
         edition = Edition(day)
         edition.url = settings["EDITION_URL"].format(date=day)
