@@ -204,6 +204,7 @@ class ArticleCodec:
         self.repeated = frozenset(repeated)
         self.shapes = {}  # one object per shape, so that marshal writes it once per row
         self.plans = {}
+        self.last_shape, self.last_plan = None, None  # the shape decoded last, and its (plan, lazy class)
         self.makers = {}
 
     def encode(self, row):
@@ -278,17 +279,20 @@ class ArticleCodec:
         if article[0] == "pickle":
             return stamp, self.unpickle(article[1])
         shape, light_values, blob = article
-        plan = self.plan_of(shape)
-        lazy = self.lazy.get(shape[0])
+        if shape is not self.last_shape:  # a row's reports share their shapes: a shape is hashed once a run of them
+            self.last_shape, self.last_plan = shape, (self.plan_of(shape), self.lazy.get(shape[0]))
+        plan, lazy = self.last_plan
         if lazy is None:
             state = plan.state(light_values, *marshal.loads(blob))
+            cls = plan.cls
         else:
             state = dict(zip(plan.light_keys, light_values, strict=True))
             for key, make in plan.light_makers:
                 state[key] = make(state[key])
             state["_kept"] = (plan, blob)
+            cls = lazy
         state["settings"], state["_context"] = self.settings, self.context
-        result = (lazy or plan.cls).__new__(lazy or plan.cls)
+        result = cls.__new__(cls)
         result.__dict__ = state
         return stamp, result
 
