@@ -131,6 +131,27 @@ def test_a_report_read_and_made_light_gives_back_every_field_and_is_kept_as_it_w
         }
 
 
+def test_a_summary_is_loaded_light_only_when_it_may_hold_a_link(tmp_path, items):
+    """A new day shows a few hundred summaries, and Pelican refreshes the links of every report's: a
+    cached report keeps its summary among its light fields only if it may have a link to refresh."""
+    from build_cache.cache import LazyArticle, StoredArticle
+
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    plain = stored(articles[0], StoredArticle)
+    linking = stored(articles[0], StoredArticle)
+    linking._summary = '见<a href="{filename}/2020-12-30/a02-1.md">第二版</a>。'
+    linking.metadata = {**linking.metadata, "summary": linking._summary}
+    back, linked_back = (ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("digest", article)}))["x"][1] for article in (plain, linking))
+    assert type(back) is LazyArticle and "_summary" not in back.__dict__
+    back.refresh_metadata_intersite_links()
+    assert "_kept" in back.__dict__ and "people" not in back.__dict__, "no link to refresh: not made whole"
+    assert back.summary == "一句摘要。", "shown when asked for"
+    assert "{filename}" in linked_back.__dict__["_summary"], "a summary that may link is at hand"
+    linked_back._context["generated_content"]["2020-12-30/a02-1.md"] = articles[2]
+    linked_back.refresh_metadata_intersite_links()
+    assert f'href="/{articles[2].url}"' in linked_back._summary, "and its link refreshed"
+
+
 def kept_as(codec, article):
     """What the cache keeps of an article: its shape, light values, and its other values (the bytes of
     marshal may differ for the same values, by which objects they share)."""

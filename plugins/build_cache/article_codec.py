@@ -76,8 +76,11 @@ def tag_of(value):
     return None
 
 
+LIGHT_TEXT = "light"  # the tag of text kept light for this report only (ArticleCodec's light_if)
+
+
 def encode_value(tag, value):
-    if tag == "":
+    if tag in ("", LIGHT_TEXT):
         return value
     if tag.startswith("date:"):
         return (*value.timetuple()[:6], value.microsecond)
@@ -191,16 +194,18 @@ class ArticleCodec:
 
     `lazy` maps a class to the one made in its place when loading, with only the `light` attributes
     made at once (what a build asks of every report); `complete` makes the others when asked for.
+    `light_if` ({attribute: test of its text}) makes an attribute light in the reports whose text passes.
     The text of the `repeated` attributes is the same in many reports: it is kept interned, so that
     the reports loaded share one string (each is some 55 bytes).
     """
 
-    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=()):
+    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=(), light_if=None):
         self.classes = {cls.__name__: cls for cls in classes}
         self.settings, self.context, self.wrappers, self.make_wrapper = settings, context, wrappers, make_wrapper
         self.lazy = {cls.__name__: made for cls, made in (lazy or {}).items()}
         self.kept_as = {made: cls.__name__ for cls, made in (lazy or {}).items()}
         self.light = frozenset(light)
+        self.light_if = light_if or {}  # attribute → a test of its text: light only where it passes (a summary with links)
         self.repeated = frozenset(repeated)
         self.shapes = {}  # one object per shape, so that marshal writes it once per row
         self.plans = {}
@@ -254,6 +259,8 @@ class ArticleCodec:
             tag = "credits" if key == "credits" and is_credits(state, value) else tag_of(value)
             if tag is None:
                 raise ValueError(key)
+            if tag == "" and key in self.light_if and type(value) is str and self.light_if[key](value):
+                tag = LIGHT_TEXT
             shape.append((key, tag))
             if key in self.repeated and type(value) is str:
                 value = sys.intern(value)  # marshal keeps it so, and loads it as the one string
@@ -333,10 +340,14 @@ class ArticleCodec:
     def plan(self, shape):
         cls_name, fields, meta_fields = shape
         keys = tuple(key for key, _ in fields)
-        makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in ("", "credits")]
+        makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in ("", LIGHT_TEXT, "credits")]
         credits = any(tag == "credits" for _, tag in fields)
         meta_plan = [(key, attribute, None if attribute is not None else self.maker(tag)) for key, attribute, tag in meta_fields]
-        light = [(index, key, None if tag == "" else self.maker(tag)) for index, (key, tag) in enumerate(fields) if key in self.light and tag != "credits"]
+        light = [
+            (index, key, None if tag in ("", LIGHT_TEXT) else self.maker(tag))
+            for index, (key, tag) in enumerate(fields)
+            if (key in self.light or tag == LIGHT_TEXT) and tag != "credits"
+        ]
         return Plan(self.classes[cls_name], keys, makers, credits, meta_plan, light)
 
     def maker(self, tag):

@@ -33,7 +33,7 @@ from pelican.contents import Article
 from content_schema import reader
 from content_schema.body import features_of, render_body
 from content_schema.source import file_digest, parse_source
-from site_build.pelican_internals import BodyElsewhereArticle, keep_articles_in, put_body_away
+from site_build.pelican_internals import BodyElsewhereArticle, keep_articles_in, may_link, put_body_away
 from site_build.state import build_of
 
 from .article_codec import ArticleCodec, complete
@@ -43,7 +43,7 @@ from .rows import Codec, ProcessTable, read_rows, write_rows
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 6
+ARTICLES_VERSION = 7
 
 
 class StoredArticle(BodyElsewhereArticle):
@@ -71,7 +71,6 @@ LIGHT = (
     "_status",
     "_relative_source_path",
     "_static_links",
-    "_summary",
     "source_path",
     "source_digest",
     "linked",
@@ -82,6 +81,9 @@ LIGHT = (
 ) + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as", "image")
 # Of those, the ones whose text many reports share (kept as one string: article_codec.ArticleCodec).
 REPEATED = ("_status", "template", "kind", "lang", "page")
+# A summary is shown by the few list pages a new day renders, and its links refreshed by Pelican for
+# every report (BodyElsewhereArticle.refresh_metadata_intersite_links): light only if it may have one.
+LIGHT_IF = {"_summary": may_link}
 
 
 def article_codec(build):
@@ -95,6 +97,7 @@ def article_codec(build):
         lazy={StoredArticle: LazyArticle},
         light=LIGHT,
         repeated=REPEATED,
+        light_if=LIGHT_IF,
     )
 
 

@@ -111,9 +111,10 @@ class BodyElsewhereArticle(Article):
 
     def refresh_metadata_intersite_links(self):
         """Pelican looks for {filename} links in the summary of every report on every build; only one
-        with a brace or a bar (the old |filename| form) can have any."""
-        summary = self.__dict__.get("_summary") or ""
-        if "{" in summary or "|" in summary or any(key != "summary" and key in self.metadata for key in self.settings["FORMATTED_FIELDS"]):
+        with a brace or a bar (the old |filename| form) can have any. A report loaded light keeps its
+        summary among its light fields when it may (build_cache.cache.LIGHT_IF): one without is
+        not made whole for this."""
+        if may_link(self.__dict__.get("_summary") or "") or any(key != "summary" and key in self.metadata for key in self.settings["FORMATTED_FIELDS"]):
             super().refresh_metadata_intersite_links()
 
     def get_relative_source_path(self, source_path=None):
@@ -125,6 +126,11 @@ class BodyElsewhereArticle(Article):
         except KeyError:
             relative = self.__dict__["_relative_source_path"] = super().get_relative_source_path()
             return relative
+
+
+def may_link(text):
+    """Can this text of a report (its summary) hold a link Pelican resolves ({filename}…, |filename|…)?"""
+    return "{" in text or "|" in text
 
 
 NO_LINKS = frozenset()  # the static links of a report without any, not kept with it (an empty set is 216 bytes)
