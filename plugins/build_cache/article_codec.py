@@ -101,7 +101,7 @@ class Plan:
     A shape's values are kept in two parts: its light values (what a lazy class makes at once) and
     the rest (`heavy`), each a tuple in the shape's order."""
 
-    def __init__(self, cls, keys, makers, credits, meta_plan, light):
+    def __init__(self, cls, keys, makers, credits, meta_plan, light, shared=frozenset()):
         self.cls, self.keys, self.makers, self.credits, self.meta_plan = cls, keys, makers, credits, meta_plan
         self.names = frozenset(keys) | {"metadata"}
         # The attributes a lazy class makes at once: their names, a getter of their plain data, the makers of those not plain.
@@ -110,6 +110,11 @@ class Plan:
         self.light_keys = tuple(key for _, key, _ in light)
         self.light_values = getter(light_indexes)
         self.light_makers = [(key, make) for _, key, make in light if make is not None]
+        # Of those, the plain ones its lazy class may hold for every report (ArticleCodec's `shared`), and the others.
+        self.shared = [(place, key) for place, (_, key, make) in enumerate(light) if key in shared and make is None]
+        own = [place for place, (_, key, _) in enumerate(light) if (place, key) not in self.shared]
+        self.own_keys = tuple(self.light_keys[place] for place in own)
+        self.own_values = getter(own)
         self.light_places = list(zip(light_indexes, self.light_keys, strict=True))
         self.heavy_indexes = [index for index in range(len(keys)) if index not in lights]
         self.heavy_values = getter(self.heavy_indexes)
@@ -122,13 +127,14 @@ class Plan:
             values[index] = make(values[index])
         return self.assembled(values, meta_values)
 
-    def rest(self, made, heavy, meta_values):
-        """Every attribute of a lazy Article, its light ones as it has them (`made`, its attributes)."""
+    def rest(self, article, heavy, meta_values):
+        """Every attribute of a lazy Article, its light ones as it has them (its own, or its class's)."""
         values = self.placed((), heavy)
         for index, make in self.heavy_makers:
             values[index] = make(values[index])
+        made = article.__dict__
         for index, key in self.light_places:
-            values[index] = made[key]
+            values[index] = made[key] if key in made else getattr(article, key)
         return self.assembled(values, meta_values)
 
     def placed(self, light_values, heavy):
@@ -163,7 +169,7 @@ def complete(article):
     kept = article.__dict__.pop("_kept", None)
     if kept is not None:
         plan, blob = kept
-        for key, value in plan.rest(article.__dict__, *marshal.loads(blob)).items():
+        for key, value in plan.rest(article, *marshal.loads(blob)).items():
             article.__dict__.setdefault(key, value)
 
 
@@ -177,7 +183,7 @@ def whole_state(article):
     if kept is None:
         return state
     plan, blob = kept
-    whole = plan.rest(state, *marshal.loads(blob))
+    whole = plan.rest(article, *marshal.loads(blob))
     for key, value in state.items():
         if key == "_kept":
             continue
@@ -194,16 +200,23 @@ class ArticleCodec:
 
     `lazy` maps a class to the one made in its place when loading, with only the `light` attributes
     made at once (what a build asks of every report); `complete` makes the others when asked for.
+    The codec makes a subclass of it for its build, which holds what every report loaded shares: the
+    build's settings and context, and of the `shared` attributes the text most reports have (the
+    first it loads): a report's own attributes are then few enough for a small dict (20 or so keys:
+    a dict of 26 is 832 bytes, of 21 some 450).
     `light_if` ({attribute: test of its text}) makes an attribute light in the reports whose text passes.
     The text of the `repeated` attributes is the same in many reports: it is kept interned, so that
     the reports loaded share one string (each is some 55 bytes).
     """
 
-    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=(), light_if=None):
+    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=(), light_if=None, shared=()):
         self.classes = {cls.__name__: cls for cls in classes}
         self.settings, self.context, self.wrappers, self.make_wrapper = settings, context, wrappers, make_wrapper
-        self.lazy = {cls.__name__: made for cls, made in (lazy or {}).items()}
-        self.kept_as = {made: cls.__name__ for cls, made in (lazy or {}).items()}
+        self.lazy_bases = {cls.__name__: made for cls, made in (lazy or {}).items()}
+        self.lazy = {name: type(made.__name__, (made,), {"settings": settings, "_context": context}) for name, made in self.lazy_bases.items()}
+        self.kept_as = {made: name for name, made in self.lazy.items()}
+        self.shared = frozenset(shared)
+        self.held = {made: {} for made in self.lazy.values()}  # lazy class → {shared attribute: the value it holds}
         self.light = frozenset(light)
         self.light_if = light_if or {}  # attribute → a test of its text: light only where it passes (a summary with links)
         self.repeated = frozenset(repeated)
@@ -238,17 +251,32 @@ class ArticleCodec:
         except ValueError:
             return
         plan = self.plan_of(shape)
-        light = {key: state[key] for key in plan.light_keys}
+        light = {key: state[key] for key in plan.own_keys}
+        for _, key in plan.shared:
+            if not self.holds(lazy, self.held[lazy], key, state[key]):
+                light[key] = state[key]
         light["_kept"] = (plan, blob)
-        light["settings"], light["_context"] = state["settings"], state["_context"]
+        if state["settings"] is not self.settings or state["_context"] is not self.context:
+            light["settings"], light["_context"] = state["settings"], state["_context"]
         article.__class__ = lazy
         article.__dict__ = light
+
+    @staticmethod
+    def holds(lazy, held, key, value):
+        """Does the lazy class hold this value of a shared attribute for its reports (`held`: what it
+        holds)? The first value loaded is the one it holds."""
+        kept = held.get(key, held)
+        if kept is held:
+            held[key] = value
+            setattr(lazy, key, value)
+            return True
+        return kept is value or type(kept) is type(value) and kept == value
 
     def encode_article(self, cls, attributes):
         """(shape, light values, marshal of (the other values, meta values)) of an Article of class cls with these
         attributes; ValueError if the codec cannot describe it."""
-        name = self.kept_as.get(cls, cls.__name__)
-        if self.classes.get(name) is not cls and self.lazy.get(name) is not cls:
+        name = self.kept_as.get(cls) or next((name for name, base in self.lazy_bases.items() if issubclass(cls, base)), cls.__name__)
+        if self.classes.get(name) is not cls and not issubclass(cls, self.lazy_bases.get(name, ())):
             raise ValueError(cls)
         state = {key: value for key, value in attributes.items() if key not in BUILD_ONLY}
         metadata = state.pop("metadata", None)
@@ -293,12 +321,18 @@ class ArticleCodec:
             state = plan.state(light_values, *marshal.loads(blob))
             cls = plan.cls
         else:
-            state = dict(zip(plan.light_keys, light_values, strict=True))
+            state = dict(zip(plan.own_keys, plan.own_values(light_values), strict=True))
             for key, make in plan.light_makers:
                 state[key] = make(state[key])
+            held = self.held[lazy]
+            for place, key in plan.shared:
+                value = light_values[place]
+                if held.get(key, held) is not value and not self.holds(lazy, held, key, value):  # interned text: held by identity
+                    state[key] = value
             state["_kept"] = (plan, blob)
             cls = lazy
-        state["settings"], state["_context"] = self.settings, self.context
+        if cls is plan.cls:
+            state["settings"], state["_context"] = self.settings, self.context
         result = cls.__new__(cls)
         result.__dict__ = state
         return stamp, result
@@ -348,7 +382,7 @@ class ArticleCodec:
             for index, (key, tag) in enumerate(fields)
             if (key in self.light or tag == LIGHT_TEXT) and tag != "credits"
         ]
-        return Plan(self.classes[cls_name], keys, makers, credits, meta_plan, light)
+        return Plan(self.classes[cls_name], keys, makers, credits, meta_plan, light, self.shared)
 
     def maker(self, tag):
         """The function that makes a value again from its plain data, by the value's tag."""

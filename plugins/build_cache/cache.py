@@ -43,7 +43,7 @@ from .rows import Codec, ProcessTable, read_rows, write_rows
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 7
+ARTICLES_VERSION = 8
 
 
 class StoredArticle(BodyElsewhereArticle):
@@ -84,6 +84,8 @@ REPEATED = ("_status", "template", "kind", "lang", "page")
 # A summary is shown by the few list pages a new day renders, and its links refreshed by Pelican for
 # every report (BodyElsewhereArticle.refresh_metadata_intersite_links): light only if it may have one.
 LIGHT_IF = {"_summary": may_link}
+# Of the light ones, those whose text nearly every report shares: held once by the build's lazy class.
+SHARED = ("_status", "template", "kind", "lang", "in_default_lang")
 
 
 def article_codec(build):
@@ -98,6 +100,7 @@ def article_codec(build):
         light=LIGHT,
         repeated=REPEATED,
         light_if=LIGHT_IF,
+        shared=SHARED,
     )
 
 
