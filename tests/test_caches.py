@@ -153,6 +153,39 @@ def test_a_summary_is_loaded_light_only_when_it_may_hold_a_link(tmp_path, items)
     assert f'href="/{articles[2].url}"' in linked_back._summary, "and its link refreshed"
 
 
+def test_a_light_report_the_codec_cannot_describe_is_pickled_as_it_was_read(tmp_path, items):
+    """The build's classes of light reports are made for one build: a light report given a field the
+    codec has no tag for is kept as a pickle of the report it was read as, every field in it."""
+    from markupsafe import Markup
+
+    from build_cache.cache import StoredArticle, article_codec
+    from build_cache.rows import Codec
+    from site_build.state import build_of
+
+    articles, _ = read_articles(tmp_path, items)
+    codec = article_codec(build_of(articles[0].settings))
+    light = stored(articles[0], StoredArticle)
+    codec.lighten(light)
+    light.note = Markup("<b>编者按</b>")
+    assert codec.encode(("digest", light))[1][0] == "pickle"
+    back = Codec(codec.encode, codec.decode).loads(Codec(codec.encode, codec.decode).dumps({"x": ("digest", light)}))["x"][1]
+    assert type(back) is StoredArticle and back.note == light.note
+    assert back.settings is light.settings and back.status == "published" and back.template == "article" and back.people == articles[0].people
+
+
+def test_what_a_build_class_holds_each_of_its_reports_has(tmp_path, items):
+    """A report without one of the attributes the build's class of light reports holds is made of a
+    class that holds none: it does not seem to have what it lacks."""
+    from build_cache.cache import StoredArticle
+
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    whole, lacking = stored(articles[0], StoredArticle), stored(articles[1], StoredArticle)
+    del lacking.__dict__["in_default_lang"]
+    backs = [ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("digest", article)}))["x"][1] for article in (whole, lacking)]
+    assert backs[0].in_default_lang is True and "in_default_lang" not in backs[0].__dict__, "held by its class"
+    assert not hasattr(backs[1], "in_default_lang") and backs[1].template == "article", "lacking it, it has it not"
+
+
 def attributes(article):
     """An Article's attributes: its own, and those the build's class of light reports holds for every one
     (its settings and context, and the text nearly every report shares)."""

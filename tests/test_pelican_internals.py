@@ -107,6 +107,19 @@ def test_pelicans_cache_of_articles_is_its_cache_stamp_and_save(tiny):
     edited.readers.read_file = lambda *args, **kwargs: read.append(Path(kwargs["path"]).name) or read_file(*args, **kwargs)
     edited.generate_context()
     assert read == ["a2.md"], "a report whose stamp changed is read again, and only it"
+    assert "get_cached_data" in vars(edited), "asked in one call, not through Pelican's methods"
+
+    def unreadable(path):
+        if path.endswith("a1.md"):
+            raise OSError("gone")
+        return "bytes of " + Path(path).name + (", edited" if path.endswith("a2.md") else "")
+
+    gone = make_generator(tiny)
+    pelican_internals.keep_articles_in(gone, rows, unreadable, lambda: None)
+    read.clear()
+    gone.readers.read_file = lambda *args, **kwargs: read.append(Path(kwargs["path"]).name) or read_file(*args, **kwargs)
+    gone.generate_context()
+    assert read == ["a1.md"], "a file whose stamp cannot be taken is read again (with Pelican's warning)"
 
 
 def test_the_lists_taken_from_pelican_leave_it_no_tag_author_or_category_page_or_feed(tiny):

@@ -110,8 +110,12 @@ class Plan:
         self.light_keys = tuple(key for _, key, _ in light)
         self.light_values = getter(light_indexes)
         self.light_makers = [(key, make) for _, key, make in light if make is not None]
-        # Of those, the plain ones its lazy class may hold for every report (ArticleCodec's `shared`), and the others.
+        # Of those, the plain ones its lazy class may hold for every report (ArticleCodec's `shared`), and
+        # the others. A shape without every one of them is held by a class that holds none: what a class
+        # holds, each of its reports has.
         self.shared = [(place, key) for place, (_, key, make) in enumerate(light) if key in shared and make is None]
+        if len(self.shared) != len(shared):
+            self.shared = []
         own = [place for place, (_, key, _) in enumerate(light) if (place, key) not in self.shared]
         self.own_keys = tuple(self.light_keys[place] for place in own)
         self.own_values = getter(own)
@@ -122,14 +126,16 @@ class Plan:
 
     def state(self, light_values, heavy, meta_values):
         """Every attribute of an Article, made again from its plain data."""
-        values = self.placed(light_values, heavy)
+        values = self.placed(heavy)
+        for (index, _), value in zip(self.light_places, light_values, strict=True):
+            values[index] = value
         for index, make in self.makers:
             values[index] = make(values[index])
         return self.assembled(values, meta_values)
 
     def rest(self, article, heavy, meta_values):
         """Every attribute of a lazy Article, its light ones as it has them (its own, or its class's)."""
-        values = self.placed((), heavy)
+        values = self.placed(heavy)
         for index, make in self.heavy_makers:
             values[index] = make(values[index])
         made = article.__dict__
@@ -137,11 +143,10 @@ class Plan:
             values[index] = made[key] if key in made else getattr(article, key)
         return self.assembled(values, meta_values)
 
-    def placed(self, light_values, heavy):
+    def placed(self, heavy):
+        """The shape's values, its heavy ones in place (the light ones left to the caller)."""
         values = [None] * len(self.keys)
         for index, value in zip(self.heavy_indexes, heavy, strict=True):
-            values[index] = value
-        for (index, _), value in zip(self.light_places, light_values, strict=False):
             values[index] = value
         return values
 
@@ -177,7 +182,8 @@ def whole_state(article):
     """Every attribute of an Article, a lazy one's too, without completing it (a completed Article
     keeps them all: the cache's save, which encodes every report a full build read, would hold the
     whole archive again). An attribute made already is taken as it is now unless it is the same as
-    the one made again from its plain data (so that metadata naming it still names it)."""
+    the one made again from its plain data (so that metadata naming it still names it). Metadata
+    naming a light attribute names it as the report has it now: the light one is the only one kept."""
     state = article.__dict__
     kept = state.get("_kept")
     if kept is None:
@@ -200,10 +206,11 @@ class ArticleCodec:
 
     `lazy` maps a class to the one made in its place when loading, with only the `light` attributes
     made at once (what a build asks of every report); `complete` makes the others when asked for.
-    The codec makes a subclass of it for its build, which holds what every report loaded shares: the
-    build's settings and context, and of the `shared` attributes the text most reports have (the
-    first it loads): a report's own attributes are then few enough for a small dict (20 or so keys:
-    a dict of 26 is 832 bytes, of 21 some 450).
+    The codec makes subclasses of it for its build, which hold what every report loaded shares: the
+    build's settings and context, and (for the reports that have them all) the `shared` attributes'
+    values most reports have (the first it loads; a report with another keeps its own). A report's
+    own attributes are then few enough for a small dict (20 or so keys: a dict of 26 is 832 bytes,
+    of 21 some 450).
     `light_if` ({attribute: test of its text}) makes an attribute light in the reports whose text passes.
     The text of the `repeated` attributes is the same in many reports: it is kept interned, so that
     the reports loaded share one string (each is some 55 bytes).
@@ -213,10 +220,15 @@ class ArticleCodec:
         self.classes = {cls.__name__: cls for cls in classes}
         self.settings, self.context, self.wrappers, self.make_wrapper = settings, context, wrappers, make_wrapper
         self.lazy_bases = {cls.__name__: made for cls, made in (lazy or {}).items()}
-        self.lazy = {name: type(made.__name__, (made,), {"settings": settings, "_context": context}) for name, made in self.lazy_bases.items()}
-        self.kept_as = {made: name for name, made in self.lazy.items()}
+
+        def of_build(made):
+            return type(made.__name__, (made,), {"settings": settings, "_context": context})
+
+        # name → (this build's class holding the shared values, and one holding none of them)
+        self.lazy = {name: (of_build(made), of_build(made)) for name, made in self.lazy_bases.items()}
+        self.kept_as = {made: name for name, pair in self.lazy.items() for made in pair}
         self.shared = frozenset(shared)
-        self.held = {made: {} for made in self.lazy.values()}  # lazy class → {shared attribute: the value it holds}
+        self.held = {pair[0]: {} for pair in self.lazy.values()}  # lazy class → {shared attribute: the value it holds}
         self.light = frozenset(light)
         self.light_if = light_if or {}  # attribute → a test of its text: light only where it passes (a summary with links)
         self.repeated = frozenset(repeated)
@@ -234,7 +246,22 @@ class ArticleCodec:
             return (digest if digest == stamp else stamp), self.encode_article(type(article), state)
         except ValueError:  # an attribute the codec has no tag for
             complete(article)
-            return stamp, ("pickle", self.pickle(article))
+            return stamp, ("pickle", self.pickle(self.as_read(article)))
+
+    def as_read(self, article):
+        """A light report as the class it was read as, with what its build's class held for it: a copy
+        a pickle can keep (the build's classes are made for one build, and a pickle names a class)."""
+        name = self.lazy_name(type(article))
+        if name is None:
+            return article
+        cls, held = self.classes[name], vars(type(article))
+        copy = cls.__new__(cls)
+        copy.__dict__ = {**{key: held[key] for key in ("settings", "_context", *self.shared) if key in held}, **article.__dict__}
+        return copy
+
+    def lazy_name(self, cls):
+        """The name of the class a light report of class cls was read as (its lazy class made in its place), or None."""
+        return self.kept_as.get(cls) or next((name for name, base in self.lazy_bases.items() if issubclass(cls, base)), None)
 
     def lighten(self, article):
         """An Article read this build made as a build loads it from the cache: its light attributes kept
@@ -242,42 +269,45 @@ class ArticleCodec:
         (`complete`). A full build holds every report until its pages are made: some 9 KB each read,
         half of that light. One the codec cannot describe, or of a class without a lazy one, stays whole."""
         cls = type(article)
-        lazy = self.lazy.get(cls.__name__)
+        classes = self.lazy.get(cls.__name__)
         state = article.__dict__
-        if lazy is None or "_kept" in state:
+        if classes is None or "_kept" in state:
             return
         try:
             shape, _, blob = self.encode_article(cls, state)
         except ValueError:
             return
         plan = self.plan_of(shape)
+        lazy = classes[0] if plan.shared else classes[1]
         light = {key: state[key] for key in plan.own_keys}
-        for _, key in plan.shared:
-            if not self.holds(lazy, self.held[lazy], key, state[key]):
-                light[key] = state[key]
+        if plan.shared:
+            self.keep_unheld(lazy, light, ((key, state[key]) for _, key in plan.shared))
         light["_kept"] = (plan, blob)
         if state["settings"] is not self.settings or state["_context"] is not self.context:
             light["settings"], light["_context"] = state["settings"], state["_context"]
         article.__class__ = lazy
         article.__dict__ = light
 
-    @staticmethod
-    def holds(lazy, held, key, value):
-        """Does the lazy class hold this value of a shared attribute for its reports (`held`: what it
-        holds)? The first value loaded is the one it holds."""
-        kept = held.get(key, held)
-        if kept is held:
-            held[key] = value
-            setattr(lazy, key, value)
-            return True
-        return kept is value or type(kept) is type(value) and kept == value
+    def keep_unheld(self, lazy, state, pairs):
+        """Put in a report's attributes (`state`) those of its shared ones (`pairs` of name and value)
+        whose value its lazy class does not hold. The first value the class meets is the one it holds."""
+        held = self.held[lazy]
+        for key, value in pairs:
+            kept = held.get(key, held)
+            if kept is held:
+                held[key] = value
+                setattr(lazy, key, value)
+            elif kept is not value and (type(kept) is not type(value) or kept != value):  # interned text: the same object
+                state[key] = value
 
     def encode_article(self, cls, attributes):
         """(shape, light values, marshal of (the other values, meta values)) of an Article of class cls with these
         attributes; ValueError if the codec cannot describe it."""
-        name = self.kept_as.get(cls) or next((name for name, base in self.lazy_bases.items() if issubclass(cls, base)), cls.__name__)
-        if self.classes.get(name) is not cls and not issubclass(cls, self.lazy_bases.get(name, ())):
-            raise ValueError(cls)
+        name = self.lazy_name(cls)
+        if name is None:
+            name = cls.__name__
+            if self.classes.get(name) is not cls:
+                raise ValueError(cls)
         state = {key: value for key, value in attributes.items() if key not in BUILD_ONLY}
         metadata = state.pop("metadata", None)
         if type(metadata) is not dict:
@@ -315,7 +345,8 @@ class ArticleCodec:
             return stamp, self.unpickle(article[1])
         shape, light_values, blob = article
         if shape is not self.last_shape:  # a row's reports share their shapes: a shape is hashed once a run of them
-            self.last_shape, self.last_plan = shape, (self.plan_of(shape), self.lazy.get(shape[0]))
+            plan, classes = self.plan_of(shape), self.lazy.get(shape[0])
+            self.last_shape, self.last_plan = shape, (plan, classes and (classes[0] if plan.shared else classes[1]))
         plan, lazy = self.last_plan
         if lazy is None:
             state = plan.state(light_values, *marshal.loads(blob))
@@ -324,11 +355,8 @@ class ArticleCodec:
             state = dict(zip(plan.own_keys, plan.own_values(light_values), strict=True))
             for key, make in plan.light_makers:
                 state[key] = make(state[key])
-            held = self.held[lazy]
-            for place, key in plan.shared:
-                value = light_values[place]
-                if held.get(key, held) is not value and not self.holds(lazy, held, key, value):  # interned text: held by identity
-                    state[key] = value
+            if plan.shared:
+                self.keep_unheld(lazy, state, ((key, light_values[place]) for place, key in plan.shared))
             state["_kept"] = (plan, blob)
             cls = lazy
         if cls is plan.cls:

@@ -84,7 +84,8 @@ REPEATED = ("_status", "template", "kind", "lang", "page")
 # A summary is shown by the few list pages a new day renders, and its links refreshed by Pelican for
 # every report (BodyElsewhereArticle.refresh_metadata_intersite_links): light only if it may have one.
 LIGHT_IF = {"_summary": may_link}
-# Of the light ones, those whose text nearly every report shares: held once by the build's lazy class.
+# Of the light ones, those whose value nearly every report shares (a kind, a language, a flag): held
+# once by the build's class of light reports (a report with another value keeps its own).
 SHARED = ("_status", "template", "kind", "lang", "in_default_lang")
 
 

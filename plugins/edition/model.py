@@ -60,7 +60,8 @@ def link(sequence):
 
 def build_editions(items, settings):
     """Group items into editions (newest first) and pages; link everything in order. Pelican's
-    articles are in page order already (ARTICLE_ORDER_BY): they are not sorted again."""
+    articles are in page order already (ARTICLE_ORDER_BY): they are not sorted again. (Pelican logs
+    a failure to sort them as an error, which stops every build the site runs: `--fatal warnings`.)"""
     editions = []
     if settings.get("ARTICLE_ORDER_BY") is not page_order:
         items = sorted(items, key=page_order)
