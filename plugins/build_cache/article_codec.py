@@ -77,10 +77,11 @@ def tag_of(value):
 
 
 LIGHT_TEXT = "light"  # the tag of text kept light for this report only (ArticleCodec's light_if)
+AS_IT_IS = ("", LIGHT_TEXT)  # the tags of values kept as they are (plain data)
 
 
 def encode_value(tag, value):
-    if tag in ("", LIGHT_TEXT):
+    if tag in AS_IT_IS:
         return value
     if tag.startswith("date:"):
         return (*value.timetuple()[:6], value.microsecond)
@@ -173,9 +174,14 @@ def complete(article):
     """Make the attributes a lazily loaded Article was loaded without (those made already stay)."""
     kept = article.__dict__.pop("_kept", None)
     if kept is not None:
-        plan, blob = kept
-        for key, value in plan.rest(article, *marshal.loads(blob)).items():
+        for key, value in made_again(article, kept).items():
             article.__dict__.setdefault(key, value)
+
+
+def made_again(article, kept):
+    """Every attribute of a lazy Article from what it kept (its plan and bytes) and its light attributes."""
+    plan, blob = kept
+    return plan.rest(article, *marshal.loads(blob))
 
 
 def whole_state(article):
@@ -188,8 +194,7 @@ def whole_state(article):
     kept = state.get("_kept")
     if kept is None:
         return state
-    plan, blob = kept
-    whole = plan.rest(article, *marshal.loads(blob))
+    whole = made_again(article, kept)
     for key, value in state.items():
         if key == "_kept":
             continue
@@ -269,16 +274,15 @@ class ArticleCodec:
         (`complete`). A full build holds every report until its pages are made: some 9 KB each read,
         half of that light. One the codec cannot describe, or of a class without a lazy one, stays whole."""
         cls = type(article)
-        classes = self.lazy.get(cls.__name__)
         state = article.__dict__
-        if classes is None or "_kept" in state:
+        if cls.__name__ not in self.lazy or "_kept" in state:
             return
         try:
             shape, _, blob = self.encode_article(cls, state)
         except ValueError:
             return
         plan = self.plan_of(shape)
-        lazy = classes[0] if plan.shared else classes[1]
+        lazy = self.lazy_class(shape[0], plan)
         light = {key: state[key] for key in plan.own_keys}
         if plan.shared:
             self.keep_unheld(lazy, light, ((key, state[key]) for _, key in plan.shared))
@@ -287,6 +291,12 @@ class ArticleCodec:
             light["settings"], light["_context"] = state["settings"], state["_context"]
         article.__class__ = lazy
         article.__dict__ = light
+
+    def lazy_class(self, name, plan):
+        """This build's class made in place of class `name` for reports of this plan (one that holds the
+        shared values if the plan has them all), or None if the class has no lazy one."""
+        classes = self.lazy.get(name)
+        return classes and (classes[0] if plan.shared else classes[1])
 
     def keep_unheld(self, lazy, state, pairs):
         """Put in a report's attributes (`state`) those of its shared ones (`pairs` of name and value)
@@ -345,11 +355,12 @@ class ArticleCodec:
             return stamp, self.unpickle(article[1])
         shape, light_values, blob = article
         if shape is not self.last_shape:  # a row's reports share their shapes: a shape is hashed once a run of them
-            plan, classes = self.plan_of(shape), self.lazy.get(shape[0])
-            self.last_shape, self.last_plan = shape, (plan, classes and (classes[0] if plan.shared else classes[1]))
+            plan = self.plan_of(shape)
+            self.last_shape, self.last_plan = shape, (plan, self.lazy_class(shape[0], plan))
         plan, lazy = self.last_plan
         if lazy is None:
             state = plan.state(light_values, *marshal.loads(blob))
+            state["settings"], state["_context"] = self.settings, self.context
             cls = plan.cls
         else:
             state = dict(zip(plan.own_keys, plan.own_values(light_values), strict=True))
@@ -359,8 +370,6 @@ class ArticleCodec:
                 self.keep_unheld(lazy, state, ((key, light_values[place]) for place, key in plan.shared))
             state["_kept"] = (plan, blob)
             cls = lazy
-        if cls is plan.cls:
-            state["settings"], state["_context"] = self.settings, self.context
         result = cls.__new__(cls)
         result.__dict__ = state
         return stamp, result
@@ -402,11 +411,11 @@ class ArticleCodec:
     def plan(self, shape):
         cls_name, fields, meta_fields = shape
         keys = tuple(key for key, _ in fields)
-        makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in ("", LIGHT_TEXT, "credits")]
+        makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in (*AS_IT_IS, "credits")]
         credits = any(tag == "credits" for _, tag in fields)
         meta_plan = [(key, attribute, None if attribute is not None else self.maker(tag)) for key, attribute, tag in meta_fields]
         light = [
-            (index, key, None if tag in ("", LIGHT_TEXT) else self.maker(tag))
+            (index, key, None if tag in AS_IT_IS else self.maker(tag))
             for index, (key, tag) in enumerate(fields)
             if (key in self.light or tag == LIGHT_TEXT) and tag != "credits"
         ]
