@@ -292,7 +292,25 @@ def test_the_build_lists_the_files_pelican_would(tmp_path):
     from build_cache.files import list_files
 
     content = tmp_path / "content"
-    for name in ("a.md", ".#a.md", ".md", "b.markdown", "c.html", "d.txt", "2020/x.md", "2020/deep/y.md", "drafts/z.md", ".#hidden/w.md", "img/p.jpg"):
+    names = (
+        "a.md",
+        ".#a.md",
+        ".md",
+        "..md",
+        "e..md",
+        "f.tar.md",
+        "md",
+        "g.",
+        "b.markdown",
+        "c.html",
+        "d.txt",
+        "2020/x.md",
+        "2020/deep/y.md",
+        "drafts/z.md",
+        ".#hidden/w.md",
+        "img/p.jpg",
+    )
+    for name in names:
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text("x", encoding="utf-8")
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content), "IGNORE_FILES": [".#*", "*.txt"]})

@@ -151,3 +151,26 @@ def test_the_archive_and_section_and_404_pages_exist(real_site):
     section = real_site.page("/sections/zhan-he-qu/")
     assert len(section.select("main .ed-item")) == 10
     assert real_site.page("/404.html").h1.get_text(strip=True) == "页面不存在"
+
+
+def test_pelicans_lists_are_put_in_page_order_at_once_as_a_sort_by_page_order_puts_them():
+    """edition.model.in_page_order (page_order.ordered), which the build uses for the whole archive."""
+    import datetime
+    import random
+    from types import SimpleNamespace
+
+    from edition.model import in_page_order, page_order
+
+    shanghai = datetime.timezone(datetime.timedelta(hours=8))
+    rng = random.Random(22)
+    items = [
+        SimpleNamespace(
+            date=datetime.datetime(2020, 12, rng.randint(1, 9), rng.randint(0, 23), tzinfo=shanghai),
+            page=f"A{rng.randint(1, 8):02d}",
+            position=rng.randint(1, 9),
+            n=n,
+        )
+        for n in range(600)
+    ]
+    assert [item.n for item in in_page_order(items)] == [item.n for item in sorted(items, key=page_order)]
+    assert page_order.ordered is in_page_order

@@ -1,6 +1,8 @@
 """An incremental build gives exactly the files a clean build of the same content gives."""
 
+import contextlib
 import os
+import sqlite3
 
 import pytest
 from benchmark.synthetic import SECTIONS, write_corpus
@@ -472,6 +474,87 @@ def test_a_page_is_unchanged_only_with_the_same_digest_and_its_file_still_there(
     assert unchanged == {f"page-{n}/index.html" for n in range(0, 60, 2) if n % 7 and n % 3 and n != 10}
 
 
+def test_numbered_list_pages_are_carried_only_when_they_and_the_page_after_them_are_older_than_every_change(tmp_path):
+    import datetime
+    from types import SimpleNamespace
+
+    from incremental.writer import carry_old_list_pages
+    from listings.pages import paginate
+
+    day = datetime.date(2020, 12, 1)
+    # 11 items, newest first, one a day: pages of 2 numbered from the oldest (1: days 1-2, …, 5: days 9-10), and the first.
+    items = [SimpleNamespace(date=datetime.datetime.combine(day + datetime.timedelta(days=n), datetime.time(8))) for n in range(10, -1, -1)]
+    pages = paginate(items, 2, "tags/t/", "tags/t/index.html", "tags/t/page/{number}/", "tags/t/page/{number}/index.html")
+    jobs = [("file", page.save_as, (), {"listing": page}) for page in pages] + [("feed", "feeds/t.atom.xml", (), {})]
+    last, previous = tmp_path / "last", {}
+    for page in pages:
+        (last / page.save_as).parent.mkdir(parents=True, exist_ok=True)
+        (last / page.save_as).write_text("old", encoding="utf-8")
+        previous[page.save_as] = f"value of {page.save_as}"
+    (last / "tags/t/page/2/index.html").unlink()  # listed, but gone from the folder (by hand)
+
+    carried, left = carry_old_list_pages(jobs, day + datetime.timedelta(days=8), previous, str(last))
+    # Page 4 holds days 7-8, page 5 days 9-10: 5 is newer than the oldest change (day 9), so 4 is not carried.
+    assert carried == {f"tags/t/page/{n}/index.html": f"value of tags/t/page/{n}/index.html" for n in (1, 3)}
+    assert [job[1] for job in left] == [
+        "tags/t/index.html",
+        "tags/t/page/5/index.html",
+        "tags/t/page/4/index.html",
+        "tags/t/page/2/index.html",
+        "feeds/t.atom.xml",
+    ]
+    assert carry_old_list_pages(jobs, day, previous, str(last)) == ({}, jobs), "a change on the first day: nothing carried"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "a day added",
+        "a new page of the list",
+        "a tag taken off an old report",
+        "a tag taken off the newest report",
+        "an old day deleted",
+        "an old report moved to a new day",
+    ],
+)
+def test_list_pages_carried_from_the_last_build_are_those_a_clean_build_makes(tmp_path, change):
+    """Numbered list pages older than every change are carried without being digested
+    (incremental.writer.carry_old_list_pages); every kind of change to the archive before them
+    must leave none carried wrongly."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\nDEFAULT_PAGINATION = 2\n")
+    dates = [f"2020-12-{day:02d}" for day in range(21, 27)]
+    for date in dates:
+        write_day(content, date, pages=1, items=3)  # three items a day, all tagged 共同: 18 items, 9 numbered pages
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    numbered = tmp_path / "output/tags/gong-tong/page/1/index.html"
+    written = numbered.stat().st_ino
+    if change == "a day added":
+        write_day(content, "2020-12-27", pages=1, items=2)
+    elif change == "a new page of the list":
+        write_day(content, "2020-12-27", pages=1, items=1)
+    elif change == "a tag taken off an old report":
+        old = content / "2020-12-22/a01-2.md"
+        old.write_text(old.read_text(encoding="utf-8").replace("、共同", ""), encoding="utf-8")
+    elif change == "a tag taken off the newest report":
+        # 标签1 is on one report a day: 6 items, numbered pages 1-3. With 5, page 2 is the newest: its link to page 3 goes.
+        newest = content / "2020-12-26/a01-1.md"
+        newest.write_text(newest.read_text(encoding="utf-8").replace("标签1、", ""), encoding="utf-8")
+    elif change == "an old day deleted":
+        for path in (content / "2020-12-22").iterdir():
+            path.unlink()
+    else:
+        (content / "2020-12-27").mkdir()
+        old = content / "2020-12-22/a01-3.md"
+        old.rename(content / "2020-12-27/a01-3.md")
+        moved = content / "2020-12-27/a01-3.md"
+        moved.write_text(moved.read_text(encoding="utf-8").replace("2020-12-22", "2020-12-27"), encoding="utf-8")
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    assert "tags/gong-tong/page/1/index.html" in built
+    if change in ("a day added", "a new page of the list"):
+        assert numbered.stat().st_ino == written, "the oldest page of the list is the last build's"
+
+
 def test_a_fresh_checkout_reads_and_writes_only_what_changed_given_the_last_build(tmp_path):
     """A checkout gives every file a new time: reports are known by their bytes, so CI, given
     the last build's cache/ and output/, reads and renders only what a commit changed."""
@@ -607,6 +690,11 @@ def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survive
     (content / "2020-12-29/a02-3.md").unlink()
     assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True)
     assert rows()["2020-12-29"][1] == ["a01-1.md", "a01-2.md", "a01-3.md", "a02-1.md", "a02-2.md"], "a deleted report goes from its day's row"
+    with contextlib.closing(sqlite3.connect(table.with_name("bodies.sqlite"))) as db:
+        bodies = sorted(path.rsplit("/", 2)[-2] + "/" + path.rsplit("/", 1)[-1] for (path,) in db.execute("SELECT path FROM bodies"))
+    assert bodies == [f"2020-12-29/a0{page}-{n}.md" for page, n in ((1, 1), (1, 2), (1, 3), (2, 1), (2, 2))] + ["2020-12-30/a01-1.md", "2020-12-30/a01-2.md"], (
+        "and its body from the table of bodies"
+    )
     assert rows()["2020-12-30"] == first["2020-12-30"], "the other day's row is not written again"
     table.write_bytes(b"not a database " * 1000)
     # Forced: with no input changed, a build would otherwise do nothing (publishing.inputs).

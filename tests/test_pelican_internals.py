@@ -122,6 +122,44 @@ def test_pelicans_cache_of_articles_is_its_cache_stamp_and_save(tiny):
     assert read == ["a1.md"], "a file whose stamp cannot be taken is read again (with Pelican's warning)"
 
 
+def test_reports_kept_aside_are_added_to_pelicans_lists_as_its_loop_adds_them(tiny):
+    """add_kept_articles: Pelican's loop records each report's source path (generated_content) and static links,
+    puts it in its status's list, then orders the lists and sends article_generator_pretaxonomy, before it
+    makes the tag, author and category lists from self.articles."""
+    from pelican import signals
+
+    whole = make_generator(tiny)
+    whole.generate_context()
+    kept = [article for article in whole.articles if article.source_path.endswith("a2.md")]
+    part = make_generator(tiny)
+    part.get_files = lambda paths, exclude=None, extensions=None: ["a1.md"]
+
+    def add(generator):
+        pelican_internals.add_kept_articles(generator, kept)
+
+    signals.article_generator_pretaxonomy.connect(add)
+    try:
+        part.generate_context()
+    finally:
+        signals.article_generator_pretaxonomy.disconnect(add)
+    assert [article.title for article in part.articles] == [article.title for article in whole.articles] == ["报道2", "报道1"]
+    assert part.context["generated_content"].keys() == whole.context["generated_content"].keys() == {"a1.md", "a2.md"}
+    assert part.context["static_links"] == whole.context["static_links"] == {"p.jpg"}
+    assert [(tag.name, [article.title for article in items]) for tag, items in part.tags.items()] == [("招商", ["报道2", "报道1"])]
+
+
+def test_report_pages_are_handed_over_by_pelicans_loop_over_self_articles(tiny):
+    """hand_over_articles_by: generate_articles writes the page of each report in self.articles (and translations)."""
+    generator = make_generator(tiny)
+    generator.generate_context()
+    articles = generator.articles
+    pelican_internals.hand_over_articles_by(generator, lambda reports: [report for report in reports if report.title == "报道1"])
+    written = Recorder()
+    generator.generate_output(written)
+    assert [kwargs["article"].title for kwargs in written.files.values() if "article" in kwargs] == ["报道1"]
+    assert generator.articles is articles, "the generator's list as it was"
+
+
 def test_the_lists_taken_from_pelican_leave_it_no_tag_author_or_category_page_or_feed(tiny):
     """take_listings; and fingerprints.REPORT_PAGE is what Pelican gives a report's page."""
     from incremental.fingerprints import REPORT_PAGE

@@ -22,10 +22,10 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
 from site_build import beside, state
-from site_build.pelican_internals import list_files_by, skip_disabled_readers_walk
+from site_build.pelican_internals import add_kept_articles, list_files_by, skip_disabled_readers_walk
 from site_build.state import build_of, processes_of
 
-from .cache import body_read, keep_cache_in_rows, load_articles, store_bodies, use_cache_of_this_code
+from .cache import body_read, keep_cache_in_rows, keep_unchanged, load_articles, store_bodies, use_cache_of_this_code
 from .checked_codec import CheckedSources, checked_sources_table
 from .files import list_files
 from .keys import digest
@@ -81,9 +81,19 @@ def quicken_generator(generator):
 
 
 def use_cached_reports(generator):
+    """Pelican's cache of reports made ours; the reports of unchanged files taken from it at once."""
     build = build_of(generator.settings)
     if build.article_rows is not None:
         keep_cache_in_rows(generator, build)
+        listed = generator.get_files
+        generator.get_files = lambda paths, exclude=None, extensions=None: keep_unchanged(build, generator.path, listed(paths, exclude, extensions))
+
+
+def add_kept_reports(generator):
+    """The reports of unchanged files, put aside as the generator listed its files, added to its lists."""
+    build = build_of(generator.settings)
+    kept, build.kept = build.kept, None
+    add_kept_articles(generator, kept)
 
 
 def put_body_away_when_read(content):
@@ -108,4 +118,5 @@ def register():
     signals.generator_init.connect(load_cached_reports)
     signals.article_generator_init.connect(use_cached_reports)
     signals.content_object_init.connect(put_body_away_when_read)
+    signals.article_generator_pretaxonomy.connect(add_kept_reports)  # first: the other handlers see every report
     signals.article_generator_pretaxonomy.connect(put_bodies_away)

@@ -153,7 +153,7 @@ def keep_cache_in_rows(generator, build):
 
 
 class CachedRows(dict):
-    """{file: (stamp, Article)} as Pelican uses it, noting the files it asks for and those it stores."""
+    """{file: (stamp, Article)} as Pelican uses it, noting the files listed and those it stores."""
 
     def __init__(self, rows):
         super().__init__(rows)
@@ -168,16 +168,41 @@ class CachedRows(dict):
         super().__setitem__(key, value)
 
 
+def keep_unchanged(build, folder, files):
+    """Of the report files Pelican's ArticlesGenerator lists (`files`, relative to `folder`), those it
+    must read: the others' cached reports, whose files the check found unchanged, are put aside
+    (build.kept) and added to its lists when its loop is over (pelican_internals.add_kept_articles),
+    not asked for one by one. Files the check did not see (reached another way) are Pelican's to ask."""
+    rows, digests = build.article_rows, build.digests
+    rows.asked = files if isinstance(files, set) else set(files)  # every file listed: the rows of others are of files gone
+    prefix = os.path.join(folder, "")
+    kept, taken = [], set()
+    get_digest = digests.get
+    for name, (stamp, article) in dict.items(rows):
+        if name in files and stamp == get_digest(prefix + name):
+            kept.append(article)
+            taken.add(name)
+    build.kept = kept
+    return [name for name in files if name not in taken]
+
+
 def save_rows(path, codec, rows):
     """Write the rows of the folders of the reports read this build, or of files no longer there.
 
     Only those folders' files are handed on: write_rows finds each file's folder, which for every
     file of the archive took longer than writing the day's row."""
+    gone, touched = gone_and_touched(rows)
     asked, stored = rows.asked, rows.stored
-    gone = [name for name in rows if name not in asked and name not in stored]
-    touched = {os.path.dirname(name) for name in stored} | {os.path.dirname(name) for name in gone}
     kept = {name: row for name, row in rows.items() if name.rpartition(os.sep)[0] in touched and (name in asked or name in stored)}
     write_rows(path, ARTICLES_VERSION, codec, kept, stored, gone)
+
+
+def gone_and_touched(rows):
+    """([files cached but no longer listed], {folders of those and of the files read now})."""
+    asked, stored = rows.asked, rows.stored
+    gone = [name for name in rows.keys() - asked if name not in stored]
+    touched = {os.path.dirname(name) for name in stored} | {os.path.dirname(name) for name in gone}
+    return gone, touched
 
 
 BATCH = 500  # bodies written to the table at once as reports are read
@@ -202,16 +227,23 @@ def lighten_read(build):
 
 
 def store_bodies(generator, build):
-    """Before Pelican saves its cache: the last bodies read go to the table, and those of files gone go from it."""
-    kept = (
-        generator.articles,
-        generator.translations,
-        generator.hidden_articles,
-        generator.hidden_translations,
-        generator.drafts,
-        generator.drafts_translations,
-    )
-    write_bodies(build, {article.source_path for group in kept for article in group})
+    """Before Pelican saves its cache: the last bodies read go to the table, and those of files gone go
+    from it. With the cache loaded, files gone are the cached ones no longer listed; without it (a full
+    build), every body not of a report now goes."""
+    rows = build.article_rows
+    if rows is not None and rows:
+        gone = {os.path.join(generator.path, name) for name in gone_and_touched(rows)[0]}
+        write_bodies(build, gone=gone)
+    else:
+        kept = (
+            generator.articles,
+            generator.translations,
+            generator.hidden_articles,
+            generator.hidden_translations,
+            generator.drafts,
+            generator.drafts_translations,
+        )
+        write_bodies(build, {article.source_path for group in kept for article in group})
     lighten_read(build)
 
 
@@ -219,9 +251,9 @@ def bodies_table(build):
     return build.bodies.connection(os.path.join(build.cache_folder, BODIES))
 
 
-def write_bodies(build, current=None):
-    """Store the bodies read since the last call; with `current` (every report's file), drop those of
-    files gone. A body that could not be stored is rendered again from its file when shown (stored_body)."""
+def write_bodies(build, current=None, gone=()):
+    """Store the bodies read since the last call; drop those of files gone: not in `current` (every
+    report's file), or in `gone`. A body that could not be stored is rendered again from its file when shown (stored_body)."""
     rows, build.bodies_read = build.bodies_read, []
     db = None
     try:
@@ -229,8 +261,8 @@ def write_bodies(build, current=None):
         db.execute("BEGIN")
         db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?)", rows)
         if current is not None:
-            gone = [(path,) for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
-            db.executemany("DELETE FROM bodies WHERE path = ?", gone)
+            gone = [path for (path,) in db.execute("SELECT path FROM bodies") if path not in current]
+        db.executemany("DELETE FROM bodies WHERE path = ?", [(path,) for path in gone])
         db.execute("COMMIT")
     except sqlite3.OperationalError:  # busy (another build): rendered from their files when shown
         if db is not None and db.in_transaction:

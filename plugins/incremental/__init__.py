@@ -54,6 +54,22 @@ def get_writer(pelican):
     return QueueingWriter
 
 
+def carry_in_bulk(generator):
+    """The report pages the writer carries are taken before Pelican's loop hands each over (its own write_file would carry them one by one)."""
+    from site_build.pelican_internals import hand_over_articles_by
+    from site_build.state import build_of
+
+    from .writer import QueueingWriter
+
+    def left_to_write(articles):
+        for writer in build_of(generator.settings).writers:
+            if isinstance(writer, QueueingWriter) and writer.output_path == generator.output_path:
+                return writer.left_to_write(articles)
+        return articles
+
+    hand_over_articles_by(generator, left_to_write)
+
+
 def flush(pelican):
     from site_build.state import build_of, processes_of
 
@@ -76,4 +92,5 @@ def register():
     signals.get_generators.connect(hold_collection)
     signals.static_generator_finalized.connect(skip_unchanged)
     signals.get_writer.connect(get_writer)
+    signals.article_generator_init.connect(carry_in_bulk)
     signals.finalized.connect(flush)

@@ -15,6 +15,7 @@ build and is updated in place. Files are always written to a new inode
 import contextlib
 import ctypes
 import ctypes.util
+import datetime
 import gc
 import logging
 import multiprocessing
@@ -46,6 +47,7 @@ class QueueingWriter(FeedEntriesWriter):
         self.jobs = []
         self.editions = {}  # id of an edition → its key (fingerprints.edition_key), this flush
         self.carried = {}  # report page → the last build's value, its edition's key unchanged
+        self.changed_days = set()  # dates of the editions with a report page not carried (new, or changed)
         self.previous = None  # the last build's manifest, once pages are given (begin_carrying)
         build_of(self.settings).writers.append(self)
 
@@ -66,6 +68,12 @@ class QueueingWriter(FeedEntriesWriter):
             if kind == "feed":
                 self.feed_uses.update((id(item), kwargs.get("feed_type", "atom")) for item in args[0][:most])
 
+    def left_to_write(self, articles):
+        """Of the reports Pelican is about to hand over, those whose pages are not carried (carry):
+        the archive's pages are carried here at once, not through Pelican's loop one call each."""
+        carry = self.carry
+        return [article for article in articles if not carry(article.save_as, article)]
+
     def carry(self, name, article):
         """Is this report's page (Pelican's page of an item in an edition) the last build's? Then it is
         not queued: its value is carried (its edition's key unchanged, its file still there), and its
@@ -82,12 +90,11 @@ class QueueingWriter(FeedEntriesWriter):
             key = self.editions[id(edition)] = edition_key_of(self.base, edition)
         before = self.previous.get(name)
         # Its edition's key, then the item's digest (as item_digest makes it), then the page's.
-        if key is None or before is None or not before.startswith(key) or len(before) <= ITEM or before[KEY] != ":" or before[ITEM] != ":":
+        if key is None or before is None or not before.startswith(key) or not is_report_value(before) or not self.kept(name):
+            self.changed_days.add(edition.date)
             return False
         if name in self.carried:
             raise RuntimeError(f"two pages would be written to {name}")
-        if not self.kept(name):
-            return False
         self.carried[name] = before
         article.__dict__.setdefault("_page_digest", before[KEY + 1 : ITEM])
         return True
@@ -123,8 +130,13 @@ class QueueingWriter(FeedEntriesWriter):
         last, previous, base, build = self.last, self.previous, self.base, build_of(self.settings)
         refuse_duplicates([*self.carried, *(job[1] for job in self.jobs)])
         self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
-        digests, todo = dict(self.carried), []
-        for job, (value, unchanged) in zip(self.jobs, judge(self, base, previous, last, self.jobs), strict=True):
+        digests, jobs = dict(self.carried), self.jobs
+        older = self.older_than_every_change(previous, jobs)
+        if older is not None:
+            listed, jobs = carry_old_list_pages(jobs, older, previous, last)
+            digests.update(listed)
+        todo = []
+        for job, (value, unchanged) in zip(jobs, judge(self, base, previous, last, jobs), strict=True):
             digests[job[1]] = value
             if not unchanged:
                 todo.append(job)
@@ -137,13 +149,49 @@ class QueueingWriter(FeedEntriesWriter):
         else:
             write_removed(self.output_path, previous.keys() - digests.keys())
         write_manifest(self.output_path, digests)
-        self.jobs, self.editions, self.carried, self.previous = [], {}, {}, None
+        self.jobs, self.editions, self.carried, self.previous, self.changed_days = [], {}, {}, None, set()
         return len(todo), len(digests)
+
+    def older_than_every_change(self, previous, jobs):
+        """The date before which no edition changed since the last build (its report pages all carried,
+        none gone), or None if that cannot be told: a report page of the last build is not this one's."""
+        names = {job[1] for job in jobs}
+        if any(is_report_value(previous[name]) for name in previous.keys() - self.carried.keys() if name not in names):
+            return None
+        return min(self.changed_days, default=datetime.date.max)
 
 
 KEY = 16  # hex digits of an edition's key (fingerprints.edition_key)
 ITEM = KEY + 1 + 2 * ITEM_DIGEST  # where the item's digest (fingerprints.item_digest) ends
 PAGE = 16  # hex digits of a report page's own digest kept in its value: the manifest holds 50,000
+
+
+def is_report_value(value):
+    """A report page's value in the manifest: `edition key:item digest:page digest`."""
+    return type(value) is str and len(value) > ITEM and value[KEY] == ":" and value[ITEM] == ":"
+
+
+def carry_old_list_pages(jobs, older, previous, last):
+    """({page: the last build's value}, the other jobs): the numbered pages of lists (tags, people,
+    sections) whose items are all in editions older than `older`, none of which changed.
+
+    Stable pagination numbers pages from the oldest item (listings.pages): page n of a list holds
+    the same items as in the last build when its items, and those of page n + 1 after it, are all
+    in editions unchanged since then, none gone; its links (to pages n - 1 and n + 1) are the same.
+    Its digest (fingerprints.subject_digest: its URL, number, links and items) is then the last
+    build's, which the manifest has: the archive's list pages are neither digested nor queued."""
+    carried, left = {}, []
+    with kept_files(last) as kept:
+        for job in jobs:
+            listing = job[3].get("listing") if job[0] == "file" else None
+            newer = listing and listing.number and listing.newer
+            if newer and newer.number and newer.items[0].date.date() < older:
+                before = previous.get(job[1])
+                if before is not None and kept(job[1]):
+                    carried[job[1]] = before
+                    continue
+            left.append(job)
+    return carried, left
 
 
 def page_base(settings):

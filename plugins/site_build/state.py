@@ -23,6 +23,7 @@ class Build:
     context: dict | None = None  # Pelican's context of this run, for the reports loaded from the cache
     articles: object = None  # the codec of the cached reports (build_cache.article_codec.ArticleCodec)
     article_rows: object = None  # the cached reports, as Pelican's generator asks for them (build_cache.cache.CachedRows)
+    kept: list | None = None  # the cached reports of unchanged files, kept without Pelican's loop until it has read the rest (build_cache.cache.keep_unchanged)
     bodies: object = None  # the table of rendered bodies (build_cache.rows.ProcessTable)
     bodies_read: list = field(default_factory=list)  # (path, digest, HTML) of reports read now, until written to it
     last_read: object = None  # the last report read, until it is made light (build_cache.cache.body_read)
