@@ -1,10 +1,12 @@
 """The edition model readers know: date → page (版) → item, in printed order."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 WEEKDAYS = "一二三四五六日"
+ROLES = attrgetter("roles")
 
 
 @dataclass(eq=False)
@@ -117,10 +119,7 @@ def people_index(authors):
     """[(author, articles)] → rows with each person's roles and counts, by pinyin."""
     rows = []
     for author, articles in authors:
-        roles, slug = {}, author.slug  # Pelican works a slug out anew at each access
-        for article in articles:
-            role = article.roles[slug]
-            roles[role] = roles.get(role, 0) + 1
+        roles = Counter(map(itemgetter(author.slug), map(ROLES, articles)))  # one pass at C speed: a person is on thousands
         rows.append({"person": author, "count": len(articles), "roles": sorted(roles.items())})
     return sorted(rows, key=lambda row: row["person"].slug)
 

@@ -38,7 +38,8 @@ class SitemapGenerator(Generator):
 
     def generate_output(self, writer):
         settings = self.settings
-        entries = [(absolute(settings, url), lastmod) for url, lastmod in self.listed_pages()]
+        site = absolute(settings, "")  # every URL is the site's and its own: joined here, not by a call each
+        entries = [(site + url, lastmod) for url, lastmod in self.listed_pages()]
         files = sitemap_files(entries, settings.get("SITEURL", ""))
         now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
         news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])

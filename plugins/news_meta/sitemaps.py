@@ -12,8 +12,11 @@ NEWS_NS = ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"'
 
 
 def url_entry(loc, lastmod=None):
-    lastmod = f"<lastmod>{lastmod.isoformat()}</lastmod>" if lastmod else ""
-    return f"<url><loc>{escape(loc)}</loc>{lastmod}</url>\n"
+    if "&" in loc or "<" in loc or ">" in loc:  # escaped only when it must be: a sitemap has a line a page
+        loc = escape(loc)
+    if lastmod:
+        return f"<url><loc>{loc}</loc><lastmod>{lastmod.isoformat()}</lastmod></url>\n"
+    return f"<url><loc>{loc}</loc></url>\n"
 
 
 def sitemap_files(entries, base, name=SITEMAP, part="sitemap-{n}.xml"):

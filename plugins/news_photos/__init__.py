@@ -145,7 +145,10 @@ def hold_back_originals(generator):
 
 def catalogue(generator):
     shelf = generator.settings["PHOTO_SHELF"]
-    shown = {article: article_photos(article) for article in generator.articles}
+    # Most reports show no photo: only those with a lead photo or links are asked (article_photos).
+    shown = {
+        article: paths for article in generator.articles if ("image" in article.__dict__ or "linked" in article.__dict__) and (paths := article_photos(article))
+    }
     build = build_of(generator.settings)
     found = shelf.catalogue({path for paths in shown.values() for path in paths}, build.photos_checked)
     build.photos_checked = {}
