@@ -89,7 +89,8 @@ def add_kept_articles(generator, kept):
         found = article.get_static_links()
         if found:
             links |= found
-        by_status[article.status].append(article)
+        if article.status in by_status:  # as Pelican's loop: any other status is on no list
+            by_status[article.status].append(article)
         translated = translated or not article.in_default_lang or bool(state.get("translations"))
     groups = (
         ("articles", "translations", "published"),
