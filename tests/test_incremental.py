@@ -701,6 +701,13 @@ def test_pelicans_cache_keeps_a_row_per_folder_drops_deleted_reports_and_survive
     assert "7 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True, force=True)
     assert sum(len(names) for _, names in rows().values()) == 7, "a damaged table is made anew"
     assert "0 item(s) read, 7 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True, force=True)
+    table.write_bytes(b"not a database " * 1000)
+    (content / "2020-12-30/a01-2.md").unlink()
+    assert "6 item(s) read, 0 kept from the last build" in build_into(tmp_path / "output", settings, content=str(content), capture=True, force=True)
+    with contextlib.closing(sqlite3.connect(table.with_name("bodies.sqlite"))) as db:
+        assert not [path for (path,) in db.execute("SELECT path FROM bodies") if path.endswith("2020-12-30/a01-2.md")], (
+            "without the last build's rows, the bodies of files gone are found by reading the table"
+        )
 
 
 def shard_texts(output, shard):

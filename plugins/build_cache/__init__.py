@@ -86,7 +86,13 @@ def use_cached_reports(generator):
     if build.article_rows is not None:
         keep_cache_in_rows(generator, build)
         listed = generator.get_files
-        generator.get_files = lambda paths, exclude=None, extensions=None: keep_unchanged(build, generator.path, listed(paths, exclude, extensions))
+
+        def get_files(paths, exclude=None, extensions=None):
+            files = listed(paths, exclude, extensions)
+            # Its generate_context lists the reports (no extensions given); other callers (a walk for disabled readers) get the listing only.
+            return keep_unchanged(build, generator.path, files) if extensions is None else files
+
+        generator.get_files = get_files
 
 
 def add_kept_reports(generator):

@@ -158,6 +158,7 @@ class CachedRows(dict):
     def __init__(self, rows):
         super().__init__(rows)
         self.asked, self.stored = set(), set()
+        self.loaded = bool(rows)  # the last build's rows were read: files gone are those no longer listed
 
     def get(self, key, default=None):
         self.asked.add(key)
@@ -174,12 +175,12 @@ def keep_unchanged(build, folder, files):
     (build.kept) and added to its lists when its loop is over (pelican_internals.add_kept_articles),
     not asked for one by one. Files the check did not see (reached another way) are Pelican's to ask."""
     rows, digests = build.article_rows, build.digests
-    rows.asked = files if isinstance(files, set) else set(files)  # every file listed: the rows of others are of files gone
+    listed = rows.asked = files if isinstance(files, set) else set(files)  # every file listed: the rows of others are of files gone
     prefix = os.path.join(folder, "")
     kept, taken = [], set()
     get_digest = digests.get
     for name, (stamp, article) in dict.items(rows):
-        if name in files and stamp == get_digest(prefix + name):
+        if name in listed and stamp == get_digest(prefix + name):
             kept.append(article)
             taken.add(name)
     build.kept = kept
@@ -228,10 +229,10 @@ def lighten_read(build):
 
 def store_bodies(generator, build):
     """Before Pelican saves its cache: the last bodies read go to the table, and those of files gone go
-    from it. With the cache loaded, files gone are the cached ones no longer listed; without it (a full
-    build), every body not of a report now goes."""
+    from it. With the last build's rows loaded, files gone are the cached ones no longer listed; without
+    them (a full build, or a table lost or busy), every body not of a report now goes."""
     rows = build.article_rows
-    if rows is not None and rows:
+    if rows is not None and rows.loaded:
         gone = {os.path.join(generator.path, name) for name in gone_and_touched(rows)[0]}
         write_bodies(build, gone=gone)
     else:

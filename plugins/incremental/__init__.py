@@ -54,30 +54,32 @@ def get_writer(pelican):
     return QueueingWriter
 
 
+def writers_for(settings, output_path):
+    """This build's writers (QueueingWriter: each notes itself in the Build) of one output folder."""
+    from site_build.state import build_of
+
+    return [writer for writer in build_of(settings).writers if writer.output_path == output_path]
+
+
 def carry_in_bulk(generator):
     """The report pages the writer carries are taken before Pelican's loop hands each over (its own write_file would carry them one by one)."""
     from site_build.pelican_internals import hand_over_articles_by
-    from site_build.state import build_of
-
-    from .writer import QueueingWriter
 
     def left_to_write(articles):
-        for writer in build_of(generator.settings).writers:
-            if isinstance(writer, QueueingWriter) and writer.output_path == generator.output_path:
-                return writer.left_to_write(articles)
+        for writer in writers_for(generator.settings, generator.output_path):
+            articles = writer.left_to_write(articles)
         return articles
 
     hand_over_articles_by(generator, left_to_write)
 
 
 def flush(pelican):
-    from site_build.state import build_of, processes_of
+    from site_build.state import processes_of
 
     settings = pelican.settings
     processes = processes_of(settings)
-    for writer in build_of(settings).writers:
-        if writer.output_path == pelican.output_path:
-            writer.flush(processes)
+    for writer in writers_for(settings, pelican.output_path):
+        writer.flush(processes)
 
 
 def register():

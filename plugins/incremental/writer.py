@@ -69,8 +69,8 @@ class QueueingWriter(FeedEntriesWriter):
                 self.feed_uses.update((id(item), kwargs.get("feed_type", "atom")) for item in args[0][:most])
 
     def left_to_write(self, articles):
-        """Of the reports Pelican is about to hand over, those whose pages are not carried (carry):
-        the archive's pages are carried here at once, not through Pelican's loop one call each."""
+        """Of the reports Pelican is about to hand over, those whose pages are not carried (carry, which
+        carries the others): the archive's pages are carried here at once, not through Pelican's loop one call each."""
         carry = self.carry
         return [article for article in articles if not carry(article.save_as, article)]
 
@@ -131,9 +131,9 @@ class QueueingWriter(FeedEntriesWriter):
         refuse_duplicates([*self.carried, *(job[1] for job in self.jobs)])
         self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
         digests, jobs = dict(self.carried), self.jobs
-        older = self.older_than_every_change(previous, jobs)
-        if older is not None:
-            listed, jobs = carry_old_list_pages(jobs, older, previous, last)
+        cutoff = self.oldest_changed_day(previous, jobs)
+        if cutoff is not None:
+            listed, jobs = carry_old_list_pages(jobs, cutoff, previous, last)
             digests.update(listed)
         todo = []
         for job, (value, unchanged) in zip(jobs, judge(self, base, previous, last, jobs), strict=True):
@@ -152,9 +152,11 @@ class QueueingWriter(FeedEntriesWriter):
         self.jobs, self.editions, self.carried, self.previous, self.changed_days = [], {}, {}, None, set()
         return len(todo), len(digests)
 
-    def older_than_every_change(self, previous, jobs):
-        """The date before which no edition changed since the last build (its report pages all carried,
-        none gone), or None if that cannot be told: a report page of the last build is not this one's."""
+    def oldest_changed_day(self, previous, jobs):
+        """The date before which no edition changed since the last build (each one's report pages all
+        carried: date.max if none changed), or None if that cannot be told: a report page of the last
+        build is not this one's (a report or an edition gone; report pages are known by their value,
+        is_report_value, which every report of an edition has: fingerprints.edition_key)."""
         names = {job[1] for job in jobs}
         if any(is_report_value(previous[name]) for name in previous.keys() - self.carried.keys() if name not in names):
             return None
@@ -171,9 +173,9 @@ def is_report_value(value):
     return type(value) is str and len(value) > ITEM and value[KEY] == ":" and value[ITEM] == ":"
 
 
-def carry_old_list_pages(jobs, older, previous, last):
+def carry_old_list_pages(jobs, cutoff, previous, last):
     """({page: the last build's value}, the other jobs): the numbered pages of lists (tags, people,
-    sections) whose items are all in editions older than `older`, none of which changed.
+    sections) whose items are all in editions older than `cutoff`, none of which changed.
 
     Stable pagination numbers pages from the oldest item (listings.pages): page n of a list holds
     the same items as in the last build when its items, and those of page n + 1 after it, are all
@@ -185,7 +187,8 @@ def carry_old_list_pages(jobs, older, previous, last):
         for job in jobs:
             listing = job[3].get("listing") if job[0] == "file" else None
             newer = listing and listing.number and listing.newer
-            if newer and newer.number and newer.items[0].date.date() < older:
+            # Its newer page's first item is that page's newest: lists are in page order, newest first (edition.model).
+            if newer and newer.number and newer.items[0].date.date() < cutoff:
                 before = previous.get(job[1])
                 if before is not None and kept(job[1]):
                     carried[job[1]] = before

@@ -74,38 +74,33 @@ def add_kept_articles(generator, kept):
     Called when its loop is over (article_generator_pretaxonomy): each report's source path and static
     links recorded, each in its status's list, the lists in ARTICLE_ORDER_BY's order. An order that
     carries `ordered` (a function that puts a whole list in that order, faster than a sort by the key:
-    edition.model.page_order) is used so. A report that is or has a translation is read with the rest
-    as Pelican reads them (process_translations)."""
+    edition.model.page_order) is used so. With ARTICLE_TRANSLATION_ID set, every report is grouped
+    with its translations again, as Pelican does (process_translations); without it, none is."""
     if not kept:
         return
     context, settings = generator.context, generator.settings
     content = context["generated_content"]
     links = context["static_links"]
     by_status = {"published": [], "draft": [], "hidden": []}
-    translated = False
     for article in kept:
-        state = article.__dict__
-        content[state.get("_relative_source_path") or article.get_relative_source_path()] = article
+        content[article.__dict__.get("_relative_source_path") or article.get_relative_source_path()] = article
         found = article.get_static_links()
         if found:
             links |= found
         if article.status in by_status:  # as Pelican's loop: any other status is on no list
             by_status[article.status].append(article)
-        translated = translated or not article.in_default_lang or bool(state.get("translations"))
-    groups = (
+    translation_id, order_by = settings["ARTICLE_TRANSLATION_ID"], settings["ARTICLE_ORDER_BY"]
+    ordered = getattr(order_by, "ordered", None)
+    for name, others, status in (
         ("articles", "translations", "published"),
         ("hidden_articles", "hidden_translations", "hidden"),
         ("drafts", "drafts_translations", "draft"),
-    )
-    translated = translated or any(getattr(generator, others) for _, others, _ in groups)
-    order_by = settings["ARTICLE_ORDER_BY"]
-    ordered = getattr(order_by, "ordered", None)
-    for name, others, status in groups:
+    ):
         if not by_status[status]:
             continue
         everything = by_status[status] + getattr(generator, name) + getattr(generator, others)
-        if translated:
-            originals, translations = process_translations(everything, translation_id=settings["ARTICLE_TRANSLATION_ID"])
+        if translation_id:
+            originals, translations = process_translations(everything, translation_id=translation_id)
             setattr(generator, name, order_content(originals, order_by))
             setattr(generator, others, translations)
         else:
