@@ -184,7 +184,7 @@ def keep_unchanged(build, folder, files):
             kept.append(article)
             taken.add(name)
     build.kept = kept
-    return [name for name in files if name not in taken]
+    return listed - taken
 
 
 def save_rows(path, codec, rows):

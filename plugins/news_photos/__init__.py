@@ -145,10 +145,7 @@ def hold_back_originals(generator):
 
 def catalogue(generator):
     shelf = generator.settings["PHOTO_SHELF"]
-    # Most reports show no photo: only those with a lead photo or links are asked (article_photos).
-    shown = {
-        article: paths for article in generator.articles if ("image" in article.__dict__ or "linked" in article.__dict__) and (paths := article_photos(article))
-    }
+    shown = {article: paths for article in generator.articles if (paths := article_photos(article))}  # most show none
     build = build_of(generator.settings)
     found = shelf.catalogue({path for paths in shown.values() for path in paths}, build.photos_checked)
     build.photos_checked = {}

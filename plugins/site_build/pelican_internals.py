@@ -83,7 +83,7 @@ def add_kept_articles(generator, kept):
     links = context["static_links"]
     by_status = {"published": [], "draft": [], "hidden": []}
     for article in kept:
-        content[article.__dict__.get("_relative_source_path") or article.get_relative_source_path()] = article
+        content[article.get_relative_source_path()] = article
         found = article.get_static_links()
         if found:
             links |= found
