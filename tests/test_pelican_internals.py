@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from pelican import urlwrappers
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator, CachingGenerator, Generator
 from pelican.settings import read_settings
@@ -261,6 +262,24 @@ def test_a_tags_url_is_worked_out_from_its_settings_by_from_settings(tiny):
     tag = Tag("招商", tiny)
     assert pelican_internals.url_from_settings(tag, "URL") == tag.url and pelican_internals.url_from_settings(tag, "SAVE_AS") == tag.save_as
     assert parameters(SafeDatetime.strftime) == ["self", "fmt", "safe"], "content_schema.reader.EditionDatetime overrides it"
+
+
+def test_a_tag_hashed_once_is_hashed_and_compared_as_pelicans_own(tiny):
+    """content_schema.reader's wrappers keep their hash, Pelican's (its slug's): a dict finds them by
+    their slug, after a new slug or name too."""
+    from content_schema import reader
+
+    for ours, pelicans in ((reader.Tag, Tag), (reader.Author, urlwrappers.Author), (reader.Category, urlwrappers.Category)):
+        wrapper, theirs = ours("Foo Bar", tiny), pelicans("Foo Bar", tiny)
+        assert hash(wrapper) == hash(theirs) == hash(theirs.slug) and {wrapper: 1}[theirs.slug] == 1
+        wrapper.slug = theirs.slug = "jingji"
+        assert hash(wrapper) == hash(theirs) == hash("jingji") and {wrapper: 1}.get("jingji") == 1
+        wrapper.name = theirs.name = "Other"  # a slug set by hand stays
+        assert wrapper.slug == theirs.slug == "jingji" and hash(wrapper) == hash(theirs)
+        wrapper, theirs = ours("Foo", tiny), pelicans("Foo", tiny)
+        hash(wrapper)
+        wrapper.name = theirs.name = "Bar"  # a slug made from the name is made again, and its hash
+        assert wrapper.slug == theirs.slug == "bar" and hash(wrapper) == hash(theirs) == hash("bar")
 
 
 def test_the_readers_link_pattern_is_pelicans_own(tiny):

@@ -29,20 +29,50 @@ class ContentError(Exception):
     """Content that fails the schema; the message lists every problem."""
 
 
+class HashedOnce:
+    """A Tag, Author or Category hashed as Pelican's are, by its slug, but worked out once: Pelican's
+    lists of the archive hash each of a report's tags, people and section (a million times a build
+    of 200,000 reports), each time through its slug property. A slug or name set anew hashes anew."""
+
+    @property
+    def name(self):
+        return self._name
+
+    @name.setter
+    def name(self, name):
+        self.__dict__.pop("_hash", None)
+        urlwrappers.URLWrapper.name.fset(self, name)
+
+    @property
+    def slug(self):
+        return urlwrappers.URLWrapper.slug.fget(self)
+
+    @slug.setter
+    def slug(self, slug):
+        self.__dict__.pop("_hash", None)
+        urlwrappers.URLWrapper.slug.fset(self, slug)
+
+    def __hash__(self):
+        found = self.__dict__.get("_hash")
+        if found is None:
+            found = self.__dict__["_hash"] = hash(self.slug)
+        return found
+
+
 # Pelican recomputes a tag's or person's URL from settings on every access,
 # thousands of times per list page; these keep the class names Pelican's
 # settings lookup uses (AUTHOR_URL…) but work the URL out once.
-class Author(urlwrappers.Author):
+class Author(HashedOnce, urlwrappers.Author):
     url = cached_property(lambda self: url_from_settings(self, "URL"))
     save_as = cached_property(lambda self: url_from_settings(self, "SAVE_AS"))
 
 
-class Tag(urlwrappers.Tag):
+class Tag(HashedOnce, urlwrappers.Tag):
     url = cached_property(lambda self: url_from_settings(self, "URL"))
     save_as = cached_property(lambda self: url_from_settings(self, "SAVE_AS"))
 
 
-class Category(urlwrappers.Category):
+class Category(HashedOnce, urlwrappers.Category):
     url = cached_property(lambda self: url_from_settings(self, "URL"))
     save_as = cached_property(lambda self: url_from_settings(self, "SAVE_AS"))
 
