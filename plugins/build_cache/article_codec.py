@@ -117,6 +117,7 @@ class Plan:
         self.shared = [(place, key) for place, (_, key, make) in enumerate(light) if key in shared and make is None]
         if len(self.shared) != len(shared):
             self.shared = []
+        self.shared_values = getter([place for place, _ in self.shared])
         own = [place for place, (_, key, _) in enumerate(light) if (place, key) not in self.shared]
         self.own_keys = tuple(self.light_keys[place] for place in own)
         self.own_values = getter(own)
@@ -239,7 +240,7 @@ class ArticleCodec:
         self.repeated = frozenset(repeated)
         self.shapes = {}  # one object per shape, so that marshal writes it once per row
         self.plans = {}
-        self.last_shape, self.last_plan = None, None  # the shape decoded last, and its (plan, lazy class)
+        self.decoding = {}  # id of a shape → decoding_of(shape)
         self.makers = {}
 
     def encode(self, row):
@@ -354,10 +355,10 @@ class ArticleCodec:
         if article[0] == "pickle":
             return stamp, self.unpickle(article[1])
         shape, light_values, blob = article
-        if shape is not self.last_shape:  # a row's reports share their shapes: a shape is hashed once a run of them
-            plan = self.plan_of(shape)
-            self.last_shape, self.last_plan = shape, (plan, self.lazy_class(shape[0], plan))
-        plan, lazy = self.last_plan
+        decoding = self.decoding.get(id(shape))
+        if decoding is None or decoding[0] is not shape:
+            decoding = self.decoding_of(shape)
+        _, plan, lazy, held = decoding
         if lazy is None:
             state = plan.state(light_values, *marshal.loads(blob))
             state["settings"], state["_context"] = self.settings, self.context
@@ -366,13 +367,28 @@ class ArticleCodec:
             state = dict(zip(plan.own_keys, plan.own_values(light_values), strict=True))
             for key, make in plan.light_makers:
                 state[key] = make(state[key])
-            if plan.shared:
+            # Nearly every report has the very values its class holds (interned text, True): told at once.
+            if plan.shared and not all(map(operator.is_, plan.shared_values(light_values), held)):
                 self.keep_unheld(lazy, state, ((key, light_values[place]) for place, key in plan.shared))
+                self.decoding_of(shape)  # the class may hold more now
             state["_kept"] = (plan, blob)
             cls = lazy
         result = cls.__new__(cls)
         result.__dict__ = state
         return stamp, result
+
+    def decoding_of(self, shape):
+        """(shape, plan, lazy class, the values it holds of the plan's shared attributes) of a shape as
+        decoded now. A row's reports share their shape objects (marshal keeps them once a row), found
+        by identity: a shape is hashed (some thirty pairs) once a row, not once a report. The shapes of
+        a few rows are kept, and with them their identities."""
+        if len(self.decoding) > 64:
+            self.decoding.clear()
+        plan = self.plan_of(shape)
+        lazy = self.lazy_class(shape[0], plan)
+        held = self.held.get(lazy, {})
+        decoding = self.decoding[id(shape)] = (shape, plan, lazy, tuple(held.get(key, held) for _, key in plan.shared))
+        return decoding
 
     def plan_of(self, shape):
         plan = self.plans.get(shape)
