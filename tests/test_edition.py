@@ -1,6 +1,7 @@
 """The real first edition (2020-12-30, A06 湛河区) as a reader sees it."""
 
 import re
+from collections import Counter
 
 from conftest import main_text
 from content_schema.check import name_slug
@@ -98,6 +99,9 @@ def test_every_person_has_a_page_listing_exactly_their_items_with_their_role(rea
         ]
         assert listed == items
     assert "记者 7篇" in main_text(index)
+    # Each person's roles on the index, counted: {name: ["记者 7篇", …]} in the roles' order.
+    shown = {li.a.get_text(strip=True): [role.get_text(strip=True) for role in li.select(".ed-index__role")] for li in index.select("main .ed-index li")}
+    assert shown == {name: [f"{role} {count}篇" for role, count in sorted(Counter(role for _, role in items).items())] for name, items in people.items()}
 
 
 def test_every_tag_has_a_page_listing_exactly_its_items_and_the_index_counts_them(real_site, real_items):
@@ -174,3 +178,27 @@ def test_pelicans_lists_are_put_in_page_order_at_once_as_a_sort_by_page_order_pu
     ]
     assert [item.n for item in in_page_order(items)] == [item.n for item in sorted(items, key=page_order)]
     assert page_order.ordered is in_page_order
+
+
+def test_the_people_index_counts_each_persons_roles_over_the_reports_of_their_lists():
+    """edition.model.people_index counts roles in one pass over the reports: each person's own, in role order."""
+    from types import SimpleNamespace
+
+    from edition.model import people_index
+
+    def person(slug):
+        return SimpleNamespace(slug=slug)
+
+    wang, li, zhao = person("wang"), person("li"), person("zhao")
+    reports = [
+        SimpleNamespace(roles={"wang": "通讯员", "li": "记者"}),
+        SimpleNamespace(roles={"wang": "记者"}),
+        SimpleNamespace(roles={"wang": "记者", "li": "摄影"}),
+        SimpleNamespace(roles={"zhao": "记者"}),
+    ]
+    authors = [(li, [reports[0], reports[2]]), (wang, reports[:3]), (zhao, [reports[3]])]
+    assert people_index(authors, reports) == [
+        {"person": li, "count": 2, "roles": [("摄影", 1), ("记者", 1)]},
+        {"person": wang, "count": 3, "roles": [("记者", 2), ("通讯员", 1)]},
+        {"person": zhao, "count": 1, "roles": [("记者", 1)]},
+    ]

@@ -27,7 +27,7 @@ class EditionGenerator(Generator):
         by_month = {(month.year, month.month): month for month in months}
         for edition in self.editions:
             edition.month = by_month[edition.date.year, edition.date.month]
-        self.context["people_index"] = people_index(self.context["authors"])
+        self.context["people_index"] = people_index(self.context["authors"], self.context["articles"])
         self.context["tag_index"] = tag_index(self.context["tags"])
 
     def generate_output(self, writer):
