@@ -72,7 +72,8 @@ class QueueingWriter(FeedEntriesWriter):
         """Of the reports Pelican is about to hand over, those whose pages are not carried (carry, which
         carries the others): the archive's pages are carried here at once, not through Pelican's loop one call each."""
         carry = self.carry
-        return [article for article in articles if not carry(article.save_as, article)]
+        # Every report's URL is worked out once, by the reader (override_save_as): asked of its state here.
+        return [article for article in articles if not carry(article.__dict__.get("override_save_as") or article.save_as, article)]
 
     def carry(self, name, article):
         """Is this report's page (Pelican's page of an item in an edition) the last build's? Then it is
@@ -80,9 +81,11 @@ class QueueingWriter(FeedEntriesWriter):
         item keeps the digest recorded in it (fingerprints.item_digest), which list and edition pages
         use. A new day changes one edition: the archive's 50,000 report pages are neither digested nor
         kept in the queue. A report page's value is `edition key:item digest:page digest`."""
-        if not isinstance(article, Article) or "edition_page" not in article.__dict__:
+        state = article.__dict__
+        page = state.get("edition_page")
+        if page is None or not isinstance(article, Article):
             return False
-        edition = article.edition_page.edition
+        edition = page.edition
         key = self.editions.get(id(edition), ...)
         if key is ...:
             if self.previous is None:
@@ -90,13 +93,13 @@ class QueueingWriter(FeedEntriesWriter):
             key = self.editions[id(edition)] = edition_key_of(self.base, edition)
         before = self.previous.get(name)
         # Its edition's key, then the item's digest (as item_digest makes it), then the page's.
-        if key is None or before is None or not before.startswith(key) or not is_report_value(before) or not self.kept(name):
+        if key is None or type(before) is not str or not before.startswith(key) or not is_report_value(before) or not self.kept(name):
             self.changed_days.add(edition.date)
             return False
         if name in self.carried:
             raise RuntimeError(f"two pages would be written to {name}")
         self.carried[name] = before
-        article.__dict__.setdefault("_page_digest", before[KEY + 1 : ITEM])
+        state.setdefault("_page_digest", before[KEY + 1 : ITEM])
         return True
 
     def begin_carrying(self):
