@@ -79,8 +79,8 @@ class Settling:
             summary = self.summaries.get(folder)
             if summary is None or summary["key"] != self.key or summary["latest"] > self.latest:
                 continue
-            kept = summary["files"]
-            if len(kept) != len(files) or any(kept.get(file_name(path), ())[:2] != stamp for path, stamp in files.items()):
+            kept, cut = summary["files"], len(folder) + 1  # every path is the folder's: its name is what follows
+            if len(kept) != len(files) or any(kept.get(path[cut:], ())[:2] != stamp for path, stamp in files.items()):
                 continue
             if not all(map(os.path.isfile, summary["links"])):
                 continue
