@@ -41,7 +41,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from site_build.state import build_of, processes_of
-from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
+from staging import MANIFEST, SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import drop_unlisted_shards
 from staging.manifest import read_manifest  # every page the build wrote, with its digest
 
@@ -302,11 +302,15 @@ def index_early(fresh, last, content):
     last build wrote. It runs while Pelican, mostly on one core, builds; `index_output` keeps it
     if the week's report pages are unchanged by this build, else indexes the week again.
     """
-    if not (last / SEARCH_FOLDER / SHARDS).is_file():
-        return  # a build without search: nothing to take from
-    last_pages = read_manifest(last)
-    if not last_pages:
-        return  # a first build
+    if not (last / SEARCH_FOLDER / SHARDS).is_file() or not (last / MANIFEST).is_file():
+        return  # a build without search, or a first build: nothing to take from
+    # The last build's edition folders, as its pages name them (shards_of): its folders, not its
+    # manifest (23 MB of JSON at 200,000 reports). A week indexed from a folder that is not the
+    # build's is let go by take_early, as one whose pages changed.
+    try:
+        last_pages = [name + "/" for name in os.listdir(last) if is_edition(name)]
+    except OSError:
+        return
     try:
         newest = max((name for name in os.listdir(content) if is_edition(name)), default=None)
     except OSError:
