@@ -186,6 +186,32 @@ def test_what_a_build_class_holds_each_of_its_reports_has(tmp_path, items):
     assert not hasattr(backs[1], "in_default_lang") and backs[1].template == "article", "lacking it, it has it not"
 
 
+def test_the_reports_of_one_row_come_back_each_with_its_own_shared_values_and_shape(tmp_path, items):
+    """Decoding finds a row's shapes by identity and tells the values a build's class holds at once by
+    identity: a report with another value (or an equal one, another object), or of another shape among
+    more shapes than it keeps, comes back as it was kept."""
+    from build_cache.cache import SHARED, StoredArticle
+
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    base = stored(articles[0], StoredArticle)
+    kept = {}
+    for n in range(160):
+        copy = type(base).__new__(type(base))
+        copy.__dict__.update(base.__dict__)
+        if n % 7 == 3:
+            copy.__dict__["template"] = "other"
+        if n % 11 == 5:
+            copy.__dict__["lang"] = "".join(list(base.lang))  # equal, not the same object
+        if n % 2:
+            copy.__dict__[f"extra_{n}"] = n  # a shape of its own: more shapes than decoding keeps
+        kept[f"2020-12-30/{n}.md"] = ("digest", copy)
+    back = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps(kept))
+    for name, (_, article) in kept.items():
+        made = back[name][1]
+        assert {key: getattr(made, key) for key in SHARED} == {key: getattr(article, key) for key in SHARED}, name
+        assert made.title == article.title and getattr(made, f"extra_{name[11:-3]}", None) == article.__dict__.get(f"extra_{name[11:-3]}")
+
+
 def attributes(article):
     """An Article's attributes: its own, and those the build's class of light reports holds for every one
     (its settings and context, and the text nearly every report shares)."""

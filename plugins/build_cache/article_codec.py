@@ -358,7 +358,7 @@ class ArticleCodec:
         decoding = self.decoding.get(id(shape))
         if decoding is None or decoding[0] is not shape:
             decoding = self.decoding_of(shape)
-        _, plan, lazy, held = decoding
+        _, plan, lazy, held, whole = decoding
         if lazy is None:
             state = plan.state(light_values, *marshal.loads(blob))
             state["settings"], state["_context"] = self.settings, self.context
@@ -370,7 +370,8 @@ class ArticleCodec:
             # Nearly every report has the very values its class holds (interned text, True): told at once.
             if plan.shared and not all(map(operator.is_, plan.shared_values(light_values), held)):
                 self.keep_unheld(lazy, state, ((key, light_values[place]) for place, key in plan.shared))
-                self.decoding_of(shape)  # the class may hold more now
+                if not whole:
+                    self.decoding_of(shape)  # the class holds more now (what it holds, it holds for good)
             state["_kept"] = (plan, blob)
             cls = lazy
         result = cls.__new__(cls)
@@ -378,8 +379,8 @@ class ArticleCodec:
         return stamp, result
 
     def decoding_of(self, shape):
-        """(shape, plan, lazy class, the values it holds of the plan's shared attributes) of a shape as
-        decoded now. A row's reports share their shape objects (marshal keeps them once a row), found
+        """(shape, plan, lazy class, the values it holds of the plan's shared attributes, whether it holds
+        them all) of a shape as decoded now. A row's reports share their shape objects (marshal keeps them once a row), found
         by identity: a shape is hashed (some thirty pairs) once a row, not once a report. The shapes of
         a few rows are kept, and with them their identities."""
         if len(self.decoding) > 64:
@@ -387,7 +388,8 @@ class ArticleCodec:
         plan = self.plan_of(shape)
         lazy = self.lazy_class(shape[0], plan)
         held = self.held.get(lazy, {})
-        decoding = self.decoding[id(shape)] = (shape, plan, lazy, tuple(held.get(key, held) for _, key in plan.shared))
+        values = tuple(held.get(key, held) for _, key in plan.shared)
+        decoding = self.decoding[id(shape)] = (shape, plan, lazy, values, not any(value is held for value in values))
         return decoding
 
     def plan_of(self, shape):

@@ -34,23 +34,17 @@ class HashedOnce:
     lists of the archive hash each of a report's tags, people and section (a million times a build
     of 200,000 reports), each time through its slug property. A slug or name set anew hashes anew."""
 
-    @property
-    def name(self):
-        return self._name
-
-    @name.setter
-    def name(self, name):
+    def _set_name(self, name):
         self.__dict__.pop("_hash", None)
         urlwrappers.URLWrapper.name.fset(self, name)
 
-    @property
-    def slug(self):
-        return urlwrappers.URLWrapper.slug.fget(self)
-
-    @slug.setter
-    def slug(self, slug):
+    def _set_slug(self, slug):
         self.__dict__.pop("_hash", None)
         urlwrappers.URLWrapper.slug.fset(self, slug)
+
+    # Pelican's getters as they are (a slug is read often: sorting, comparing), with setters that forget the hash.
+    name = property(urlwrappers.URLWrapper.name.fget, _set_name)
+    slug = property(urlwrappers.URLWrapper.slug.fget, _set_slug)
 
     def __hash__(self):
         found = self.__dict__.get("_hash")
