@@ -6,7 +6,6 @@ and `absolute` (a site URL → an absolute one, for canonical and Open Graph).
 
 import datetime
 import os
-from itertools import repeat
 from zoneinfo import ZoneInfo
 
 from pelican import signals
@@ -14,7 +13,7 @@ from pelican.generators import Generator
 
 from staging.manifest import write_expires
 
-from .sitemaps import SITEMAP, news_sitemap, news_sitemap_changes, robots_txt, sitemap_files, url_entries
+from .sitemaps import SITEMAP, news_sitemap, news_sitemap_changes, robots_txt, sitemap_files
 from .structured import absolute, json_ld, news_article
 
 
@@ -22,27 +21,26 @@ class SitemapGenerator(Generator):
     def generate_context(self):
         pass
 
-    def sitemap_lines(self, site):
-        """The sitemap's line of every page a reader can reach, with the time it last changed where known.
-        Every URL is the site's (`site`) and its own: joined here, not by a call each."""
+    def listed_pages(self):
+        """Every page a reader can reach, with the time it last changed where known."""
         context = self.context
-        pages = ["", context["EDITIONS_URL"]]
+        yield "", None
+        yield context["EDITIONS_URL"], None
         for edition in context.get("editions", []):
-            pages.append(edition.url)
-            pages.extend(page.url for page in edition.pages)
-        articles = context["articles"]
-        # Not getattr: a cached report without a correction would look for one among its other fields.
-        lastmods = [article.__dict__.get("modified", article.date) for article in articles]
-        lines = url_entries([site + url for url in pages], repeat(None))
-        lines += url_entries([site + article.url for article in articles], lastmods)
+            yield edition.url, None
+            yield from ((page.url, None) for page in edition.pages)
+        for article in context["articles"]:
+            # Not getattr: a cached report without a correction would look for one among its other fields.
+            yield article.url, article.__dict__.get("modified", article.date)
         for key in ("tags", "authors", "categories"):
-            lists = [context[f"{key.upper()}_URL"], *(wrapper.url for wrapper, _ in context[key])]
-            lines += url_entries([site + url for url in lists], repeat(None))
-        return lines
+            yield context[f"{key.upper()}_URL"], None
+            yield from ((wrapper.url, None) for wrapper, _ in context[key])
 
     def generate_output(self, writer):
         settings = self.settings
-        files = sitemap_files(self.sitemap_lines(absolute(settings, "")), settings.get("SITEURL", ""))
+        site = absolute(settings, "")  # every URL is the site's and its own: joined here, not by a call each
+        entries = [(site + url, lastmod) for url, lastmod in self.listed_pages()]
+        files = sitemap_files(entries, settings.get("SITEURL", ""))
         now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
         news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
         xml_files = files | {settings["NEWS_SITEMAP_SAVE_AS"]: news}

@@ -19,18 +19,12 @@ def url_entry(loc, lastmod=None):
     return f"<url><loc>{loc}</loc></url>\n"
 
 
-def url_entries(locs, lastmods):
-    """url_entry of each loc and its lastmod, in one pass at C speed where it can be (a sitemap of the
-    archive has a line a report: 200,000 of them)."""
-    return list(map(url_entry, locs, lastmods))
-
-
 def sitemap_files(entries, base, name=SITEMAP, part="sitemap-{n}.xml"):
-    """[url_entry lines] → {filename: xml}; one file, or an index over parts of 50,000."""
+    """[(loc, lastmod)] → {filename: xml}; one file, or an index over parts of 50,000."""
     chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
     if len(chunks) == 1:
-        return {name: URLSET.format(extra="", body="".join(chunks[0]))}
-    files = {part.format(n=n): URLSET.format(extra="", body="".join(chunk)) for n, chunk in enumerate(chunks, 1)}
+        return {name: URLSET.format(extra="", body="".join(url_entry(*e) for e in chunks[0]))}
+    files = {part.format(n=n): URLSET.format(extra="", body="".join(url_entry(*e) for e in chunk)) for n, chunk in enumerate(chunks, 1)}
     return files | {name: sitemap_index(files, base)}
 
 
