@@ -474,6 +474,25 @@ def test_a_page_is_unchanged_only_with_the_same_digest_and_its_file_still_there(
     assert unchanged == {f"page-{n}/index.html" for n in range(0, 60, 2) if n % 7 and n % 3 and n != 10}
 
 
+def test_a_report_page_gone_by_hand_from_the_last_build_is_written_again_and_the_others_carried(tmp_path):
+    """A new day carries the archive's report pages from the last build (incremental.writer's carry),
+    unless a page's file is no longer there: that one is written again, as a clean build writes it."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-12-28", "2020-12-29"):
+        write_day(content, date)
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    gone, other = sorted((tmp_path / "output/2020-12-28").glob("*/*/index.html"))[:2]
+    written = other.stat().st_ino
+    name = gone.relative_to(tmp_path / "output")
+    for site in ("output", ".output.previous"):  # the site, and the twin its next commit is made in (staging.trees)
+        (tmp_path / site / name).unlink()
+    write_day(content, "2020-12-30")
+    assert_same_as_clean_build(tmp_path, settings, content)
+    assert gone.is_file()
+    assert other.stat().st_ino == written, "the edition's other report pages were carried, not written"
+
+
 def test_numbered_list_pages_are_carried_only_when_they_and_the_page_after_them_are_older_than_every_change(tmp_path):
     import datetime
     from types import SimpleNamespace

@@ -20,7 +20,6 @@ import gc
 import logging
 import multiprocessing
 import os
-import stat
 from collections import Counter
 
 from pelican.contents import Article
@@ -275,8 +274,9 @@ def shown_again(jobs, feed_items):
 
 @contextlib.contextmanager
 def kept_files(folder):
-    """A test of whether a page of the last build is still there: a stat relative to the open folder
-    (60,000 of them a build, a third of the time of os.path.isfile on joined paths)."""
+    """A test of whether a page of the last build is still there, relative to the open folder: an
+    `access`, which makes no stat result (a new day asks it of every report page the archive carries:
+    0.43 s against 0.63 s for a stat at 200,000, 0.68 s for os.path.isfile on joined paths)."""
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError:
@@ -284,10 +284,7 @@ def kept_files(folder):
         return
 
     def kept(name):
-        try:
-            return stat.S_ISREG(os.stat(name, dir_fd=descriptor).st_mode)
-        except OSError:
-            return False
+        return os.access(name, os.F_OK, dir_fd=descriptor)
 
     try:
         yield kept
