@@ -3,6 +3,7 @@
 import datetime
 import json
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -110,10 +111,27 @@ def test_published_pages_use_absolute_canonical_and_structured_urls(published):
     assert soup.select_one("meta[name='twitter:card']")["content"] == "summary"
 
 
-def test_the_sitemap_lists_every_page_of_the_site(real_site):
-    root = etree.parse(str(real_site.root / "sitemap.xml")).getroot()
-    locs = {loc.text for loc in root.iter(f"{SITEMAP}loc")}
-    assert locs == set(real_site.html_urls()) - {"/404.html", "/search/"}, "every page but the 404 and search pages"
+def sitemap_urls(root):
+    """Every URL the sitemaps name, read as a crawler reads them: the index, then each part it names."""
+    index = etree.parse(str(root / "sitemap.xml")).getroot()
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = []
+    for loc in index.iter(f"{SITEMAP}loc"):
+        part = etree.parse(str(root / urlsplit(loc.text).path.lstrip("/"))).getroot()
+        assert part.tag == f"{SITEMAP}urlset"
+        urls += [url.text for url in part.iter(f"{SITEMAP}loc")]
+    return urls
+
+
+def test_the_sitemap_lists_every_page_of_the_site_once_in_a_part_per_month(real_site):
+    urls = sitemap_urls(real_site.root)
+    assert len(urls) == len(set(urls))
+    assert set(urls) == set(real_site.html_urls()) - {"/404.html", "/search/"}, "every page but the 404 and search pages"
+    parts = sorted(path.name for path in (real_site.root / "sitemaps").iterdir() if path.suffix == ".xml")
+    months = sorted({f"{path.name[:7]}.xml" for path in real_site.root.iterdir() if path.name[:2] == "20" and path.is_dir()})
+    assert parts == sorted([*months, "lists.xml"])
+    december = (real_site.root / "sitemaps/2020-12.xml").read_text(encoding="utf-8")
+    assert "<loc>/2020-12-30/a06/</loc>" in december and "<loc>/tags/</loc>" not in december
 
 
 @pytest.fixture(scope="module")

@@ -493,6 +493,26 @@ def test_a_report_page_gone_by_hand_from_the_last_build_is_written_again_and_the
     assert other.stat().st_ino == written, "the edition's other report pages were carried, not written"
 
 
+def test_a_month_sitemap_is_carried_until_one_of_its_editions_changes(tmp_path):
+    """A month's sitemap (news_meta) is the last build's while its editions' keys are: a new day in
+    December leaves November's as it was; a report gone from November makes it again, as a clean build does."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    for date in ("2020-11-29", "2020-11-30", "2020-12-01"):
+        write_day(content, date)
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    november = tmp_path / "output/sitemaps/2020-11.xml"
+    written = november.stat().st_ino
+    write_day(content, "2020-12-02")
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    assert november.stat().st_ino == written, "November's sitemap carried"
+    assert "<loc>/2020-12-02/</loc>" in built["sitemaps/2020-12.xml"].decode()
+    (content / "2020-11-29/a02-3.md").unlink()
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    assert november.stat().st_ino != written
+    assert built["sitemaps/2020-11.xml"].decode().count("<loc>/2020-11-29/a02/") == 3, "the page and its two reports left"
+
+
 def test_numbered_list_pages_are_carried_only_when_they_and_the_page_after_them_are_older_than_every_change(tmp_path):
     import datetime
     from types import SimpleNamespace

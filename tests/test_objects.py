@@ -288,7 +288,8 @@ def test_at_no_moment_of_a_publish_does_a_reachable_page_link_to_a_missing_objec
     assert {path: versions[version][path] for path, version in live.items()} == versions["new"]
     # the lists after the reports they list, the feeds and sitemaps after the pages
     assert order.index("index.html") > max(order.index(p) for p in order if rank(p)[0] == 1)
-    assert order.index("feeds/all.atom.xml") > order.index("index.html") and order.index("sitemap.xml") > order.index("index.html")
+    assert order.index("feeds/all.atom.xml") > order.index("index.html") and order.index("sitemaps/2020-12.xml") > order.index("index.html")
+    assert rank("sitemaps/2021-01.xml") < rank("sitemap.xml"), "a new month's sitemap goes up before the index that names it"
     shard = next(p for p in order if p.endswith("pagefind-entry.json"))
     assert order.index(shard) > max(order.index(p) for p in order if p.startswith(shard.rsplit("/", 1)[0]) and p.endswith(".pf_meta"))
 
@@ -353,7 +354,7 @@ def test_rollback_goes_back_in_the_same_order_as_a_publish(store, editions):
     assert stages == [*stage_names(), "switched", "deleting"]
     restored = [params["Key"][len("site/") :] for name, params in store.calls if name == "CopyObject" and "/.publish/" not in params["Key"]]
     assert restored.index("index.html") > restored.index("2020-12-30/a06/index.html")
-    assert restored.index("sitemap.xml") > restored.index("index.html")
+    assert restored.index("sitemaps/2020-12.xml") > restored.index("index.html")
 
 
 def test_only_as_many_releases_as_kept_stay_restorable(store, editions):

@@ -29,7 +29,7 @@ from build_cache.keys import digest, settings_digest, tree_digest
 from site_build.pelican_internals import FeedEntriesWriter
 from site_build.state import build_of
 from staging.manifest import manifest_before, write_manifest, write_removed
-from staging.trees import remove_empty_parents
+from staging.trees import remove_empty_parents, write_new
 
 from .fingerprints import ITEM_DIGEST, REPORT_PAGE, edition_key, item_digest, page_digest
 from .fragments import Fragments
@@ -48,6 +48,7 @@ class QueueingWriter(FeedEntriesWriter):
         self.carried = {}  # report page → the last build's value, its edition's key unchanged
         self.changed_days = set()  # dates of the editions with a report page not carried (new, or changed)
         self.previous = None  # the last build's manifest, once pages are given (begin_carrying)
+        self.made = {}  # file → its value: files a generator made itself or carried (write_made), this flush
         build_of(self.settings).writers.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -100,6 +101,19 @@ class QueueingWriter(FeedEntriesWriter):
         state.setdefault("_page_digest", before[KEY + 1 : ITEM])
         return True
 
+    def write_made(self, names, value, make):
+        """Files a generator makes itself, not from a template (a month's sitemap), known by one value:
+        carried when each of `names` has that value in the last build and is still there, else made by
+        `make()` ({name: text}) and written now. Whether they were written. A value of None: written every build."""
+        if self.previous is None:
+            self.begin_carrying()
+        carried = value is not None and all(self.previous.get(name) == value and self.kept(name) for name in names)
+        if not carried:
+            for name, text in make().items():
+                write_new(self.output_path, name, text)
+        self.made.update(dict.fromkeys(names, value))
+        return not carried
+
     def begin_carrying(self):
         """Once the pages are given (the site is loaded): this build's base, the last build and its manifest."""
         self.base = page_base(self.settings)
@@ -129,9 +143,9 @@ class QueueingWriter(FeedEntriesWriter):
             self.begin_carrying()
         self.kept_context.__exit__(None, None, None)
         last, previous, base, build = self.last, self.previous, self.base, build_of(self.settings)
-        refuse_duplicates([*self.carried, *(job[1] for job in self.jobs)])
+        refuse_duplicates([*self.carried, *self.made, *(job[1] for job in self.jobs)])
         self.fragments = build.fragments = Fragments(build.cache_folder, base, *shown_again(self.jobs, self.settings["FEED_MAX_ITEMS"]))
-        digests, jobs = dict(self.carried), self.jobs
+        digests, jobs = self.carried | self.made, self.jobs
         cutoff = self.oldest_changed_day(previous, jobs)
         if cutoff is not None:
             listed, jobs = carry_old_list_pages(jobs, cutoff, previous, last)
@@ -150,7 +164,7 @@ class QueueingWriter(FeedEntriesWriter):
         else:
             write_removed(self.output_path, previous.keys() - digests.keys())
         write_manifest(self.output_path, digests)
-        self.jobs, self.editions, self.carried, self.previous, self.changed_days = [], {}, {}, None, set()
+        self.jobs, self.editions, self.carried, self.made, self.previous, self.changed_days = [], {}, {}, {}, None, set()
         return len(todo), len(digests)
 
     def oldest_changed_day(self, previous, jobs):

@@ -5,15 +5,17 @@ and `absolute` (a site URL → an absolute one, for canonical and Open Graph).
 """
 
 import datetime
-import os
+import functools
 from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.generators import Generator
 
+from build_cache.keys import digest
 from staging.manifest import write_expires
+from staging.trees import write_new
 
-from .sitemaps import SITEMAP, news_sitemap, news_sitemap_changes, robots_txt, sitemap_files
+from .sitemaps import SITEMAP, news_sitemap, news_sitemap_changes, part_files, part_names, robots_txt, sitemap_index
 from .structured import absolute, json_ld, news_article
 
 
@@ -21,40 +23,76 @@ class SitemapGenerator(Generator):
     def generate_context(self):
         pass
 
-    def listed_pages(self):
-        """Every page a reader can reach, with the time it last changed where known."""
+    def lists(self):
+        """The pages that are not an edition's: the front page, the lists and their subjects, and any report in no edition."""
         context = self.context
         yield "", None
         yield context["EDITIONS_URL"], None
-        for edition in context.get("editions", []):
-            yield edition.url, None
-            yield from ((page.url, None) for page in edition.pages)
-        for article in context["articles"]:
-            # Not getattr: a cached report without a correction would look for one among its other fields.
-            yield article.url, article.__dict__.get("modified", article.date)
         for key in ("tags", "authors", "categories"):
             yield context[f"{key.upper()}_URL"], None
             yield from ((wrapper.url, None) for wrapper, _ in context[key])
+        for article in context["articles"]:
+            if "edition_page" not in article.__dict__:
+                yield article.url, lastmod(article)
 
     def generate_output(self, writer):
         settings = self.settings
         site = absolute(settings, "")  # every URL is the site's and its own: joined here, not by a call each
-        entries = [(site + url, lastmod) for url, lastmod in self.listed_pages()]
-        files = sitemap_files(entries, settings.get("SITEURL", ""))
+        months = {}
+        for edition in self.context.get("editions", []):
+            months.setdefault(f"{edition.date:%Y-%m}", []).append(edition)
+        parts = part_files("lists", [(site + url, modified) for url, modified in self.lists()])
+        write_made = getattr(writer, "write_made", None)
+        for month, editions in months.items():
+            names = part_names(month, sum(1 + len(edition.pages) + sum(len(page.items) for page in edition.pages) for edition in editions))
+            if write_made is None:
+                parts |= month_files(month, editions, site)
+                continue
+            write_made(names, month_value(writer, editions, len(names)), functools.partial(declared, month_files, month, editions, site))
+            parts |= dict.fromkeys(names)  # written or carried: named by the index
         now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
         news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
-        xml_files = files | {settings["NEWS_SITEMAP_SAVE_AS"]: news}
+        xml_files = {SITEMAP: sitemap_index(parts, settings.get("SITEURL", "")), settings["NEWS_SITEMAP_SAVE_AS"]: news}
+        xml_files |= {name: text for name, text in parts.items() if text is not None}
         # Sitemap URLs must be absolute: a local build (SITEURL "") names them on FEED_DOMAIN, as its feeds.
         robots = robots_txt(settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "", [SITEMAP, settings["NEWS_SITEMAP_SAVE_AS"]])
-        texts = {name: '<?xml version="1.0" encoding="UTF-8"?>\n' + xml for name, xml in xml_files.items()} | {"robots.txt": robots}
+        texts = {name: XML + xml for name, xml in xml_files.items()} | {"robots.txt": robots}
         for name, text in texts.items():
-            path = os.path.join(self.output_path, name)
-            os.makedirs(self.output_path, exist_ok=True)
-            if os.path.lexists(path):
-                os.unlink(path)  # may be a hard link into the last build: never write through it
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(text)
+            write_new(self.output_path, name, text)
         write_expires(self.output_path, news_sitemap_changes(self.context["articles"], now))
+
+
+XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+
+
+def lastmod(article):
+    # Not getattr: a cached report without a correction would look for one among its other fields.
+    return article.__dict__.get("modified", article.date)
+
+
+def month_files(month, editions, site):
+    """{filename: text} of a month's sitemap: its editions, their pages and their reports."""
+    entries = []
+    for edition in editions:
+        entries.append((site + edition.url, None))
+        entries += [(site + page.url, None) for page in edition.pages]
+        entries += [(site + item.url, lastmod(item)) for page in edition.pages for item in page.items]
+    return part_files(month, entries)
+
+
+def declared(make, *args):
+    """The files make(*args) gives, each with its XML declaration."""
+    return {name: XML + xml for name, xml in make(*args).items()}
+
+
+def month_value(writer, editions, files):
+    """What a month's sitemap is made of, for the manifest: its editions' keys (incremental.writer: each
+    edition's reports' URLs, files and bytes, their times among them, and the build's base) and how many
+    files it takes; None, made again, if an edition has no key."""
+    keys = [writer.editions.get(id(edition)) for edition in editions]
+    if None in keys:
+        return None
+    return "sitemap:" + digest(files, [(edition.date.isoformat(), key) for edition, key in zip(editions, keys, strict=True)])
 
 
 def configure(pelican):

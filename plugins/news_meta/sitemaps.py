@@ -1,4 +1,9 @@
-"""sitemap.xml (every page, split at 50,000 URLs), a Google News sitemap, and robots.txt naming both."""
+"""sitemap.xml (an index of a sitemap per month of editions and one of the lists), a Google News
+sitemap, and robots.txt naming both.
+
+A month's sitemap holds its editions, their pages and their reports (each with the time it last
+changed): a new day makes its own month's again, and the others stay as they are (a build carries
+them when none of their editions changed: news_meta.SitemapGenerator)."""
 
 from datetime import timedelta
 from xml.sax.saxutils import escape
@@ -19,16 +24,26 @@ def url_entry(loc, lastmod=None):
     return f"<url><loc>{loc}</loc></url>\n"
 
 
-def sitemap_files(entries, base, name=SITEMAP, part="sitemap-{n}.xml"):
-    """[(loc, lastmod)] → {filename: xml}; one file, or an index over parts of 50,000."""
-    chunks = [entries[i : i + SITEMAP_LIMIT] for i in range(0, len(entries), SITEMAP_LIMIT)] or [[]]
-    if len(chunks) == 1:
-        return {name: URLSET.format(extra="", body="".join(url_entry(*e) for e in chunks[0]))}
-    files = {part.format(n=n): URLSET.format(extra="", body="".join(url_entry(*e) for e in chunk)) for n, chunk in enumerate(chunks, 1)}
-    return files | {name: sitemap_index(files, base)}
+PARTS = "sitemaps/"  # the parts the index names: sitemaps/2024-01.xml (a month), sitemaps/lists.xml
+
+
+def part_names(name, urls):
+    """The files of a part of `urls` URLs: PARTS + name + .xml, and -2, -3, … past 50,000 URLs each."""
+    return [f"{PARTS}{name}{'' if n == 1 else f'-{n}'}.xml" for n in range(1, max(1, -(-urls // SITEMAP_LIMIT)) + 1)]
+
+
+def part_files(name, entries):
+    """{filename: xml} of a part: [(loc, lastmod)] in files of 50,000 at most (part_names)."""
+    names = part_names(name, len(entries))
+    return {file: urlset(entries[n * SITEMAP_LIMIT : (n + 1) * SITEMAP_LIMIT]) for n, file in enumerate(names)}
+
+
+def urlset(entries):
+    return URLSET.format(extra="", body="".join(url_entry(*e) for e in entries))
 
 
 def sitemap_index(files, base):
+    """The index naming every part (files: their names), by absolute URL."""
     body = "".join(f"<sitemap><loc>{escape(base + '/' + name)}</loc></sitemap>\n" for name in files)
     return f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</sitemapindex>\n'
 

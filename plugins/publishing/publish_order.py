@@ -5,8 +5,8 @@ Everything new goes first: no page already public links to a new object, so unti
 changed goes up, the new objects are out of readers' way, whatever their order. Then what
 changed, by what links to what: assets (images, CSS, JS, the search index's chunks), report
 pages, the search index's entry points (they name the chunks), the pages that list reports (版
-pages, editions, tag, reporter and section lists, the front page last), then feeds, sitemaps and
-robots.txt. Objects no longer in the build are deleted last. Within each phase the same tiers keep
+pages, editions, tag, reporter and section lists, the front page last), then feeds, sitemaps, and
+the sitemap index and robots.txt that name them. Objects no longer in the build are deleted last. Within each phase the same tiers keep
 new things coherent too: a new 版 page goes up after its new reports, a new day's pages before the
 front page that shows them.
 """
@@ -34,7 +34,9 @@ def rank(path):
             return 2, 0  # names the shard's metadata file, which names its chunks
         return (2, 1) if path == "pagefind/shards.json" else (0, 0)  # the list of shards the search page merges
     if path.endswith(".xml") or path == "robots.txt":
-        return 4, 0 if path.startswith("feeds/") else 1
+        if path.startswith("feeds/"):
+            return 4, 0
+        return (4, 2) if path in ("sitemap.xml", "robots.txt") else (4, 1)  # the index after the sitemaps it names
     return 0, 0
 
 

@@ -243,6 +243,17 @@ def sync_folder(source, target, pool=None, new=False):
             done.result()  # an error in any folder is raised here
 
 
+def write_new(folder, name, text):
+    """Write a text file of a build as a new file: the old one may be a hard link into the last build,
+    which must never be written through."""
+    path = os.path.join(folder, name)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if os.path.lexists(path):
+        os.unlink(path)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def make_folder(path):
     """A folder and those above it; a file where a folder must be goes."""
     if os.path.isdir(path):
