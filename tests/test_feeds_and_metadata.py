@@ -11,7 +11,7 @@ from lxml import etree
 
 from conftest import ROOT, build, write_item
 from content_schema.check import name_slug
-from news_meta.sitemaps import NEWS_LIMIT, news_sitemap
+from news_meta.sitemaps import NEWS_LIMIT, SITEMAP_LIMIT, news_sitemap, part_files, part_names
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_DOMAIN = "http://127.0.0.1:8000"
@@ -132,6 +132,15 @@ def test_the_sitemap_lists_every_page_of_the_site_once_in_a_part_per_month(real_
     assert parts == sorted([*months, "lists.xml"])
     december = (real_site.root / "sitemaps/2020-12.xml").read_text(encoding="utf-8")
     assert "<loc>/2020-12-30/a06/</loc>" in december and "<loc>/tags/</loc>" not in december
+
+
+def test_a_month_past_fifty_thousand_urls_takes_more_than_one_sitemap():
+    entries = [(f"https://example.org/{n}/", None) for n in range(SITEMAP_LIMIT + 1)]
+    files = part_files("2020-12", entries)
+    assert list(files) == part_names("2020-12", len(entries)) == ["sitemaps/2020-12.xml", "sitemaps/2020-12-2.xml"]
+    counts = [len(etree.fromstring(xml.encode()).findall(f"{SITEMAP}url")) for xml in files.values()]
+    assert counts == [SITEMAP_LIMIT, 1]
+    assert part_names("lists", 0) == ["sitemaps/lists.xml"], "an empty part is one file, as a site without lists has"
 
 
 @pytest.fixture(scope="module")

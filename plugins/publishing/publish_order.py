@@ -6,9 +6,9 @@ changed goes up, the new objects are out of readers' way, whatever their order. 
 changed, by what links to what: assets (images, CSS, JS, the search index's chunks), report
 pages, the search index's entry points (they name the chunks), the pages that list reports (版
 pages, editions, tag, reporter and section lists, the front page last), then feeds, sitemaps, and
-the sitemap index and robots.txt that name them. Objects no longer in the build are deleted last. Within each phase the same tiers keep
-new things coherent too: a new 版 page goes up after its new reports, a new day's pages before the
-front page that shows them.
+the sitemap index and robots.txt that name them. Objects no longer in the build are deleted last.
+Within each phase the same tiers keep new things coherent too: a new 版 page goes up after its new
+reports, a new day's pages before the front page that shows them.
 """
 
 import re
