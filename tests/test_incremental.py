@@ -513,6 +513,21 @@ def test_a_month_sitemap_is_carried_until_one_of_its_editions_changes(tmp_path):
     assert built["sitemaps/2020-11.xml"].decode().count("<loc>/2020-11-29/a02/") == 3, "the page and its two reports left"
 
 
+def test_the_sitemap_parts_an_older_build_made_of_50000_urls_go_with_the_next_build(tmp_path):
+    """Before the sitemaps were made per month, an archive past 50,000 URLs had sitemap-1.xml, … beside
+    sitemap.xml, which no manifest names: the next build removes them, as a clean build has none."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-28")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    for site in ("output", ".output.previous"):  # as the last build left them: the site and its twin (staging.trees)
+        for name in ("sitemap-1.xml", "sitemap-2.xml"):
+            (tmp_path / site / name).write_text('<?xml version="1.0" encoding="UTF-8"?>\n<urlset/>\n', encoding="utf-8")
+    write_day(content, "2020-12-29")
+    assert_same_as_clean_build(tmp_path, settings, content)
+    assert not (tmp_path / "output/sitemap-1.xml").exists() and not (tmp_path / "output/sitemap-2.xml").exists()
+
+
 def test_numbered_list_pages_are_carried_only_when_they_and_the_page_after_them_are_older_than_every_change(tmp_path):
     import datetime
     from types import SimpleNamespace

@@ -49,6 +49,7 @@ class QueueingWriter(FeedEntriesWriter):
         self.changed_days = set()  # dates of the editions with a report page not carried (new, or changed)
         self.previous = None  # the last build's manifest, once pages are given (begin_carrying)
         self.made = {}  # file → its value: files a generator made itself or carried (write_made), this flush
+        self.forgotten = set()  # files of the last build its manifest does not name, gone now (forget)
         build_of(self.settings).writers.append(self)
 
     def write_file(self, name, template, context, *args, **kwargs):
@@ -114,6 +115,12 @@ class QueueingWriter(FeedEntriesWriter):
         self.made.update(dict.fromkeys(names, value))
         return not carried
 
+    def forget(self, names):
+        """Files of the last build that this one no longer makes and its manifest does not name (an older
+        layout's, such as the sitemap's parts of 50,000 URLs before they were made per month): they go
+        as the manifest's own do."""
+        self.forgotten.update(names)
+
     def begin_carrying(self):
         """Once the pages are given (the site is loaded): this build's base, the last build and its manifest."""
         self.base = page_base(self.settings)
@@ -159,12 +166,13 @@ class QueueingWriter(FeedEntriesWriter):
         logger.info("Rendering %d of %d pages: %s", len(todo), len(digests), ", ".join(f"{count} {kind}" for kind, count in kinds.most_common()))
         render_all(self, todo, processes)
         digests.update(static_digests(self.settings, self.output_path, previous, last))
+        gone = (previous.keys() - digests.keys()) | self.forgotten
         if last == self.output_path:
-            remove_stale(self.output_path, previous, digests)
+            remove_stale(self.output_path, gone)
         else:
-            write_removed(self.output_path, previous.keys() - digests.keys())
+            write_removed(self.output_path, gone)
         write_manifest(self.output_path, digests)
-        self.jobs, self.editions, self.carried, self.made, self.previous, self.changed_days = [], {}, {}, {}, None, set()
+        self.jobs, self.editions, self.carried, self.made, self.forgotten, self.previous, self.changed_days = [], {}, {}, {}, set(), None, set()
         return len(todo), len(digests)
 
     def oldest_changed_day(self, previous, jobs):
@@ -390,9 +398,9 @@ def release_free_memory():
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
-def remove_stale(output_path, previous, current):
+def remove_stale(output_path, names):
     """Files the last build wrote and this one does not (a deleted report, an image gone from content/) go."""
-    for name in previous.keys() - current.keys():
+    for name in names:
         path = os.path.join(output_path, name)
         if os.path.isfile(path):
             os.unlink(path)

@@ -6,6 +6,8 @@ and `absolute` (a site URL → an absolute one, for canonical and Open Graph).
 
 import datetime
 import functools
+import os
+import re
 from zoneinfo import ZoneInfo
 
 from pelican import signals
@@ -43,6 +45,8 @@ class SitemapGenerator(Generator):
             months.setdefault(f"{edition.date:%Y-%m}", []).append(edition)
         parts = part_files("lists", [(site + url, modified) for url, modified in self.lists()])
         write_made = getattr(writer, "write_made", None)
+        if hasattr(writer, "forget"):  # the parts of 50,000 URLs an older build made, which no manifest names
+            writer.forget(name for name in listing(settings.get("LAST_OUTPUT") or self.output_path) if LEGACY_PART.fullmatch(name))
         for month, editions in months.items():
             names = part_names(month, sum(1 + len(edition.pages) + sum(len(page.items) for page in edition.pages) for edition in editions))
             if write_made is None:
@@ -63,6 +67,14 @@ class SitemapGenerator(Generator):
 
 
 XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
+LEGACY_PART = re.compile(r"sitemap-\d+\.xml")
+
+
+def listing(folder):
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
 
 
 def lastmod(article):
