@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import sqlite3
 
 import pytest
@@ -38,6 +39,13 @@ def write_day(content, date, pages=2, items=3):
 
 def assert_same_as_clean_build(tmp_path, settings, content):
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    # A clean site each time: not the last call's, which its build would take as the last build.
+    for name in ("clean", ".clean.previous", ".clean.previous.json", ".clean.inputs.json"):
+        path = tmp_path / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
     build_into(tmp_path / "clean", settings, content=str(content), capture=True)
     incremental, clean = files(tmp_path / "output"), files(tmp_path / "clean")
     assert incremental.keys() == clean.keys()
@@ -526,6 +534,16 @@ def test_the_sitemap_parts_an_older_build_made_of_50000_urls_go_with_the_next_bu
     write_day(content, "2020-12-29")
     assert_same_as_clean_build(tmp_path, settings, content)
     assert not (tmp_path / "output/sitemap-1.xml").exists() and not (tmp_path / "output/sitemap-2.xml").exists()
+
+
+def test_a_build_in_place_removes_the_files_gone_with_their_compressed_copies(tmp_path):
+    from incremental.writer import remove_stale
+
+    for name in ("sitemaps/2020-11-2.xml", "sitemaps/2020-11-2.xml.gz", "sitemaps/2020-11-2.xml.br", "sitemaps/2020-12.xml", "sitemaps/2020-12.xml.gz"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    remove_stale(str(tmp_path), {"sitemaps/2020-11-2.xml", "sitemap-1.xml"})
+    assert sorted(path.name for path in (tmp_path / "sitemaps").iterdir()) == ["2020-12.xml", "2020-12.xml.gz"]
 
 
 def test_numbered_list_pages_are_carried_only_when_they_and_the_page_after_them_are_older_than_every_change(tmp_path):

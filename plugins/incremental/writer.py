@@ -28,6 +28,7 @@ from pelican.writers import Writer
 from build_cache.keys import digest, settings_digest, tree_digest
 from site_build.pelican_internals import FeedEntriesWriter
 from site_build.state import build_of
+from staging import COMPRESSED
 from staging.manifest import manifest_before, write_manifest, write_removed
 from staging.trees import remove_empty_parents, write_new
 
@@ -105,15 +106,16 @@ class QueueingWriter(FeedEntriesWriter):
     def write_made(self, names, value, make):
         """Files a generator makes itself, not from a template (a month's sitemap), known by one value:
         carried when each of `names` has that value in the last build and is still there, else made by
-        `make()` ({name: text}) and written now. Whether they were written. A value of None: written every build."""
+        `make()` ({name: text}, those names) and written now. A value of None: written every build."""
         if self.previous is None:
             self.begin_carrying()
-        carried = value is not None and all(self.previous.get(name) == value and self.kept(name) for name in names)
-        if not carried:
-            for name, text in make().items():
+        if value is None or not all(self.previous.get(name) == value and self.kept(name) for name in names):
+            files = make()
+            if list(files) != list(names):
+                raise RuntimeError(f"{names} were to be made, and {list(files)} were")
+            for name, text in files.items():
                 write_new(self.output_path, name, text)
         self.made.update(dict.fromkeys(names, value))
-        return not carried
 
     def forget(self, names):
         """Files of the last build that this one no longer makes and its manifest does not name (an older
@@ -166,7 +168,7 @@ class QueueingWriter(FeedEntriesWriter):
         logger.info("Rendering %d of %d pages: %s", len(todo), len(digests), ", ".join(f"{count} {kind}" for kind, count in kinds.most_common()))
         render_all(self, todo, processes)
         digests.update(static_digests(self.settings, self.output_path, previous, last))
-        gone = (previous.keys() - digests.keys()) | self.forgotten
+        gone = (previous.keys() | self.forgotten) - digests.keys()
         if last == self.output_path:
             remove_stale(self.output_path, gone)
         else:
@@ -297,7 +299,7 @@ def shown_again(jobs, feed_items):
 @contextlib.contextmanager
 def kept_files(folder):
     """A test of whether a page of the last build is still there, relative to the open folder: an
-    `access`, which makes no stat result (a new day asks it of every report page the archive carries:
+    `access` (true for a folder of that name too, which a page's name never is), which makes no stat result (a new day asks it of every report page the archive carries:
     0.43 s against 0.63 s for a stat at 200,000, 0.68 s for os.path.isfile on joined paths)."""
     try:
         descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
@@ -399,9 +401,13 @@ def release_free_memory():
 
 
 def remove_stale(output_path, names):
-    """Files the last build wrote and this one does not (a deleted report, an image gone from content/) go."""
+    """Files the last build wrote and this one does not (a deleted report, an image gone from content/) go,
+    with their compressed copies (publishconf's), as a staged build's commit removes them."""
     for name in names:
         path = os.path.join(output_path, name)
         if os.path.isfile(path):
             os.unlink(path)
+            for suffix in COMPRESSED:
+                if os.path.isfile(path + suffix):
+                    os.unlink(path + suffix)
             remove_empty_parents(path, output_path)

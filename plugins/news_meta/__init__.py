@@ -40,28 +40,26 @@ class SitemapGenerator(Generator):
     def generate_output(self, writer):
         settings = self.settings
         site = absolute(settings, "")  # every URL is the site's and its own: joined here, not by a call each
+        lists = [(site + url, modified) for url, modified in self.lists()]
+        # Each part: (its files' names, its value in the manifest (None: made every build), what makes its files).
+        parts = [(part_names("lists", len(lists)), None, functools.partial(part_files, "lists", lists))]
         months = {}
         for edition in self.context.get("editions", []):
             months.setdefault(f"{edition.date:%Y-%m}", []).append(edition)
-        parts = part_files("lists", [(site + url, modified) for url, modified in self.lists()])
-        write_made = getattr(writer, "write_made", None)
+        for month, editions in months.items():
+            names = part_names(month, month_urls(editions))
+            parts.append((names, month_value(writer, editions, len(names)), functools.partial(month_files, month, editions, site)))
         if hasattr(writer, "forget"):  # the parts of 50,000 URLs an older build made, which no manifest names
             writer.forget(name for name in listing(settings.get("LAST_OUTPUT") or self.output_path) if LEGACY_PART.fullmatch(name))
-        for month, editions in months.items():
-            names = part_names(month, sum(1 + len(edition.pages) + sum(len(page.items) for page in edition.pages) for edition in editions))
-            if write_made is None:
-                parts |= month_files(month, editions, site)
-                continue
-            write_made(names, month_value(writer, editions, len(names)), functools.partial(declared, month_files, month, editions, site))
-            parts |= dict.fromkeys(names)  # written or carried: named by the index
+        write_made = getattr(writer, "write_made", None) or functools.partial(write_made_here, self.output_path)
+        for names, value, make in parts:
+            write_made(names, value, functools.partial(declared, make))
         now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
         news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
-        xml_files = {SITEMAP: sitemap_index(parts, settings.get("SITEURL", "")), settings["NEWS_SITEMAP_SAVE_AS"]: news}
-        xml_files |= {name: text for name, text in parts.items() if text is not None}
+        index = sitemap_index([name for names, _, _ in parts for name in names], settings.get("SITEURL", ""))
         # Sitemap URLs must be absolute: a local build (SITEURL "") names them on FEED_DOMAIN, as its feeds.
         robots = robots_txt(settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "", [SITEMAP, settings["NEWS_SITEMAP_SAVE_AS"]])
-        texts = {name: XML + xml for name, xml in xml_files.items()} | {"robots.txt": robots}
-        for name, text in texts.items():
+        for name, text in {SITEMAP: XML + index, settings["NEWS_SITEMAP_SAVE_AS"]: XML + news, "robots.txt": robots}.items():
             write_new(self.output_path, name, text)
         write_expires(self.output_path, news_sitemap_changes(self.context["articles"], now))
 
@@ -82,8 +80,13 @@ def lastmod(article):
     return article.__dict__.get("modified", article.date)
 
 
+def month_urls(editions):
+    """How many URLs a month's sitemap holds (month_files): each edition's, its pages' and its reports'."""
+    return sum(1 + len(edition.pages) + sum(len(page.items) for page in edition.pages) for edition in editions)
+
+
 def month_files(month, editions, site):
-    """{filename: text} of a month's sitemap: its editions, their pages and their reports."""
+    """{filename: xml} of a month's sitemap: its editions, their pages and their reports."""
     entries = []
     for edition in editions:
         entries.append((site + edition.url, None))
@@ -92,19 +95,26 @@ def month_files(month, editions, site):
     return part_files(month, entries)
 
 
-def declared(make, *args):
-    """The files make(*args) gives, each with its XML declaration."""
-    return {name: XML + xml for name, xml in make(*args).items()}
+def declared(make):
+    """The files make() gives, each with its XML declaration."""
+    return {name: XML + xml for name, xml in make().items()}
 
 
 def month_value(writer, editions, files):
     """What a month's sitemap is made of, for the manifest: its editions' keys (incremental.writer: each
     edition's reports' URLs, files and bytes, their times among them, and the build's base) and how many
-    files it takes; None, made again, if an edition has no key."""
-    keys = [writer.editions.get(id(edition)) for edition in editions]
+    files it takes; None, made again, if an edition has no key (or the writer keeps none)."""
+    known = getattr(writer, "editions", {})
+    keys = [known.get(id(edition)) for edition in editions]
     if None in keys:
         return None
     return "sitemap:" + digest(files, [(edition.date.isoformat(), key) for edition, key in zip(editions, keys, strict=True)])
+
+
+def write_made_here(folder, names, value, make):
+    """QueueingWriter.write_made for a writer that carries nothing: every file written."""
+    for name, text in make().items():
+        write_new(folder, name, text)
 
 
 def configure(pelican):
