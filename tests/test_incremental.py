@@ -10,6 +10,7 @@ from benchmark.synthetic import SECTIONS, write_corpus
 
 from conftest import run_pelican, search_page_count, write_item, write_settings
 from publishing.build import build_into
+from staging.trees import Trees
 
 
 def files(folder):
@@ -40,12 +41,11 @@ def write_day(content, date, pages=2, items=3):
 def assert_same_as_clean_build(tmp_path, settings, content):
     build_into(tmp_path / "output", settings, content=str(content), capture=True)
     # A clean site each time: not the last call's, which its build would take as the last build.
-    for name in ("clean", ".clean.previous", ".clean.previous.json", ".clean.inputs.json"):
-        path = tmp_path / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
+    clean = Trees(tmp_path / "clean")
+    for folder in (clean.output, clean.previous):
+        shutil.rmtree(folder, ignore_errors=True)
+    for record in (clean.differs, clean.inputs):
+        record.unlink(missing_ok=True)
     build_into(tmp_path / "clean", settings, content=str(content), capture=True)
     incremental, clean = files(tmp_path / "output"), files(tmp_path / "clean")
     assert incremental.keys() == clean.keys()
