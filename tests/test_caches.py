@@ -311,11 +311,17 @@ def test_work_done_beside_the_build_comes_back_or_says_why_it_did_not():
         beside.result(beside.start(lambda: [b"x" * 100_000, DiesWhileItsResultIsWritten()]))
 
 
-def test_the_build_lists_the_files_pelican_would(tmp_path):
+@pytest.mark.parametrize("listed", [False, True], ids=["walked", "listed by the build's fingerprint"])
+def test_the_build_lists_the_files_pelican_would(tmp_path, monkeypatch, listed):
+    """build_cache.files.list_files gives what Pelican's get_files gives, walking content/ or from the listing a
+    staged build's fingerprint made (site_build.listing), which it then takes as it was."""
     from pelican.generators import ArticlesGenerator
     from pelican.settings import read_settings
 
     from build_cache.files import list_files
+    from publishing.build import build_environment
+    from publishing.inputs import Inputs
+    from site_build import listing
 
     content = tmp_path / "content"
     names = (
@@ -339,12 +345,26 @@ def test_the_build_lists_the_files_pelican_would(tmp_path):
     for name in names:
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text("x", encoding="utf-8")
-    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content), "IGNORE_FILES": [".#*", "*.txt"]})
+    (content / "linked").symlink_to(content / "2020", target_is_directory=True)
+    settings_file = write_settings(tmp_path, "SECTIONS = []\n")
+    settings = read_settings(str(settings_file), override={"PATH": str(content), "IGNORE_FILES": [".#*", "*.txt"]})
     generator = ArticlesGenerator(context={}, settings=settings, path=str(content), theme=settings["THEME"], output_path=str(tmp_path / "out"))
-    for paths, exclude, extensions in (([""], [], None), ([""], ["drafts"], None), (["2020", "a.md"], [], None), ([""], [], False), ([""], [], ["jpg"])):
+    if listed:
+        Inputs.of(settings_file, content, build_environment()).listing.write(tmp_path / "listing")
+        monkeypatch.setenv(listing.VARIABLE, str(tmp_path / "listing"))
+    for paths, exclude, extensions in (
+        ([""], [], None),
+        ([""], ["drafts"], None),
+        (["2020", "a.md"], [], None),
+        ([""], [], False),
+        ([""], [], ["jpg"]),
+        (["img", "gone"], [], False),
+    ):
         expected = ArticlesGenerator.get_files(generator, paths, exclude=exclude, extensions=extensions)
         assert list_files(generator, paths, exclude, extensions) == expected
-    assert "./a.md" in list_files(generator, [""]) and "2020/deep/y.md" in list_files(generator, [""])
+    assert {"./a.md", "2020/deep/y.md", "linked/deep/y.md"} <= list_files(generator, [""])
+    (content / "late.md").write_text("x", encoding="utf-8")
+    assert ("./late.md" in list_files(generator, [""])) is not listed, "the listing is taken as the fingerprint found it"
 
 
 def test_a_build_without_pelicans_cache_is_given_every_body_the_check_rendered(tmp_path, items):

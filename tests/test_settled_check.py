@@ -145,21 +145,33 @@ def test_a_check_that_settles_folders_finds_every_problem_a_check_of_the_whole_t
     assert check(content, tmp_path, cache, now=now, settings=settings)[1] == whole, "and it is found again while it is there"
 
 
-def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_folder(tmp_path):
+@pytest.mark.parametrize("listed", [False, True], ids=["walked", "listed by the build's fingerprint"])
+def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_folder(tmp_path, listed):
     """content_stamps: each folder's names in order, a folder's files where its name falls among its
-    neighbours' (a sort of the paths split into parts), links to folders not entered."""
+    neighbours' (a sort of the paths split into parts), links to folders not entered; the same from the
+    listing a staged build's fingerprint made (site_build.listing), which it then takes as it was."""
     from collections import defaultdict
 
     from content_schema.check import content_stamps
     from content_schema.settled import folder_of
+    from publishing.inputs import walk
+    from site_build.listing import Listing
 
     names = ["b.md", "a.md", "a/z.md", "a/b/c.md", "a-b.md", "a.b/x.md", "2020-12-30/a06-01.md", "2020-12-30/a06-01/n.md", "notes.txt", "z/y.markdown"]
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name, encoding="utf-8")
     (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
+    given = None
+    if listed:
+        given = Listing(str(tmp_path), {}, 0)
+        walk(str(tmp_path), [], {}, 0, given.folders)
     by_folder = defaultdict(dict)
-    stamps = content_stamps(tmp_path, by_folder)
+    stamps = content_stamps(tmp_path, by_folder, given)
+    if listed:
+        (tmp_path / "late.md").write_text("saved after the fingerprint", encoding="utf-8")
+        assert content_stamps(tmp_path, None, given) == stamps, "the listing is taken as the fingerprint found it"
+        assert str(tmp_path / "late.md") in content_stamps(tmp_path), "and a walk finds the file"
     expected = sorted((str(tmp_path / name) for name in names if name != "notes.txt"), key=lambda path: path.split(os.sep))
     assert list(stamps) == expected
     assert all(stamps[path] == (os.stat(path).st_size, os.stat(path).st_mtime_ns) for path in expected)

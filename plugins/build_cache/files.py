@@ -3,13 +3,16 @@
 Pelican tests every file name against every IGNORE_FILES pattern with fnmatch,
 one call each, and joins paths one by one: a second at 50,000 reports. Here the
 patterns are one compiled expression and the tests are done once per name;
-the files listed, and their form (`./name` at the top), are Pelican's own.
+the files listed, and their form (`./name` at the top), are Pelican's own. In a
+staged build, content/ is not walked again: its listing is the one the build's
+fingerprint made (site_build.listing).
 """
 
 import fnmatch
 import os
 import re
 
+from site_build import listing
 from site_build.pelican_internals import is_included
 
 
@@ -33,10 +36,14 @@ def list_files(generator, paths, exclude=None, extensions=None):
     ignores = generator.settings["IGNORE_FILES"]
     ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in ignores)).match if ignores else (lambda name: None)
     files = set()
+    listed = listing.of(generator.path)
     for path in paths:
         root = os.path.join(generator.path, path) if path else generator.path
-        if os.path.isdir(root):
-            for folder, folders, names in os.walk(root, topdown=True, followlinks=True):
+        walked = walk_listed(listed, root) if listed is not None and listed.under(root) is not None else None
+        if walked is None and os.path.isdir(root):
+            walked = os.walk(root, topdown=True, followlinks=True)
+        if walked is not None:
+            for folder, folders, names in walked:
                 skip = excluded.get(folder, ())
                 folders[:] = [name for name in folders if name not in skip and not ignored(name)]
                 relative = os.path.join(os.path.relpath(folder, generator.path), "")
@@ -44,3 +51,15 @@ def list_files(generator, paths, exclude=None, extensions=None):
         elif os.path.exists(root) and is_included(generator, path, extensions):
             files.add(path)
     return files
+
+
+def walk_listed(listed, root, name=None):
+    """os.walk(root, topdown=True, followlinks=True) from a site_build.listing.Listing of a folder above it:
+    the folders a caller leaves in the list it is given are entered, as os.walk's."""
+    name = listed.under(root) if name is None else name
+    folders, files = [], []
+    for entry, size, _ in listed.folders.get(name, ()):
+        (folders if size < 0 else files).append(entry)
+    yield root, folders, files
+    for folder in folders:
+        yield from walk_listed(listed, os.path.join(root, folder), f"{name}/{folder}" if name else folder)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from publishing import inputs as build_inputs
+from site_build import listing
 from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import commit
 from staging.manifest import read_expires
@@ -62,6 +63,10 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
         fresh = trees.new_stage()
         early = None
         try:
+            if found is not None:  # Pelican lists content/ as the fingerprint found it, not walking it again
+                found.listing.write(trees.listing)
+                found.listing = None
+                env = env | {listing.VARIABLE: str(trees.listing)}
             if (output / SEARCH_FOLDER / SHARDS).is_file():
                 # The search index of a week this build closes is made from the last build's pages, beside Pelican.
                 command = [sys.executable, "-m", SEARCH_INDEXER, "early", str(fresh), str(output), str(content)]
@@ -86,6 +91,7 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
         finally:
             finish(early)  # it writes into the fresh folder
             remove(fresh)
+            trees.listing.unlink(missing_ok=True)
 
 
 def build_environment(env=None):

@@ -20,9 +20,10 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_build.listing import FOLDER, LINKED_FOLDER, Listing
 from staging import MANIFEST
 from staging.trees import KILL_AT
 
@@ -64,6 +65,7 @@ class Inputs:
     digest: str
     racy: dict  # {path: digest of its bytes}
     files: int
+    listing: Listing | None = field(default=None, repr=False, compare=False)  # content/ as the walk found it, for the build
 
     @classmethod
     def of(cls, settings_file, content, env, extra=(), folders=()):
@@ -78,36 +80,40 @@ class Inputs:
             return None  # settings that do not load: the build says why
         started = time.time_ns()
         stamps, racy, files = [], {}, 0
-        for root in dict.fromkeys([os.path.abspath(content), *found["folders"], *map(str, folders)]):
-            count = walk(root, stamps, racy, started - RACY_NS)
+        content = os.path.abspath(content)
+        listing = Listing(content, {}, started)
+        for root in dict.fromkeys([content, *found["folders"], *map(str, folders)]):
+            count = walk(root, stamps, racy, started - RACY_NS, listing.folders if root == content else None)
             files += count
         plain = {key: env.get(key) for key in ENVIRONMENT}
         parts = [found["settings"], repr(found["packages"]), found["python"], repr(sorted(plain.items())), repr(list(extra)), *stamps]
-        return cls(hashlib.blake2b("\x1e".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest(), racy, files)
+        return cls(hashlib.blake2b("\x1e".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest(), racy, files, listing)
 
     def same_as(self, record):
         """Whether a record's inputs are these (its racy files read again: their bytes unchanged)."""
         return record.get("digest") == self.digest and all(bytes_digest(path) == known for path, known in record.get("racy", {}).items())
 
 
-def walk(root, stamps, racy, racy_after):
+def walk(root, stamps, racy, racy_after, listing=None):
     """Add a stamp of every file under root (its name, size, times and inode; one string a folder) to stamps,
-    and its bytes' digest to racy if it changed after racy_after; return how many files."""
-    files, folders = 0, [root]
+    and its bytes' digest to racy if it changed after racy_after; return how many files. With a dict as
+    listing, every folder's entries too, as site_build.listing.Listing keeps them."""
+    files, folders = 0, [(root, "")]
     while folders:
-        folder = folders.pop()
+        folder, name_in_root = folders.pop()
         try:
             with os.scandir(folder) as found:
                 entries = sorted(found, key=lambda entry: entry.name)
         except (FileNotFoundError, NotADirectoryError):
             stamps.append(f"{folder}\x1fnone")
             continue
-        lines = [folder]
+        lines, listed = [folder], []
         for entry in entries:
             if entry.is_dir():
                 if entry.name not in SKIPPED_FOLDERS:
-                    folders.append(entry.path)
+                    folders.append((entry.path, f"{name_in_root}/{entry.name}" if name_in_root else entry.name))
                     lines.append(entry.name + "/")
+                listed.append((entry.name, LINKED_FOLDER if entry.is_symlink() else FOLDER, 0))
                 continue
             try:
                 status = entry.stat()
@@ -117,9 +123,12 @@ def walk(root, stamps, racy, racy_after):
             # The inode and the change time too, as git does: a file replaced by another of the same size
             # and time (renamed over it, copied with its time) is another file.
             lines.append(f"{entry.name}\x1f{status.st_size}\x1f{status.st_mtime_ns}\x1f{status.st_ino}\x1f{status.st_ctime_ns}")
+            listed.append((entry.name, status.st_size, status.st_mtime_ns))
             if status.st_mtime_ns > racy_after or status.st_ctime_ns > racy_after:
                 racy[entry.path] = bytes_digest(entry.path)
         stamps.append("\x1f".join(lines))
+        if listing is not None:
+            listing[name_in_root] = listed
     return files
 
 

@@ -44,6 +44,7 @@ class Trees:
         self.differs = parent / f".{name}.previous.json"  # {"names": [...]}, or {"all": true}
         self.lock_path = parent / f".{name}.lock"
         self.inputs = parent / f".{name}.inputs.json"  # what the build that made output/ read (publishing.inputs)
+        self.listing = parent / f".{name}.listing"  # content/ as the running build's fingerprint found it (site_build.listing)
         self.aside = parent / f".{name}.aside"  # only where two folders cannot be exchanged in one rename
         self.stage_prefix = f".{name}.new-"
 
