@@ -21,7 +21,7 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 
-from site_build import beside, state
+from site_build import beside, listing, state
 from site_build.pelican_internals import add_kept_articles, list_files_by, skip_disabled_readers_walk
 from site_build.state import build_of, processes_of
 
@@ -41,6 +41,7 @@ def prepare(pelican):
         build.check_cache = CheckedSources(checked_sources_table(settings))
     if use_cache_of_this_code(settings, build):
         processes = processes_of(settings)
+        listing.of(settings["PATH"])  # read before the check is forked: both take their listing from it
         # Only the bodies of the files changed are rendered, on every core: the cache has the others.
         started = beside.start(checked_content, settings["PATH"], settings, "changed", processes, build.check_cache)
         build.check = functools.partial(take_check, started)
