@@ -39,7 +39,7 @@ def list_files(generator, paths, exclude=None, extensions=None):
     listed = listing.of(generator.path)
     for path in paths:
         root = os.path.join(generator.path, path) if path else generator.path
-        walked = walk_listed(listed, root) if listed is not None and listed.under(root) is not None else None
+        walked = listed.walk(root, followlinks=True) if listed is not None and listed.under(root) is not None else None
         if walked is None and os.path.isdir(root):
             walked = os.walk(root, topdown=True, followlinks=True)
         if walked is not None:
@@ -51,15 +51,3 @@ def list_files(generator, paths, exclude=None, extensions=None):
         elif os.path.exists(root) and is_included(generator, path, extensions):
             files.add(path)
     return files
-
-
-def walk_listed(listed, root, name=None):
-    """os.walk(root, topdown=True, followlinks=True) from a site_build.listing.Listing of a folder above it:
-    the folders a caller leaves in the list it is given are entered, as os.walk's."""
-    name = listed.under(root) if name is None else name
-    folders, files = [], []
-    for entry, size, _ in listed.folders.get(name, ()):
-        (folders if size < 0 else files).append(entry)
-    yield root, folders, files
-    for folder in folders:
-        yield from walk_listed(listed, os.path.join(root, folder), f"{name}/{folder}" if name else folder)

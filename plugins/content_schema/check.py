@@ -63,8 +63,8 @@ def content_stamps(content_dir, by_folder=None, listed=None):
     found = {}
 
     def visit(folder):
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=ENTRY_NAME)
+        with os.scandir(folder) as found_here:
+            entries = sorted(found_here, key=ENTRY_NAME)
         files = None
         for entry in entries:
             if entry.is_dir():

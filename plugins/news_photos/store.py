@@ -21,6 +21,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from blinker import signal
 
+from site_build import listing
 from site_build.beside import process_runs
 
 from .pipeline import SUFFIXES, Photo, PhotoError, derive, inspect
@@ -308,7 +309,8 @@ def cpu_seconds():
 def photo_files(content):
     """Every photo file under content/, as a path relative to it (hidden folders left out)."""
     found = []
-    for root, folders, names in os.walk(content):
+    listed = listing.of(content)  # a staged build's (site_build.listing): content/ is not walked again
+    for root, folders, names in os.walk(content) if listed is None else listed.walk(content):
         folders[:] = [folder for folder in folders if not folder.startswith(".")]
         found.extend(os.path.relpath(os.path.join(root, name), content).replace(os.sep, "/") for name in names if name.lower().endswith(SUFFIXES))
     return sorted(found)

@@ -36,6 +36,24 @@ class Listing:
         name = "" if relative == "." else relative.replace(os.sep, "/")
         return name if name in self.folders else None
 
+    def walk(self, top, followlinks=False):
+        """os.walk(top, followlinks=followlinks), top a folder of the listing (else nothing): the folders a
+        caller leaves in the list it is given are entered, as os.walk's."""
+        yield from self._walk(top, self.under(top), followlinks)
+
+    def _walk(self, top, name, followlinks):
+        if name is None:
+            return
+        folders, files, linked = [], [], set()
+        for entry, size, _ in self.folders.get(name, ()):
+            (folders if size < 0 else files).append(entry)
+            if size == LINKED_FOLDER:
+                linked.add(entry)
+        yield top, folders, files
+        for folder in folders:
+            if followlinks or folder not in linked:
+                yield from self._walk(os.path.join(top, folder), f"{name}/{folder}" if name else folder, followlinks)
+
 
 _READ = {}  # (path, inode, time) of the file → its Listing: read once by a process (the check, forked later, inherits it)
 

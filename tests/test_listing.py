@@ -1,0 +1,67 @@
+"""One walk of content/ a build (site_build.listing): what each reader of content/ finds in the listing a staged
+build's fingerprint made is what it finds by walking content/ itself (the check's stamps and Pelican's listing:
+tests/test_settled_check.py and tests/test_caches.py)."""
+
+import pytest
+
+from conftest import write_settings
+from news_photos.store import photo_files
+from printed_page.store import page_files
+from publishing.build import build_environment
+from publishing.inputs import Inputs
+from site_build import listing
+
+NAMES = (
+    "2020-12-30/a01-01.md",
+    "2020-12-30/a01.pdf",
+    "2020-12-30/A02.PDF",
+    "2020-12-30/a02.yml",
+    "2020-12-30/photo.JPG",
+    "2020-12-30/deep/inner.png",
+    "2020-12-30/deep/inner.pdf",
+    "2020-12-31/b.webp",
+    "2020-12-31/notes.txt",
+    "2020-12-31/b01.yaml",
+    "images/logo.png",
+    ".hidden/secret.jpg",
+    "2020-1-1/not-a-date.pdf",
+    "top.jpeg",
+)
+
+
+@pytest.fixture
+def content(tmp_path):
+    folder = tmp_path / "content"
+    for name in NAMES:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"x")
+    (folder / "2021-01-01").symlink_to(folder / "2020-12-31", target_is_directory=True)  # entered by the page finder, not by the photo finder
+    (folder / "linked").symlink_to(folder / "images", target_is_directory=True)
+    return folder
+
+
+def listed_by_the_fingerprint(tmp_path, content, monkeypatch):
+    Inputs.of(write_settings(tmp_path, "SECTIONS = []\n"), content, build_environment()).listing.write(tmp_path / "listing")
+    monkeypatch.setenv(listing.VARIABLE, str(tmp_path / "listing"))
+
+
+def test_the_photos_and_page_pdfs_found_in_the_listing_are_those_found_by_walking(tmp_path, content, monkeypatch):
+    walked = photo_files(str(content)), page_files(str(content))
+    assert walked[0] == ["2020-12-30/deep/inner.png", "2020-12-30/photo.JPG", "2020-12-31/b.webp", "images/logo.png", "top.jpeg"]
+    assert sorted(walked[1].values()) == ["2020-12-30/A02.PDF", "2020-12-30/a01.pdf", "2020-12-30/a02.yml", "2020-12-31/b01.yaml", "2021-01-01/b01.yaml"]
+    listed_by_the_fingerprint(tmp_path, content, monkeypatch)
+    assert (photo_files(str(content)), page_files(str(content))) == walked
+    (content / "2020-12-31" / "late.jpg").write_bytes(b"x")
+    (content / "2020-12-31" / "late.pdf").write_bytes(b"x")
+    assert (photo_files(str(content)), page_files(str(content))) == walked, "the listing is taken as the fingerprint found it"
+    monkeypatch.delenv(listing.VARIABLE)
+    assert "2020-12-31/late.jpg" in photo_files(str(content)) and "2020-12-31/late.pdf" in page_files(str(content))
+
+
+def test_a_listing_is_only_of_the_content_it_was_made_for_and_a_broken_one_is_walked_past(tmp_path, content, monkeypatch):
+    listed_by_the_fingerprint(tmp_path, content, monkeypatch)
+    assert listing.of(content) is not None and listing.of(content).listed_at > 0
+    assert listing.of(tmp_path) is None, "another folder is walked"
+    (tmp_path / "listing").write_bytes(b"not marshal")
+    assert listing.of(content) is None
+    assert photo_files(str(content))[-1] == "top.jpeg"
