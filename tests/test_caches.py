@@ -346,6 +346,9 @@ def test_the_build_lists_the_files_pelican_would(tmp_path, monkeypatch, listed):
         (content / name).parent.mkdir(parents=True, exist_ok=True)
         (content / name).write_text("x", encoding="utf-8")
     (content / "linked").symlink_to(content / "2020", target_is_directory=True)
+    (content / "dangling.md").symlink_to(content / "nothing.md")  # named by Pelican's walk: it fails to read it, as before
+    (content / "__pycache__").mkdir()  # a folder the fingerprint does not enter: walked
+    (content / "__pycache__" / "p.md").write_text("x", encoding="utf-8")
     settings_file = write_settings(tmp_path, "SECTIONS = []\n")
     settings = read_settings(str(settings_file), override={"PATH": str(content), "IGNORE_FILES": [".#*", "*.txt"]})
     generator = ArticlesGenerator(context={}, settings=settings, path=str(content), theme=settings["THEME"], output_path=str(tmp_path / "out"))
@@ -362,7 +365,7 @@ def test_the_build_lists_the_files_pelican_would(tmp_path, monkeypatch, listed):
     ):
         expected = ArticlesGenerator.get_files(generator, paths, exclude=exclude, extensions=extensions)
         assert list_files(generator, paths, exclude, extensions) == expected
-    assert {"./a.md", "2020/deep/y.md", "linked/deep/y.md"} <= list_files(generator, [""])
+    assert {"./a.md", "2020/deep/y.md", "linked/deep/y.md", "./dangling.md", "__pycache__/p.md"} <= list_files(generator, [""])
     (content / "late.md").write_text("x", encoding="utf-8")
     assert ("./late.md" in list_files(generator, [""])) is not listed, "the listing is taken as the fingerprint found it"
 

@@ -26,6 +26,7 @@ NAMES = (
     ".hidden/secret.jpg",
     "2020-1-1/not-a-date.pdf",
     "top.jpeg",
+    "__pycache__/cached.jpg",  # a folder the fingerprint does not enter: walked
 )
 
 
@@ -37,6 +38,8 @@ def content(tmp_path):
         (folder / name).write_bytes(b"x")
     (folder / "2021-01-01").symlink_to(folder / "2020-12-31", target_is_directory=True)  # entered by the page finder, not by the photo finder
     (folder / "linked").symlink_to(folder / "images", target_is_directory=True)
+    (folder / "2020-12-30" / "gone.jpg").symlink_to(folder / "nothing.jpg")  # links to nothing: named, as a walk names them
+    (folder / "2020-12-30" / "gone.pdf").symlink_to(folder / "nothing.pdf")
     return folder
 
 
@@ -47,8 +50,17 @@ def listed_by_the_fingerprint(tmp_path, content, monkeypatch):
 
 def test_the_photos_and_page_pdfs_found_in_the_listing_are_those_found_by_walking(tmp_path, content, monkeypatch):
     walked = photo_files(str(content)), page_files(str(content))
-    assert walked[0] == ["2020-12-30/deep/inner.png", "2020-12-30/photo.JPG", "2020-12-31/b.webp", "images/logo.png", "top.jpeg"]
-    assert sorted(walked[1].values()) == ["2020-12-30/A02.PDF", "2020-12-30/a01.pdf", "2020-12-30/a02.yml", "2020-12-31/b01.yaml", "2021-01-01/b01.yaml"]
+    assert walked[0] == [
+        "2020-12-30/deep/inner.png",
+        "2020-12-30/gone.jpg",
+        "2020-12-30/photo.JPG",
+        "2020-12-31/b.webp",
+        "__pycache__/cached.jpg",
+        "images/logo.png",
+        "top.jpeg",
+    ]
+    pages = ["2020-12-30/A02.PDF", "2020-12-30/a01.pdf", "2020-12-30/a02.yml", "2020-12-30/gone.pdf", "2020-12-31/b01.yaml", "2021-01-01/b01.yaml"]
+    assert sorted(walked[1].values()) == pages
     listed_by_the_fingerprint(tmp_path, content, monkeypatch)
     assert (photo_files(str(content)), page_files(str(content))) == walked
     (content / "2020-12-31" / "late.jpg").write_bytes(b"x")
@@ -60,8 +72,33 @@ def test_the_photos_and_page_pdfs_found_in_the_listing_are_those_found_by_walkin
 
 def test_a_listing_is_only_of_the_content_it_was_made_for_and_a_broken_one_is_walked_past(tmp_path, content, monkeypatch):
     listed_by_the_fingerprint(tmp_path, content, monkeypatch)
-    assert listing.of(content) is not None and listing.of(content).listed_at > 0
+    assert listing.of(content) is not None and 0 < listing.of(content).listed_from <= listing.of(content).listed_until
     assert listing.of(tmp_path) is None, "another folder is walked"
     (tmp_path / "listing").write_bytes(b"not marshal")
     assert listing.of(content) is None
     assert photo_files(str(content))[-1] == "top.jpeg"
+
+
+def test_a_staged_build_gives_pelican_the_listing_and_leaves_none_behind(tmp_path, monkeypatch):
+    """build_into writes the fingerprint's listing beside the output, names it in the Pelican process's
+    environment, and removes it when the build is over, failed or not."""
+    from publishing import build
+
+    content = tmp_path / "content"
+    (content / "2020-12-30").mkdir(parents=True)
+    (content / "2020-12-30" / "a.jpg").write_bytes(b"x")
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    seen = []
+
+    def pelican(command, output, env, capture):
+        path = env[listing.VARIABLE]
+        monkeypatch.setenv(listing.VARIABLE, path)
+        seen.append((path, photo_files(str(content))))
+        raise build.BuildFailed("stopped here")
+
+    monkeypatch.setattr(build, "run", pelican)
+    with pytest.raises(build.BuildFailed):
+        build.build_into(tmp_path / "output", settings, content=content)
+    [(path, photos)] = seen
+    assert photos == ["2020-12-30/a.jpg"] and path.endswith(".output.listing")
+    assert not any(name.name.endswith(".listing") for name in tmp_path.iterdir()), "the listing goes with the build"

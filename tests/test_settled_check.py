@@ -157,7 +157,19 @@ def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_f
     from publishing.inputs import walk
     from site_build.listing import Listing
 
-    names = ["b.md", "a.md", "a/z.md", "a/b/c.md", "a-b.md", "a.b/x.md", "2020-12-30/a06-01.md", "2020-12-30/a06-01/n.md", "notes.txt", "z/y.markdown"]
+    names = [
+        "b.md",
+        "a.md",
+        "a/z.md",
+        "a/b/c.md",
+        "a-b.md",
+        "a.b/x.md",
+        "2020-12-30/a06-01.md",
+        "2020-12-30/a06-01/n.md",
+        "notes.txt",
+        "z/y.markdown",
+        "__pycache__/p.md",
+    ]
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name, encoding="utf-8")
@@ -179,3 +191,15 @@ def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_f
     for path in expected:
         grouped[folder_of(path)][path] = stamps[path]
     assert list(by_folder.items()) == list(grouped.items())
+    (tmp_path / "dangling.md").symlink_to(tmp_path / "nothing.md")
+    with pytest.raises(FileNotFoundError):  # a report that links to nothing: as a walk finds it
+        content_stamps(tmp_path, None, given if not listed else listed_again(tmp_path))
+
+
+def listed_again(folder):
+    from publishing.inputs import walk
+    from site_build.listing import Listing
+
+    again = Listing(str(folder), {}, 0)
+    walk(str(folder), [], {}, 0, again.folders)
+    return again

@@ -117,6 +117,10 @@ def put_bodies_away(generator):
         store_bodies(generator, build)
 
 
+def forget_listing(generators):
+    listing.forget()  # every generator has listed its files
+
+
 def register():
     signals.get_generators.connect(state.begin)  # a Build for each run, before any plugin's own handler
     signals.get_generators.connect(prepare)
@@ -127,3 +131,4 @@ def register():
     signals.content_object_init.connect(put_body_away_when_read)
     signals.article_generator_pretaxonomy.connect(add_kept_reports)  # first: the other handlers see every report
     signals.article_generator_pretaxonomy.connect(put_bodies_away)
+    signals.all_generators_finalized.connect(forget_listing)

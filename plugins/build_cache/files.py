@@ -36,14 +36,10 @@ def list_files(generator, paths, exclude=None, extensions=None):
     ignores = generator.settings["IGNORE_FILES"]
     ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in ignores)).match if ignores else (lambda name: None)
     files = set()
-    listed = listing.of(generator.path)
     for path in paths:
         root = os.path.join(generator.path, path) if path else generator.path
-        walked = listed.walk(root, followlinks=True) if listed is not None and listed.under(root) is not None else None
-        if walked is None and os.path.isdir(root):
-            walked = os.walk(root, topdown=True, followlinks=True)
-        if walked is not None:
-            for folder, folders, names in walked:
+        if os.path.isdir(root):
+            for folder, folders, names in listing.walk(root, followlinks=True):
                 skip = excluded.get(folder, ())
                 folders[:] = [name for name in folders if name not in skip and not ignored(name)]
                 relative = os.path.join(os.path.relpath(folder, generator.path), "")

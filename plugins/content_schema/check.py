@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from news_photos import is_photo
 from news_photos.store import photo_problems
 from site_build import listing
-from site_build.listing import FOLDER
+from site_build.listing import DANGLING, FOLDER, FOLDERS, child
 
 from . import body, slugs
 from .settled import SUMMARY_VERSION, Settling, digests_of, file_stamp, folder_of, photos_of
@@ -79,17 +79,21 @@ def content_stamps(content_dir, by_folder=None, listed=None):
                     files[path] = file_stamp_now
 
     def visit_listed(folder, name):
+        if name not in listed.folders:  # a folder the fingerprint did not enter
+            return visit(folder)
         files = None
-        for entry_name, size, mtime_ns in listed.folders.get(name, ()):
-            if size < 0:
+        for entry, size, mtime_ns in listed.folders[name]:
+            if size in FOLDERS:
                 if size == FOLDER:
-                    visit_listed(os.path.join(folder, entry_name), f"{name}/{entry_name}" if name else entry_name)
-            elif entry_name.endswith(MARKDOWN):
-                path = os.path.join(folder, entry_name)
+                    visit_listed(os.path.join(folder, entry), child(name, entry))
+            elif entry.endswith(MARKDOWN):
+                path = os.path.join(folder, entry)
+                if size == DANGLING:
+                    size, mtime_ns = stamp(path)  # as a walk finds it: gone, unless put right since
                 found[path] = file_stamp_then = (size, mtime_ns)
                 if by_folder is not None:
                     if files is None:
-                        files = by_folder[folder]
+                        files = by_folder[folder_of(path)]
                     files[path] = file_stamp_then
 
     if listed is not None:
@@ -130,9 +134,10 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
         slugs.remember(cache.slugs_file)
         settling = Settling(cache, version, options_key(settings, content_dir, label_root), rules.latest, explicit_slugs(settings))
     listed = listing.of(content_dir)
-    listed_at = time.time_ns() if listed is None else listed.listed_at
+    listed_from = time.time_ns() if listed is None else listed.listed_from
     by_folder = defaultdict(dict)
     stamps = content_stamps(content_dir, by_folder, listed)
+    listed_until = time.time_ns() if listed is None else listed.listed_until
     settled = settling.settled(by_folder, content_dir) if cache and render is not True else {}
     gone_folders = set(settling.stored_folders) - by_folder.keys() if cache else set()
 
@@ -147,7 +152,8 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
         changed = {path: (wanted[path], replace(parsed[path], html=None, body=None)) for path in missing}
         changed.update((path, (wanted[path], parsed[path])) for path in restamped)
         for path, (known_stamp, source) in changed.items():
-            if abs(known_stamp[1] - listed_at) <= RACY_NS:  # see RACY_NS (a time ahead of the clock is not racy: any save changes it)
+            # See RACY_NS: a time within it of the listing is racy (one ahead of the clock is not: any save changes it).
+            if listed_from - RACY_NS <= known_stamp[1] <= listed_until + RACY_NS:
                 changed[path] = ((known_stamp[0], 0), source)
         if cache:  # a row per folder: only the folders of the files read now, or gone, are written
             values = {path: changed.get(path) or (wanted[path], parsed[path]) for path in wanted}
@@ -184,7 +190,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
         digests.update(digests_of(settled))
         digests.update((source.file, source.digest) for source in sources)
     if cache:
-        settling.save(summaries(settling, content_dir, paths, sources, kept_stamps, problems, found, listed_at), by_folder.keys())
+        settling.save(summaries(settling, content_dir, paths, sources, kept_stamps, problems, found), by_folder.keys())
         slugs.keep(cache.slugs_file)
     return sources, problems
 
@@ -201,7 +207,7 @@ def explicit_slugs(settings):
     return {"people": option(settings, "PERSON_SLUGS"), "tags": option(settings, "TAG_SLUGS"), "section": option(settings, "SECTION_SLUGS")}
 
 
-def summaries(settling, content_dir, paths, sources, stamps, problems, photos, listed_at):
+def summaries(settling, content_dir, paths, sources, stamps, problems, photos):
     """{folder: its summary, or None if a problem was found in it} of the folders read this check
     (stamps: of their files as the cache keeps them; photos: what each photo shown is, as check_photos found it)."""
     read, folder_by_label = defaultdict(list), {}
@@ -209,10 +215,10 @@ def summaries(settling, content_dir, paths, sources, stamps, problems, photos, l
         folder = folder_by_label[source.path] = folder_of(path)
         read[folder].append((path, source))
     troubled = {folder_by_label.get(problem.path) for problem in problems}
-    return {folder: None if folder in troubled else folder_summary(settling, content_dir, files, stamps, photos, listed_at) for folder, files in read.items()}
+    return {folder: None if folder in troubled else folder_summary(settling, content_dir, files, stamps, photos) for folder, files in read.items()}
 
 
-def folder_summary(settling, content_dir, files, stamps, photos, listed_at):
+def folder_summary(settling, content_dir, files, stamps, photos):
     """The summary of a folder without a problem, from its [(path, source)]: the files its reports link to, and
     {name under content/: (stamp, key, width, height)} of the photos they show."""
     links = {str(linked) for path, source in files for _, _, linked in pelican_links(source, content_dir, path)}
@@ -220,7 +226,8 @@ def folder_summary(settling, content_dir, files, stamps, photos, listed_at):
     for path, source in files:
         for *_, name in shown_photos(source, content_dir, path):
             photo = photos[name]
-            shown[name] = (*file_stamp(os.path.join(content_dir, name), listed_at, RACY_NS), photo.key, photo.width, photo.height)
+            # stamped now, racy within RACY_NS of now (the listing was taken before Pelican started)
+            shown[name] = (*file_stamp(os.path.join(content_dir, name), time.time_ns(), RACY_NS), photo.key, photo.width, photo.height)
     return settling.summary_of(files, stamps, links, shown)
 
 

@@ -309,8 +309,7 @@ def cpu_seconds():
 def photo_files(content):
     """Every photo file under content/, as a path relative to it (hidden folders left out)."""
     found = []
-    listed = listing.of(content)  # a staged build's (site_build.listing): content/ is not walked again
-    for root, folders, names in os.walk(content) if listed is None else listed.walk(content):
+    for root, folders, names in listing.walk(content):  # a staged build's fingerprint's: content/ is not walked again
         folders[:] = [folder for folder in folders if not folder.startswith(".")]
         found.extend(os.path.relpath(os.path.join(root, name), content).replace(os.sep, "/") for name in names if name.lower().endswith(SUFFIXES))
     return sorted(found)

@@ -39,19 +39,14 @@ CODE = hashlib.blake2b(b"".join((Path(__file__).parent / name).read_bytes() for 
 def page_files(content):
     """{lower-case name: name} of the page PDFs and sidecars under content/<date>/ ("2020-12-30/a06.pdf")."""
     found = {}
-    listed = listing.of(content)  # a staged build's (site_build.listing): content/ is not walked again
-    if listed is not None:
-        folders = {name: [entry for entry, _, _ in entries] for name, entries in listed.folders.items() if DATE_FOLDER.fullmatch(name)}
-    else:
-        try:
-            dated = [entry for entry in os.scandir(content) if entry.is_dir() and DATE_FOLDER.fullmatch(entry.name)]
-        except OSError:
-            return found
-        folders = {entry.name: [inner.name for inner in os.scandir(entry.path)] for entry in dated}
-    for folder, names in folders.items():
-        for name in names:
-            if name.lower().endswith(SUFFIXES):
-                found[f"{folder}/{name.lower()}"] = f"{folder}/{name}"
+    # From a staged build's fingerprint (site_build.listing): content/ is not walked again.
+    _, folders, _ = next(listing.walk(content, followlinks=True), (None, [], []))
+    for folder in folders:
+        if DATE_FOLDER.fullmatch(folder):
+            _, inner, names = next(listing.walk(os.path.join(content, folder), followlinks=True), (None, [], []))
+            for name in (*inner, *names):
+                if name.lower().endswith(SUFFIXES):
+                    found[f"{folder}/{name.lower()}"] = f"{folder}/{name}"
     return found
 
 

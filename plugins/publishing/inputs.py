@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_build.listing import FOLDER, LINKED_FOLDER, Listing
+from site_build.listing import DANGLING, FOLDER, LINKED_FOLDER, Listing, child
 from staging import MANIFEST
 from staging.trees import KILL_AT
 
@@ -83,8 +83,9 @@ class Inputs:
         content = os.path.abspath(content)
         listing = Listing(content, {}, started)
         for root in dict.fromkeys([content, *found["folders"], *map(str, folders)]):
-            count = walk(root, stamps, racy, started - RACY_NS, listing.folders if root == content else None)
-            files += count
+            files += walk(root, stamps, racy, started - RACY_NS, listing.folders if root == content else None)
+            if root == content:
+                listing.listed_until = time.time_ns()
         plain = {key: env.get(key) for key in ENVIRONMENT}
         parts = [found["settings"], repr(found["packages"]), found["python"], repr(sorted(plain.items())), repr(list(extra)), *stamps]
         return cls(hashlib.blake2b("\x1e".join(parts).encode("utf-8", "surrogateescape"), digest_size=20).hexdigest(), racy, files, listing)
@@ -111,14 +112,15 @@ def walk(root, stamps, racy, racy_after, listing=None):
         for entry in entries:
             if entry.is_dir():
                 if entry.name not in SKIPPED_FOLDERS:
-                    folders.append((entry.path, f"{name_in_root}/{entry.name}" if name_in_root else entry.name))
+                    folders.append((entry.path, child(name_in_root, entry.name)))
                     lines.append(entry.name + "/")
                 listed.append((entry.name, LINKED_FOLDER if entry.is_symlink() else FOLDER, 0))
                 continue
             try:
                 status = entry.stat()
             except FileNotFoundError:
-                continue  # a dangling link: nothing a build reads
+                listed.append((entry.name, DANGLING, 0))  # a link to nothing: not read, but named in a walk of the folder
+                continue
             files += 1
             # The inode and the change time too, as git does: a file replaced by another of the same size
             # and time (renamed over it, copied with its time) is another file.

@@ -66,6 +66,7 @@ class Trees:
         self.recover_exchange()
         for leftover in self.output.parent.glob(self.stage_prefix + "*"):
             shutil.rmtree(leftover, ignore_errors=True)  # the staged folder of a killed build
+        self.listing.unlink(missing_ok=True)  # a killed build's (site_build.listing)
         settle_legacy_unsure(self)
 
     def read_differs(self):
