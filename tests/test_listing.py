@@ -2,9 +2,12 @@
 build's fingerprint made is what it finds by walking content/ itself (the check's stamps and Pelican's listing:
 tests/test_settled_check.py and tests/test_caches.py)."""
 
+import os
+
 import pytest
 
-from conftest import write_settings
+from conftest import write_item, write_settings
+from content_schema.check import check_tree
 from news_photos.store import photo_files
 from printed_page.store import page_files
 from publishing.build import build_environment
@@ -102,3 +105,16 @@ def test_a_staged_build_gives_pelican_the_listing_and_leaves_none_behind(tmp_pat
     [(path, photos)] = seen
     assert photos == ["2020-12-30/a.jpg"] and path.endswith(".output.listing")
     assert not any(name.name.endswith(".listing") for name in tmp_path.iterdir()), "the listing goes with the build"
+
+
+def test_the_check_reads_the_reports_the_listing_names(tmp_path, monkeypatch):
+    """check_tree takes content/ from the build's listing: a report saved after the fingerprint is not
+    checked by this build (the next build's fingerprint differs, and its check reads it)."""
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    listed_by_the_fingerprint(tmp_path, content, monkeypatch)
+    write_item(content, "2020-12-30/a01-2.md", "后来的报道", page="A01", section="要闻", position=2, Slug="later-one")
+    listed = check_tree(content, {"SECTIONS": ["要闻"]})[0]
+    assert [os.path.basename(source.file) for source in listed] == ["a01-1.md"]
+    monkeypatch.delenv(listing.VARIABLE)
+    assert [os.path.basename(source.file) for source in check_tree(content, {"SECTIONS": ["要闻"]})[0]] == ["a01-1.md", "a01-2.md"]
