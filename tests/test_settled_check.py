@@ -154,8 +154,6 @@ def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_f
 
     from content_schema.check import content_stamps
     from content_schema.settled import folder_of
-    from publishing.inputs import walk
-    from site_build.listing import Listing
 
     names = [
         "b.md",
@@ -174,10 +172,7 @@ def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_f
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(name, encoding="utf-8")
     (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)
-    given = None
-    if listed:
-        given = Listing(str(tmp_path), {}, 0)
-        walk(str(tmp_path), [], {}, 0, given.folders)
+    given = listing_of(tmp_path) if listed else None
     by_folder = defaultdict(dict)
     stamps = content_stamps(tmp_path, by_folder, given)
     if listed:
@@ -193,13 +188,14 @@ def test_the_files_checked_are_listed_in_the_order_of_their_paths_parts_and_by_f
     assert list(by_folder.items()) == list(grouped.items())
     (tmp_path / "dangling.md").symlink_to(tmp_path / "nothing.md")
     with pytest.raises(FileNotFoundError):  # a report that links to nothing: as a walk finds it
-        content_stamps(tmp_path, None, given if not listed else listed_again(tmp_path))
+        content_stamps(tmp_path, None, listing_of(tmp_path) if listed else None)
 
 
-def listed_again(folder):
+def listing_of(folder):
+    """The Listing a staged build's fingerprint makes of folder (site_build.listing)."""
     from publishing.inputs import walk
     from site_build.listing import Listing
 
-    again = Listing(str(folder), {}, 0)
-    walk(str(folder), [], {}, 0, again.folders)
-    return again
+    made = Listing(str(folder), {}, 0)
+    walk(str(folder), [], {}, 0, made.folders)
+    return made

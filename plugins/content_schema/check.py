@@ -61,6 +61,7 @@ def content_stamps(content_dir, by_folder=None, listed=None):
     Each folder's listing is sorted by name and its folders entered in their place, which is the
     order of the paths' parts, without a sort of every path split into parts."""
     found = {}
+    by_folder = defaultdict(dict) if by_folder is None else by_folder
 
     def visit(folder):
         with os.scandir(folder) as found_here:
@@ -72,11 +73,9 @@ def content_stamps(content_dir, by_folder=None, listed=None):
                     visit(entry.path)
             elif entry.name.endswith(MARKDOWN):
                 path, status = entry.path, entry.stat()  # stamp(entry), without its test of what it is given
-                found[path] = file_stamp_now = (status.st_size, status.st_mtime_ns)
-                if by_folder is not None:
-                    if files is None:
-                        files = by_folder[folder_of(path)]
-                    files[path] = file_stamp_now
+                if files is None:
+                    files = by_folder[folder_of(path)]
+                found[path] = files[path] = (status.st_size, status.st_mtime_ns)
 
     def visit_listed(folder, name):
         if name not in listed.folders:  # a folder the fingerprint did not enter
@@ -90,11 +89,9 @@ def content_stamps(content_dir, by_folder=None, listed=None):
                 path = os.path.join(folder, entry)
                 if size == DANGLING:
                     size, mtime_ns = stamp(path)  # as a walk finds it: gone, unless put right since
-                found[path] = file_stamp_then = (size, mtime_ns)
-                if by_folder is not None:
-                    if files is None:
-                        files = by_folder[folder_of(path)]
-                    files[path] = file_stamp_then
+                if files is None:
+                    files = by_folder[folder_of(path)]
+                found[path] = files[path] = (size, mtime_ns)
 
     if listed is not None:
         visit_listed(os.fspath(content_dir), "")

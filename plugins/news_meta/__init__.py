@@ -50,7 +50,7 @@ class SitemapGenerator(Generator):
             names = part_names(month, month_urls(editions))
             parts.append((names, month_value(writer, editions, len(names)), functools.partial(month_files, month, editions, site)))
         if hasattr(writer, "forget"):  # the parts of 50,000 URLs an older build made, which no manifest names
-            writer.forget(name for name in listing(settings.get("LAST_OUTPUT") or self.output_path) if LEGACY_PART.fullmatch(name))
+            writer.forget(name for name in names_in(settings.get("LAST_OUTPUT") or self.output_path) if LEGACY_PART.fullmatch(name))
         write_made = getattr(writer, "write_made", None) or functools.partial(write_made_here, self.output_path)
         for names, value, make in parts:
             write_made(names, value, functools.partial(declared, make))
@@ -68,7 +68,7 @@ XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
 LEGACY_PART = re.compile(r"sitemap-\d+\.xml")
 
 
-def listing(folder):
+def names_in(folder):
     try:
         return os.listdir(folder)
     except OSError:
