@@ -93,13 +93,22 @@ def test_a_staged_build_gives_pelican_the_listing_and_leaves_none_behind(tmp_pat
     settings = write_settings(tmp_path, "SECTIONS = []\n")
     seen = []
 
-    def pelican(command, output, env, capture):
-        path = env[listing.VARIABLE]
-        monkeypatch.setenv(listing.VARIABLE, path)
-        seen.append((path, photo_files(str(content))))
-        raise build.BuildFailed("stopped here")
+    class Pelican:
+        """Started while the fingerprint is taken; told to run once the listing is written."""
 
-    monkeypatch.setattr(build, "run", pelican)
+        def __init__(self, env):
+            self.env = env
+
+        def go(self, output):
+            path = self.env[listing.VARIABLE]
+            monkeypatch.setenv(listing.VARIABLE, path)
+            seen.append((path, photo_files(str(content))))
+            raise build.BuildFailed("stopped here")
+
+        def cancel(self):
+            pass
+
+    monkeypatch.setattr(build.Waiting, "start", lambda command, env, capture: Pelican(env))
     with pytest.raises(build.BuildFailed):
         build.build_into(tmp_path / "output", settings, content=content)
     [(path, photos)] = seen

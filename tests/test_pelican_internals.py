@@ -379,3 +379,17 @@ def test_the_process_ends_at_once_with_its_exit_handlers_run_and_its_code(tmp_pa
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.returncode == 3
     assert result.stdout == "bufferedexit handler ran\n"
+
+
+def test_pelicans_main_makes_its_pelican_with_get_instance_and_then_runs_it(tiny, tmp_path, monkeypatch):
+    """wait_before_running: pelican.main reads the settings and loads the plugins (get_instance, a global
+    of its module), then runs the Pelican made: the wait comes between, before anything is written."""
+    import pelican
+
+    monkeypatch.setattr(pelican, "get_instance", pelican.get_instance)  # put back after the test
+    (tmp_path / "settings.py").write_text(f"PLUGINS = []\nPATH = {tiny['PATH']!r}\n", encoding="utf-8")
+    events = []
+    pelican_internals.wait_before_running(lambda: events.append(("wait", sorted(path.name for path in tmp_path.iterdir()))))
+    monkeypatch.setattr(pelican.Pelican, "run", lambda self: events.append(("run", self.settings["PATH"])))
+    pelican.main([tiny["PATH"], "-s", str(tmp_path / "settings.py"), "-o", str(tmp_path / "output")])
+    assert events == [("wait", ["content", "settings.py"]), ("run", tiny["PATH"])]

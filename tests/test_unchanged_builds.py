@@ -6,6 +6,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -231,3 +232,98 @@ def test_the_news_sitemap_changes_when_a_report_enters_or_leaves_its_two_days():
     assert news_sitemap_changes(reports, now) == now + datetime.timedelta(hours=1), "the report of 47 hours ago leaves first"
     assert news_sitemap_changes(reports[::2], now) == now + datetime.timedelta(hours=30), "the report dated ahead enters"
     assert news_sitemap_changes(reports[:1], now) is None, "nothing left to enter or leave"
+
+
+def started_pelicans(monkeypatch):
+    """The Pelican processes build_into starts (publishing.build.Waiting), each as [process, how it ended]."""
+    from publishing import build
+
+    started, start = [], build.Waiting.start.__func__
+
+    def counted(cls, command, env, capture):
+        waiting = start(cls, command, env, capture)
+        started.append(waiting.process)
+        return waiting
+
+    monkeypatch.setattr(build.Waiting, "start", classmethod(counted))
+    return started
+
+
+def test_pelican_loads_while_the_fingerprint_is_taken_and_ends_unused_when_nothing_changed(edition, monkeypatch):
+    # The theme's copy, Python included (draw_icons.py), old enough not to count as code changed just now.
+    copied = max(path.stat().st_ctime for path in edition.theme.rglob("*.py"))
+    time.sleep(max(0.0, copied + inputs.RACY_NS / 1e9 + 0.1 - time.time()))
+    started = started_pelicans(monkeypatch)
+    assert SKIPPED in edition.build()
+    [unused] = started
+    assert unused.returncode == -signal.SIGKILL, "killed: it had only loaded"
+    assert not list(edition.folder.glob(".output.new-*")), "no staged folder left"
+
+    write_item(edition.content, "2020-12-31/a01-01.md", "新的一天", date="2020-12-31", Slug="xin-de", body="本报讯(记者张三)新的一天。")
+    started.clear()
+    log = edition.build()
+    [used] = started
+    assert used.returncode == 0 and "item(s) read" in log
+    assert edition.site().exists("/2020-12-31/a01/xin-de/")
+
+
+def test_pelican_is_loaded_again_when_its_code_changes_while_it_loads(tmp_path, monkeypatch):
+    """The Pelican process loads its plugins while the fingerprint's walk runs. A plugin edited after it
+    was loaded and before the walk reads its stamp would be recorded as built and was not: the walk
+    finds it changed within its racy window, and the build runs a Pelican process started anew."""
+    from publishing import build
+
+    plugins, marker = tmp_path / "more_plugins", tmp_path / "loaded"
+    plugin = plugins / "masthead" / "__init__.py"
+    plugin.parent.mkdir(parents=True)
+    source = (
+        "import pathlib\nNAME = {name!r}\n"
+        "def named(pelican):\n    pelican.settings['SITENAME'] = NAME\n    pathlib.Path({marker!r}).write_text(NAME)\n"
+        "def register():\n    from pelican import signals\n    signals.initialized.connect(named)\n"
+    )
+    plugin.write_text(source.format(name="早报", marker=str(marker)))
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-01.md", "湛河区推进项目建设", Slug="tui-jin")
+    settings = write_settings(
+        tmp_path,
+        f"SECTIONS = ['要闻']\nSEARCH_INDEX = False\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}, {str(plugins)!r}]\nPLUGINS = [*PLUGINS, 'masthead']\n",
+    )
+    output = tmp_path / "output"
+    build_into(output, settings, content=str(content), capture=True)
+    assert "早报" in Site(output).page("/").get_text()
+
+    started, start = [], build.Waiting.start.__func__
+
+    def edited_once_loaded(cls, command, env, capture):
+        waiting = start(cls, command, env, capture)
+        started.append(waiting.process)
+        if len(started) == 1:  # the plugin edited once the first has loaded it, before the walk reads it
+            while not marker.exists():
+                assert waiting.process.poll() is None, "it waits to be told to run"
+                time.sleep(0.01)
+            plugin.write_text(source.format(name="晚报", marker=str(marker)))
+        return waiting
+
+    marker.unlink()
+    write_item(content, "2020-12-31/a01-01.md", "新的一天", date="2020-12-31", Slug="xin-de")
+    monkeypatch.setattr(build.Waiting, "start", classmethod(edited_once_loaded))
+    build_into(output, settings, content=str(content), capture=True)
+    first, second = started
+    assert first.returncode == -signal.SIGKILL and second.returncode == 0
+    assert "晚报" in Site(output).page("/").get_text(), "built with the plugin the fingerprint recorded"
+    assert SKIPPED in build_into(output, settings, content=str(content), capture=True)
+
+
+def test_the_pelican_process_told_nothing_ends_without_building(tmp_path):
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-01.md", "标题")
+    settings = write_settings(tmp_path, "SECTIONS = ['要闻']\nSEARCH_INDEX = False\n")
+    readable, writable = os.pipe()
+    env = build_environment() | {"EDITION_START_FD": str(readable)}
+    command = [sys.executable, "-m", "publishing.pelican_process", str(content), "-s", str(settings), "-o", str(tmp_path / "output"), "--fatal", "warnings"]
+    process = subprocess.Popen(command, env=env, pass_fds=(readable,), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    os.close(readable)
+    os.close(writable)
+    printed, errors = process.communicate(timeout=60)
+    assert process.returncode == 0 and printed + errors == ""
+    assert not (tmp_path / "output").exists(), "nothing read, nothing written"

@@ -68,12 +68,15 @@ class Inputs:
     listing: Listing | None = field(default=None, repr=False, compare=False)  # content/ as the walk found it, for the build
 
     @classmethod
-    def of(cls, settings_file, content, env, extra=(), folders=()):
+    def of(cls, settings_file, content, env, extra=(), folders=(), probed=None):
         """The inputs of a build of content with settings_file in env (Pelican's extra arguments, more
-        folders of code it runs); None if the settings do not load."""
+        folders of code it runs); None if the settings do not load. `probed()` is called once the
+        settings are read, before the files are walked."""
         probe = subprocess.run(
             [sys.executable, "-c", SETTINGS_PROBE, str(settings_file), *FOLDER_SETTINGS], env=env, capture_output=True, text=True, check=False
         )
+        if probed is not None:
+            probed()
         try:
             found = json.loads(probe.stdout.splitlines()[-1])  # the last line: a settings file may print
         except (IndexError, ValueError):
@@ -132,6 +135,19 @@ def walk(root, stamps, racy, racy_after, listing=None):
         if listing is not None:
             listing[name_in_root] = listed
     return files
+
+
+def code_unchanged_during(inputs, content):
+    """Whether no Python file of the code the build runs changed from RACY_NS before the walk to its
+    end (none is racy): then what a process started just before the walk loaded (publishing.build.Waiting:
+    Pelican, its settings and plugins, while the walk runs) is what the fingerprint records. A file
+    changed during the walk may be recorded as changed and loaded as it was before, or the other way
+    round. One changed shortly before the walk counts as changed too. The rest (templates, content/)
+    is read only once the walk is over."""
+    if inputs is None:
+        return False
+    inside = os.path.join(os.path.abspath(content), "")
+    return not any(path.endswith(".py") and not path.startswith(inside) for path in inputs.racy)
 
 
 def bytes_digest(path):

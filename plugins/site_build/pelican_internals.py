@@ -300,6 +300,22 @@ def url_from_settings(wrapper, key):
 # The process
 
 
+def wait_before_running(wait):
+    """pelican.main makes its Pelican (the settings read, the plugins loaded: get_instance), then runs
+    it: `wait()` is called between the two (a staged build's Pelican process loads while the build
+    takes its fingerprint, and runs once it is taken: publishing.pelican_process)."""
+    import pelican
+
+    make = pelican.get_instance
+
+    def get_instance(args):
+        made = make(args)
+        wait()
+        return made
+
+    pelican.get_instance = get_instance
+
+
 def exit_at_once(code):
     """End the process without tearing its memory down object by object (about 6 s at 50,000
     reports, and nothing left to write): the exit handlers (atexit._run_exitfuncs) and the buffers
