@@ -406,3 +406,24 @@ def test_templates_are_compiled_once_and_a_changed_template_is_compiled_again(tm
     build_into(output, settings, content=str(items), capture=True)
     page = (output / "2020-12-30/a01/index.html").read_text(encoding="utf-8")
     assert "未经许可不得转载、摘编。" in page and "未经许可不得转载。" not in page
+
+
+def test_reports_loaded_from_the_cache_share_their_editions_date():
+    """article_codec.shared_dates: one date object per date made (an edition's reports share it), equal to
+    the one made alone; past `most` dates it starts again, and still makes each right."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from build_cache.article_codec import shared_dates
+    from content_schema.reader import EditionDatetime
+
+    zone = ZoneInfo("Asia/Shanghai")
+    make = shared_dates(EditionDatetime, zone, most=2)
+    first, again = make((2020, 12, 30, 0, 0, 0, 0)), make((2020, 12, 30, 0, 0, 0, 0))
+    assert first is again and type(first) is EditionDatetime
+    assert first == datetime.datetime(2020, 12, 30, tzinfo=zone) and first.tzinfo is zone
+    other = make((2020, 12, 31, 8, 30, 0, 0))
+    assert other == EditionDatetime(2020, 12, 31, 8, 30, tzinfo=zone) and other is not first
+    third = make((2021, 1, 1, 0, 0, 0, 0))  # the third date: the two before are forgotten
+    assert third == EditionDatetime(2021, 1, 1, tzinfo=zone)
+    assert make((2020, 12, 30, 0, 0, 0, 0)) == first

@@ -420,3 +420,22 @@ def test_a_server_given_the_output_folder_serves_the_new_site_after_a_build_with
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_manifest_reads_back_as_written_whatever_its_names(tmp_path):
+    """write_manifest writes sorted, compact JSON (orjson); a name orjson cannot write (a file name not in UTF-8,
+    a lone surrogate) is written escaped by json, and read back all the same. A damaged manifest reads as none."""
+    import json
+
+    from staging.manifest import read_manifest, write_manifest
+
+    digests = {"2020-12-30/a01/tui-jin/index.html": "ab:cd:ef", "images/版面.jpg": "picture:1", "z": None}
+    write_manifest(tmp_path, digests)
+    written = (tmp_path / ".build-digests.json").read_bytes()
+    assert written == json.dumps(digests, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    assert read_manifest(tmp_path) == digests
+    odd = digests | {"images/b\udcff.jpg": "picture:2"}
+    write_manifest(tmp_path, odd)
+    assert read_manifest(tmp_path) == odd
+    (tmp_path / ".build-digests.json").write_text("{not json", encoding="utf-8")
+    assert read_manifest(tmp_path) == {}
