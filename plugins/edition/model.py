@@ -7,6 +7,7 @@ from operator import attrgetter
 
 WEEKDAYS = "一二三四五六日"
 ROLES = attrgetter("roles")
+PAGE = attrgetter("page")
 
 
 @dataclass(eq=False)
@@ -92,17 +93,15 @@ def build_editions(items, settings):
         edition = Edition(day)
         edition.url = settings["EDITION_URL"].format(date=day)
         edition.save_as = settings["EDITION_SAVE_AS"].format(date=day)
-        for number, page_items in groupby(day_items, key=lambda item: item.page):
+        for number, page_items in groupby(day_items, key=PAGE):
             page_items = list(page_items)
-            for item in page_items:
-                item.prev = item.next = None
             page = EditionPage(edition, number, page_items[0].category.name, page_items)
             page.url = settings["EDITION_PAGE_URL"].format(date=day, page=page.slug)
             page.save_as = settings["EDITION_PAGE_SAVE_AS"].format(date=day, page=page.slug)
             edition.pages.append(page)
-            link(page_items)
-            for item in page_items:
-                item.edition_page = page
+            # Each item's neighbours on its page and its page, in one pass (three attributes an item, 200,000 items).
+            for before, item, after in zip([None, *page_items[:-1]], page_items, [*page_items[1:], None], strict=True):
+                item.prev, item.next, item.edition_page = before, after, page
         link(edition.pages)
         editions.append(edition)
     # Editions run newest first; "prev" is the older one, "next" the newer one.

@@ -254,7 +254,9 @@ def read_shards(bundle):
 
 
 def remember_reports(generator):
-    build_of(generator.settings).report_pages = [article.save_as for group in (generator.articles, generator.hidden_articles) for article in group]
+    build_of(generator.settings).report_pages = [
+        article.__dict__.get("override_save_as") or article.save_as for group in (generator.articles, generator.hidden_articles) for article in group
+    ]
 
 
 def index_site(pelican):

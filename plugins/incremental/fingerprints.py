@@ -105,7 +105,8 @@ def edition_key(base, items):
     Each report page's digest (item_digest, page_digest) is made of these alone: an item's neighbours
     and page are the edition's, its title and place its file's. An edition whose key is the last
     build's has the same report pages, whose digests the manifest has (incremental.writer), so that a
-    new day need not digest the archive's 50,000 report pages one by one."""
+    new day need not digest the archive's 50,000 report pages one by one. A report's URL and name are
+    taken from its dict as its properties give them (BodyElsewhereArticle), without their calls."""
     parts = [base]
     for item in items:
         state = item.__dict__
@@ -114,7 +115,8 @@ def edition_key(base, items):
         pictures = state.get("photo_keys")
         category = item.category
         parts.append(
-            f"{item.source_path}\x1f{item.source_digest}\x1f{item.url}\x1f{item.save_as}\x1f{item.template}\x1f{getattr(category, 'slug', category)!r}\x1f{targets}\x1f{pictures!r}"
+            f"{item.source_path}\x1f{item.source_digest}\x1f{state.get('override_url') or item.url}\x1f{state.get('override_save_as') or item.save_as}"
+            f"\x1f{item.template}\x1f{getattr(category, 'slug', category)!r}\x1f{targets}\x1f{pictures!r}"
         )
     return hashlib.blake2b("\x1e".join(parts).encode("utf-8"), digest_size=8).hexdigest()
 
