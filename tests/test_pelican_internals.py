@@ -5,6 +5,7 @@ something else. Each names the override it guards. They run Pelican's own genera
 in this process, on a tiny site, with none of the site's plugins registered.
 """
 
+import copy
 import inspect
 import logging
 import subprocess
@@ -123,15 +124,27 @@ def test_pelicans_cache_of_articles_is_its_cache_stamp_and_save(tiny):
     assert read == ["a1.md"], "a file whose stamp cannot be taken is read again (with Pelican's warning)"
 
 
-def test_reports_kept_aside_are_added_to_pelicans_lists_as_its_loop_adds_them(tiny):
+class BodyPutAway(pelican_internals.BodyElsewhereArticle):
+    def fetch_body(self):
+        return ""
+
+
+@pytest.mark.parametrize("put_away", [False, True], ids=["as read", "body put away, as cached"])
+def test_reports_kept_aside_are_added_to_pelicans_lists_as_its_loop_adds_them(tiny, put_away):
     """add_kept_articles: Pelican's loop records each report's source path (generated_content) and static links,
     puts it in its status's list, then orders the lists and sends article_generator_pretaxonomy, before it
-    makes the tag, author and category lists from self.articles."""
+    makes the tag, author and category lists from self.articles. A cached report (put_body_away) gives its
+    path and links from what it keeps."""
     from pelican import signals
 
     whole = make_generator(tiny)
     whole.generate_context()
     kept = [article for article in whole.articles if article.source_path.endswith("a2.md")]
+    if put_away:
+        kept = [copy.copy(article) for article in kept]
+        for article in kept:
+            article.__dict__ = dict(article.__dict__)
+            pelican_internals.put_body_away(article, BodyPutAway)
     part = make_generator(tiny)
     part.get_files = lambda paths, exclude=None, extensions=None: ["a1.md"]
 

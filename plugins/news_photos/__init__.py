@@ -145,7 +145,12 @@ def hold_back_originals(generator):
 
 def catalogue(generator):
     shelf = generator.settings["PHOTO_SHELF"]
-    shown = {article: paths for article in generator.articles if (paths := article_photos(article))}  # most show none
+    # Most show none: asked only of those with a lead photo or links.
+    shown = {
+        article: paths
+        for article in generator.articles
+        if ((state := article.__dict__).get("image") or state.get("linked")) and (paths := article_photos(article))
+    }
     build = build_of(generator.settings)
     found = shelf.catalogue({path for paths in shown.values() for path in paths}, build.photos_checked)
     build.photos_checked = {}
