@@ -11,7 +11,7 @@ from lxml import etree
 
 from conftest import ROOT, build, write_item
 from content_schema.check import name_slug
-from news_meta.sitemaps import NEWS_LIMIT, SITEMAP_LIMIT, news_sitemap, part_files, part_names
+from news_meta.sitemaps import NEWS_LIMIT, NEWS_WINDOW, SITEMAP_LIMIT, news_sitemap, part_files, part_names
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_DOMAIN = "http://127.0.0.1:8000"
@@ -167,6 +167,27 @@ def test_the_news_sitemap_holds_at_most_a_thousand_items():
     xml = news_sitemap(items, now, lambda url: "https://example.org/" + url, "平顶山日报")
     assert xml.count("<url>") == NEWS_LIMIT
     assert "第0篇" in xml and f"第{NEWS_LIMIT}篇" not in xml
+
+
+def test_the_news_sitemap_reads_only_the_newest_editions_of_a_list_in_page_order():
+    """from_the_newest: of reports in page order (newest edition first, an edition's in page order whatever
+    their times), the news sitemap and the moment it changes come out as from the whole list."""
+    from edition.model import in_page_order
+    from news_meta.sitemaps import from_the_newest, news_sitemap_changes
+
+    zone = ZoneInfo("Asia/Shanghai")
+    start = datetime.datetime(2026, 1, 1, tzinfo=zone)
+    items = [
+        SimpleNamespace(url=f"{day}/{page}/", title=f"{day}日{page}版", page=f"A0{page}", position=1, date=start + datetime.timedelta(days=day, hours=hour))
+        for day in range(12)
+        for page, hour in ((1, 23), (2, 0), (3, 13))  # an edition's later page may be dated earlier in the day
+    ]
+    ordered = in_page_order(items)
+    for now in (start + datetime.timedelta(days=days, hours=hours) for days in (6, 8, 10, 14) for hours in (0, 6, 23)):
+        newest = list(from_the_newest(ordered, now - NEWS_WINDOW))
+        assert len(newest) < len(ordered)
+        assert news_sitemap(newest, now, str, "报") == news_sitemap(ordered, now, str, "报")
+        assert news_sitemap_changes(newest, now) == news_sitemap_changes(ordered, now)
 
 
 def rss_items(site, path):

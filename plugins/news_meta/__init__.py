@@ -14,10 +14,11 @@ from pelican import signals
 from pelican.generators import Generator
 
 from build_cache.keys import digest
+from edition.model import page_order
 from staging.manifest import write_expires
 from staging.trees import write_new
 
-from .sitemaps import SITEMAP, news_sitemap, news_sitemap_changes, part_files, part_names, robots_txt, sitemap_index
+from .sitemaps import NEWS_WINDOW, SITEMAP, from_the_newest, news_sitemap, news_sitemap_changes, part_files, part_names, robots_txt, sitemap_index
 from .structured import absolute, json_ld, news_article
 
 
@@ -55,13 +56,16 @@ class SitemapGenerator(Generator):
         for names, value, make in parts:
             write_made(names, value, functools.partial(declared, make))
         now = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"]))
-        news = news_sitemap(self.context["articles"], now, lambda url: absolute(settings, url), settings["SITENAME"])
+        articles = self.context["articles"]
+        if settings.get("ARTICLE_ORDER_BY") is page_order:  # newest first: the news sitemap's two days are at the start
+            articles = list(from_the_newest(articles, now - NEWS_WINDOW))
+        news = news_sitemap(articles, now, lambda url: absolute(settings, url), settings["SITENAME"])
         index = sitemap_index([name for names, _, _ in parts for name in names], settings.get("SITEURL", ""))
         # Sitemap URLs must be absolute: a local build (SITEURL "") names them on FEED_DOMAIN, as its feeds.
         robots = robots_txt(settings.get("SITEURL") or settings.get("FEED_DOMAIN") or "", [SITEMAP, settings["NEWS_SITEMAP_SAVE_AS"]])
         for name, text in {SITEMAP: XML + index, settings["NEWS_SITEMAP_SAVE_AS"]: XML + news, "robots.txt": robots}.items():
             write_new(self.output_path, name, text)
-        write_expires(self.output_path, news_sitemap_changes(self.context["articles"], now))
+        write_expires(self.output_path, news_sitemap_changes(articles, now))
 
 
 XML = '<?xml version="1.0" encoding="UTF-8"?>\n'
