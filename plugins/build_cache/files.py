@@ -3,8 +3,9 @@
 Pelican tests every file name against every IGNORE_FILES pattern with fnmatch,
 one call each, and joins paths one by one: a second at 50,000 reports. Here the
 patterns and the extensions wanted are one compiled expression, by which a
-folder's names are chosen at C speed (0.15 s at 200,000 reports); the files listed, and their form (`./name` at the top), are Pelican's own. In a
-staged build, content/ is not walked again: its listing is the one the build's
+folder's names are chosen at C speed (0.15 s at 200,000 reports); the files
+listed, and their form (`./name` at the top), are Pelican's own. In a staged
+build, content/ is not walked again: its listing is the one the build's
 fingerprint made (site_build.listing).
 """
 
