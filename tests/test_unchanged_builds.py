@@ -327,3 +327,20 @@ def test_the_pelican_process_told_nothing_ends_without_building(tmp_path):
     printed, errors = process.communicate(timeout=60)
     assert process.returncode == 0 and printed + errors == ""
     assert not (tmp_path / "output").exists(), "nothing read, nothing written"
+
+
+def test_settings_that_do_not_load_fail_the_build_and_leave_the_output(edition):
+    """The Pelican process started beside the fingerprint fails on them before it waits: the build says
+    why (Pelican's own error), and output/ stays the last build's, file for file."""
+    before = edition.files()
+    text = edition.settings.read_text(encoding="utf-8")
+    edition.settings.write_text(text + "SECTIONS = [\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        edition.build()
+    assert "SyntaxError" in failed.value.output or "was never closed" in failed.value.output
+    assert {path: inode for path, inode in edition.files().items() if "cache" not in str(path)} == {
+        path: inode for path, inode in before.items() if "cache" not in str(path)
+    }
+    edition.settings.write_text(text, encoding="utf-8")
+    assert SKIPPED not in edition.build(), "a failed build leaves no record: the next one builds"
+    assert SKIPPED in edition.build()
