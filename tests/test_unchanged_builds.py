@@ -14,7 +14,8 @@ from PIL import Image
 
 from conftest import ROOT, Site, run_pelican, write_item, write_settings
 from publishing import inputs
-from publishing.build import BuildFailed, build_environment, build_into
+from publishing.build import BuildFailed, build_environment, build_into, pelican_command
+from publishing.pelican_process import START_FD
 from staging.trees import KILL_AT, Trees
 
 BUILD = "import sys; from publishing.build import build_into; build_into(sys.argv[1], sys.argv[2], content=sys.argv[3], capture=True)"
@@ -234,8 +235,9 @@ def test_the_news_sitemap_changes_when_a_report_enters_or_leaves_its_two_days():
     assert news_sitemap_changes(reports[:1], now) is None, "nothing left to enter or leave"
 
 
-def started_pelicans(monkeypatch):
-    """The Pelican processes build_into starts (publishing.build.Waiting), each as [process, how it ended]."""
+def started_pelicans(monkeypatch, then=None):
+    """The Pelican processes build_into starts from now on (publishing.build.Waiting), in the order started;
+    then(waiting, how many so far) is called as each is started."""
     from publishing import build
 
     started, start = [], build.Waiting.start.__func__
@@ -243,6 +245,8 @@ def started_pelicans(monkeypatch):
     def counted(cls, command, env, capture):
         waiting = start(cls, command, env, capture)
         started.append(waiting.process)
+        if then is not None:
+            then(waiting, len(started))
         return waiting
 
     monkeypatch.setattr(build.Waiting, "start", classmethod(counted))
@@ -271,8 +275,6 @@ def test_pelican_is_loaded_again_when_its_code_changes_while_it_loads(tmp_path, 
     """The Pelican process loads its plugins while the fingerprint's walk runs. A plugin edited after it
     was loaded and before the walk reads its stamp would be recorded as built and was not: the walk
     finds it changed within its racy window, and the build runs a Pelican process started anew."""
-    from publishing import build
-
     plugins, marker = tmp_path / "more_plugins", tmp_path / "loaded"
     plugin = plugins / "masthead" / "__init__.py"
     plugin.parent.mkdir(parents=True)
@@ -292,21 +294,16 @@ def test_pelican_is_loaded_again_when_its_code_changes_while_it_loads(tmp_path, 
     build_into(output, settings, content=str(content), capture=True)
     assert "早报" in Site(output).page("/").get_text()
 
-    started, start = [], build.Waiting.start.__func__
-
-    def edited_once_loaded(cls, command, env, capture):
-        waiting = start(cls, command, env, capture)
-        started.append(waiting.process)
-        if len(started) == 1:  # the plugin edited once the first has loaded it, before the walk reads it
+    def edited_once_loaded(waiting, count):
+        if count == 1:  # the plugin edited once the first has loaded it, before the walk reads it
             while not marker.exists():
                 assert waiting.process.poll() is None, "it waits to be told to run"
                 time.sleep(0.01)
             plugin.write_text(source.format(name="晚报", marker=str(marker)))
-        return waiting
 
     marker.unlink()
     write_item(content, "2020-12-31/a01-01.md", "新的一天", date="2020-12-31", Slug="xin-de")
-    monkeypatch.setattr(build.Waiting, "start", classmethod(edited_once_loaded))
+    started = started_pelicans(monkeypatch, then=edited_once_loaded)
     build_into(output, settings, content=str(content), capture=True)
     first, second = started
     assert first.returncode == -signal.SIGKILL and second.returncode == 0
@@ -319,8 +316,8 @@ def test_the_pelican_process_told_nothing_ends_without_building(tmp_path):
     write_item(content, "2020-12-30/a01-01.md", "标题")
     settings = write_settings(tmp_path, "SECTIONS = ['要闻']\nSEARCH_INDEX = False\n")
     readable, writable = os.pipe()
-    env = build_environment() | {"EDITION_START_FD": str(readable)}
-    command = [sys.executable, "-m", "publishing.pelican_process", str(content), "-s", str(settings), "-o", str(tmp_path / "output"), "--fatal", "warnings"]
+    env = build_environment() | {START_FD: str(readable)}
+    command = pelican_command(settings, tmp_path / "output", str(content))
     process = subprocess.Popen(command, env=env, pass_fds=(readable,), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     os.close(readable)
     os.close(writable)

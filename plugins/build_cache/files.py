@@ -28,8 +28,8 @@ def list_files(generator, paths, exclude=None, extensions=None):
     for name in exclude or []:
         parent, folder = os.path.split(os.path.join(generator.path, name))
         excluded.setdefault(parent, set()).add(folder)
-    ignores = generator.settings["IGNORE_FILES"]
-    ignored = re.compile("|".join(fnmatch.translate(pattern) for pattern in ignores)).match if ignores else (lambda name: None)
+    ignores = "|".join(fnmatch.translate(pattern) for pattern in generator.settings["IGNORE_FILES"])
+    ignored = re.compile(ignores).match if ignores else (lambda name: None)
     chosen = choosing(wanted, ignores)
     files = set()
     for path in paths:
@@ -48,8 +48,8 @@ def list_files(generator, paths, exclude=None, extensions=None):
 def choosing(wanted, ignores):
     """The test of a file's name that list_files makes, as one regular expression's match: its extension
     (Pelican's: what follows its last dot, if something but dots comes before it) is one of `wanted` (any,
-    if None), and no pattern of `ignores` matches it."""
-    ignore = f"(?!{'|'.join(fnmatch.translate(pattern) for pattern in ignores)})" if ignores else ""
+    if None), and the expression `ignores` (IGNORE_FILES as one, "" for none) does not match it."""
+    ignore = f"(?!{ignores})" if ignores else ""
     if wanted is None:
         return re.compile(ignore).match
     endings = "|".join(re.escape(ending) for ending in sorted(wanted) if ending and "." not in ending)

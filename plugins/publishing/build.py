@@ -78,10 +78,9 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
             if found is not None:  # Pelican lists content/ as the fingerprint found it, not walking it again
                 found.listing.write(trees.listing)
                 found.listing = None
-            if pelican is None or not build_inputs.code_unchanged_during(found, content):
-                if pelican is not None:
-                    pelican.cancel()
-                pelican = Waiting.start(command, env, capture)  # its code changed while it loaded: loaded again
+            if not build_inputs.code_unchanged_during(found, content):  # its code changed while it loaded: loaded again
+                pelican.cancel()
+                pelican = Waiting.start(command, env, capture)
             if (output / SEARCH_FOLDER / SHARDS).is_file():
                 # The search index of a week this build closes is made from the last build's pages, beside Pelican.
                 early = subprocess.Popen(
@@ -138,27 +137,23 @@ class Waiting:
         """Tell it to run; its log once it has ended (BuildFailed if it failed)."""
         with contextlib.suppress(BrokenPipeError):  # it ended already (settings that do not load): its log says why
             os.write(self.pipe, GO)
-        return self.ended(output)
+        printed, errors = self.communicate()
+        return ended(self.process.returncode, printed, errors, output)
 
     def cancel(self):
         """It ends without running, at once: until told to run it has only loaded code and read the settings."""
         self.process.kill()
-        self.ended(None)
+        self.communicate()
 
-    def ended(self, output):
-        if self.pipe is not None:
-            os.close(self.pipe)
-            self.pipe = None
+    def communicate(self):
+        """(printed, errors) once it has ended, its pipe closed first."""
+        os.close(self.pipe)
         try:
-            printed, errors = self.process.communicate()
+            return self.process.communicate()
         except BaseException:  # as subprocess.run: interrupted, it does not go on alone
             self.process.kill()
             self.process.wait()
             raise
-        log = (printed or "") + (errors or "")
-        if output is not None and self.process.returncode != 0:
-            raise BuildFailed(f"build failed (exit {self.process.returncode}); {output} was left as it was", log)
-        return log
 
 
 def build_environment(env=None):
@@ -177,7 +172,12 @@ def finish(early):
 
 def run(command, output, env, capture):
     result = subprocess.run(command, env=env, capture_output=capture, text=True)
-    if result.returncode != 0:
-        message = f"build failed (exit {result.returncode}); {output} was left as it was"
-        raise BuildFailed(message, (result.stdout or "") + (result.stderr or ""))
-    return (result.stdout or "") + (result.stderr or "")
+    return ended(result.returncode, result.stdout, result.stderr, output)
+
+
+def ended(code, printed, errors, output):
+    """What a build's process printed (kept with capture); BuildFailed if it failed."""
+    log = (printed or "") + (errors or "")
+    if code != 0:
+        raise BuildFailed(f"build failed (exit {code}); {output} was left as it was", log)
+    return log
