@@ -431,3 +431,114 @@ def test_reports_loaded_from_the_cache_share_their_editions_date():
     third = make((2021, 1, 1, 0, 0, 0, 0))  # the third date: the two before are forgotten
     assert third == EditionDatetime(2021, 1, 1, tzinfo=zone)
     assert make((2020, 12, 30, 0, 0, 0, 0)) == first
+
+
+def kept_in_table(tmp_path, items):
+    """The items read, kept in Pelican's cache table as a build keeps them (a row per folder, each
+    report's light values in it and its other values in the heavy row beside it), and loaded again."""
+    from build_cache.cache import ARTICLES_VERSION, StoredArticle, article_codec, rows_codec
+    from build_cache.rows import read_rows, write_rows
+    from site_build.state import build_of
+
+    articles, _ = read_articles(tmp_path, items)
+    build = build_of(articles[0].settings)
+    build.articles = article_codec(build)
+    table = tmp_path / "cache" / "articles.sqlite"
+    rows = {article.get_relative_source_path(): (article.source_digest, stored(article, StoredArticle)) for article in articles}
+    twin = stored(articles[0], StoredArticle)  # another report of the same shape in the same folder
+    twin._relative_source_path, twin.source_path = "2020-12-30/a01-9.md", str(items / "2020-12-30" / "a01-9.md")
+    rows[twin._relative_source_path] = (twin.source_digest, twin)
+    write_rows(table, ARTICLES_VERSION, rows_codec(build), rows, list(rows))
+
+    def load():
+        build.articles = article_codec(build)  # a build of its own: what it loads shares nothing with the last
+        return read_rows(table, ARTICLES_VERSION, rows_codec(build))
+
+    return articles, rows, table, load
+
+
+def test_a_report_loaded_from_the_table_holds_only_its_light_fields_and_reads_the_rest_when_asked(tmp_path, items):
+    """A new day loads every report of the archive: each holds what every build asks of it, and not
+    its other fields' bytes (they stay in the table, read for the few reports a day shows), nor what is
+    made from its other fields (its file's path, its translations), nor its own copy of what many
+    reports have alike (their roles) or of its row's name."""
+    articles, rows, _, load = kept_in_table(tmp_path, items)
+    loaded = load()
+    assert list(loaded) == list(rows)
+    backs = [loaded[name][1] for name in rows][: len(articles)]
+    for back, article in zip(backs, articles, strict=True):
+        state = back.__dict__
+        assert not any(isinstance(part, bytes) for part in state["_kept"]), "no bytes of its other fields are held"
+        assert "source_path" not in state and "translations" not in state and "people" not in state
+        assert back.source_path == article.source_path and back.translations == [] and "people" not in state, "made from its others when asked for"
+    assert loaded["2020-12-30/a01-1.md"][1].__dict__["_kept"] is loaded["2020-12-30/a01-9.md"][1].__dict__["_kept"], (
+        "the reports of one row and shape keep one tuple"
+    )
+    assert all(back.__dict__["_relative_source_path"] is name for name, (_, back) in loaded.items()), "a report's path is its row's name, one string"
+    assert loaded["2020-12-30/a02-1.md"][1].roles == {"zhang-san": "记者", "wang-wu": "通讯员"}
+    for name, (_, kept) in rows.items():
+        back = loaded[name][1]
+        assert back.people == kept.people and back.metadata == kept.metadata, "the rest read from the table when asked for"
+        assert attributes(back) == kept.__dict__
+        assert {key: type(value) for key, value in attributes(back).items()} == {key: type(value) for key, value in kept.__dict__.items()}
+
+
+def test_reports_with_the_same_roles_share_one_dict_and_each_keeps_its_own_translations(tmp_path, items):
+    from build_cache.cache import StoredArticle
+
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    twin = stored(articles[2], StoredArticle)
+    other = stored(articles[2], StoredArticle)
+    other.roles = {"zhang-san": "摄影"}
+    back = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"a": ("d", stored(articles[2], StoredArticle)), "b": ("d", twin), "c": ("d", other)}))
+    assert back["a"][1].roles is back["b"][1].roles and back["a"][1].roles == articles[2].roles
+    assert back["c"][1].roles == {"zhang-san": "摄影"}, "other roles, another dict"
+    back["a"][1].translations.append("译文")
+    assert back["a"][1].translations == ["译文"] and back["b"][1].translations == [], "a report's translations are its own list"
+
+
+def test_a_report_whose_path_is_not_made_from_its_relative_path_keeps_it(tmp_path, items):
+    from build_cache.cache import StoredArticle
+
+    articles, ARTICLE_CODEC = read_articles(tmp_path, items)
+    moved = stored(articles[0], StoredArticle)
+    moved.source_path = str(tmp_path / "elsewhere" / "a01-1.md")
+    moved.translations = [articles[1]]
+    back = ARTICLE_CODEC.loads(ARTICLE_CODEC.dumps({"x": ("d", moved)}))["x"][1]
+    assert back.__dict__["source_path"] == moved.source_path, "kept as it is"
+    assert back.translations[0].title == articles[1].title, "translations it has are kept"
+
+
+def test_rows_written_again_keep_the_fields_of_reports_loaded_light(tmp_path, items):
+    """A new day writes its folder's row again with the reports loaded from it (their fields still in the
+    table): their other fields are read before the row is written over, and kept as they were."""
+    from build_cache.cache import ARTICLES_VERSION, rows_codec, save_rows
+    from build_cache.rows import write_rows
+    from site_build.state import build_of
+
+    articles, rows, table, load = kept_in_table(tmp_path, items)
+    loaded = load()
+    build = build_of(articles[0].settings)
+    assert not any("people" in article.__dict__ for _, article in loaded.values()), "loaded light"
+
+    loaded_rows = type("Rows", (dict,), {})(loaded)
+    loaded_rows.asked, loaded_rows.stored = set(loaded), {next(iter(loaded))}  # one report read again: its folder is written
+    save_rows(str(table), rows_codec(build), loaded_rows)
+    again = load()
+    for article in articles:
+        back = again[article.get_relative_source_path()][1]
+        assert back.people == article.people and back.metadata == article.metadata
+    write_rows(table, ARTICLES_VERSION, rows_codec(build), {}, [], list(rows))
+    assert load() == {}, "a folder gone takes its heavy row with it"
+
+
+def test_a_report_whose_fields_left_the_table_during_the_build_says_so(tmp_path, items):
+    import sqlite3
+
+    _, rows, table, load = kept_in_table(tmp_path, items)
+    loaded = load()
+    with sqlite3.connect(table) as db:
+        db.execute("DELETE FROM heavy")
+    _, back = next(iter(loaded.values()))
+    with pytest.raises(RuntimeError, match=re.escape(str(table)) + ".*2020-12-30.*build again"):
+        back.people  # noqa: B018

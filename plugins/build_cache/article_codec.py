@@ -78,6 +78,7 @@ def tag_of(value):
 
 LIGHT_TEXT = "light"  # the tag of text kept light for this report only (ArticleCodec's light_if)
 AS_IT_IS = ("", LIGHT_TEXT)  # the tags of values kept as they are (plain data)
+DERIVED = "derived"  # the tag of a value not kept: made from the report's other values when asked for (ArticleCodec's `derived`)
 
 
 def encode_value(tag, value):
@@ -102,9 +103,11 @@ class Plan:
     A shape's values are kept in two parts: its light values (what a lazy class makes at once) and
     the rest (`heavy`), each a tuple in the shape's order."""
 
-    def __init__(self, cls, keys, makers, credits, meta_plan, light, shared=frozenset()):
+    def __init__(self, cls, keys, makers, credits, meta_plan, light, shared=frozenset(), derived=()):
         self.cls, self.keys, self.makers, self.credits, self.meta_plan = cls, keys, makers, credits, meta_plan
         self.names = frozenset(keys) | {"metadata"}
+        # The values made from the others when asked for ({name: function of the report's attributes}), kept nowhere.
+        self.derived = {key: derive for _, key, derive in derived}
         # The attributes a lazy class makes at once: their names, a getter of their plain data, the makers of those not plain.
         light_indexes = [index for index, _, _ in light]
         lights = set(light_indexes)
@@ -122,7 +125,8 @@ class Plan:
         self.own_keys = tuple(self.light_keys[place] for place in own)
         self.own_values = getter(own)
         self.light_places = list(zip(light_indexes, self.light_keys, strict=True))
-        self.heavy_indexes = [index for index in range(len(keys)) if index not in lights]
+        made_when_asked = {index for index, _, _ in derived}
+        self.heavy_indexes = [index for index in range(len(keys)) if index not in lights and index not in made_when_asked]
         self.heavy_values = getter(self.heavy_indexes)
         self.heavy_makers = [(index, make) for index, make in makers if index not in lights]
 
@@ -154,6 +158,8 @@ class Plan:
 
     def assembled(self, values, meta_values):
         state = dict(zip(self.keys, values, strict=True))
+        for key, derive in self.derived.items():
+            state[key] = derive(state)
         if self.credits:
             state["credits"] = list(zip(state["people"], state["authors"], strict=True))
         metadata, made = {}, iter(meta_values)
@@ -180,8 +186,11 @@ def complete(article):
 
 
 def made_again(article, kept):
-    """Every attribute of a lazy Article from what it kept (its plan and bytes) and its light attributes."""
-    plan, blob = kept
+    """Every attribute of a lazy Article from what it kept (its plan, and its bytes or where they are:
+    rows.Heavy, its row's, with its key when that is not its relative path) and its light attributes."""
+    plan, blob, *key = kept
+    if type(blob) is not bytes:
+        blob = blob.of(key[0] if key else article.__dict__["_relative_source_path"])
     return plan.rest(article, *marshal.loads(blob))
 
 
@@ -222,7 +231,7 @@ class ArticleCodec:
     the reports loaded share one string (each is some 55 bytes).
     """
 
-    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=(), light_if=None, shared=()):
+    def __init__(self, classes, settings, context, wrappers, make_wrapper, lazy=None, light=(), repeated=(), light_if=None, shared=(), derived=None, alike=()):
         self.classes = {cls.__name__: cls for cls in classes}
         self.settings, self.context, self.wrappers, self.make_wrapper = settings, context, wrappers, make_wrapper
         self.lazy_bases = {cls.__name__: made for cls, made in (lazy or {}).items()}
@@ -238,11 +247,25 @@ class ArticleCodec:
         self.light = frozenset(light)
         self.light_if = light_if or {}  # attribute → a test of its text: light only where it passes (a summary with links)
         self.repeated = frozenset(repeated)
+        self.derived = derived or {}  # attribute → a function of a report's attributes that makes it: not kept where it makes it
         self.shapes = {}  # one object per shape, so that marshal writes it once per row
         self.plans = {}
         self.decoding = {}  # id of a shape → decoding_of(shape)
         self.makers = {}
         self.named = {}  # class → {name: this build's wrapper}, as make_wrapper gave them: found without a (class, name) key
+        self.alike_keys = frozenset(alike)  # light attributes whose dicts of text many reports have alike: shared (one_of_many)
+        self.alike = {}  # the items of such a dict → the one dict of them the reports loaded share
+        self.heavy_kept = {}  # (plan, rows.Heavy) → the one tuple of them the reports of that row and plan keep
+
+    @staticmethod
+    def apart(data):
+        """A report's plain data split in two for rows.Codec: (what is loaded with its row, its
+        other values' bytes, read when first asked for); a pickle is loaded whole."""
+        stamp, article = data
+        if article[0] == "pickle":
+            return data, None
+        shape, light_values, blob = article
+        return (stamp, (shape, light_values)), blob
 
     def encode(self, row):
         stamp, article = row
@@ -326,14 +349,18 @@ class ArticleCodec:
             raise ValueError("metadata")
         shape, values = [], []
         for key, value in state.items():
+            if key in self.derived and made_alike(self.derived[key], state, value):
+                shape.append((key, DERIVED))
+                values.append(None)
+                continue
             tag = "credits" if key == "credits" and is_credits(state, value) else tag_of(value)
             if tag is None:
                 raise ValueError(key)
             if tag == "" and key in self.light_if and type(value) is str and self.light_if[key](value):
                 tag = LIGHT_TEXT
             shape.append((key, tag))
-            if key in self.repeated and type(value) is str:
-                value = sys.intern(value)  # marshal keeps it so, and loads it as the one string
+            if key in self.repeated:
+                value = interned(value)  # marshal keeps it so, and loads it as the one string
             values.append(None if tag == "credits" else encode_value(tag, value))
         meta_shape, meta_values = [], []
         for key, value in metadata.items():
@@ -351,17 +378,24 @@ class ArticleCodec:
         plan = self.plan_of(whole_shape)
         return whole_shape, plan.light_values(values), marshal.dumps((plan.heavy_values(values), tuple(meta_values)))
 
-    def decode(self, data):
+    def decode(self, data, name=None, heavy=None):
+        """(stamp, Article) again; given its row's key (the report's file, relative to the content), a
+        report whose relative path is that text holds the key's string, not one of its own. Given a
+        heavy row (rows.Heavy: the row was split by `apart`), its other values are read from there
+        when first asked for."""
         stamp, article = data
         if article[0] == "pickle":
             return stamp, self.unpickle(article[1])
-        shape, light_values, blob = article
+        if heavy is None:
+            shape, light_values, blob = article
+        else:
+            (shape, light_values), blob = article, heavy
         decoding = self.decoding.get(id(shape))
         if decoding is None or decoding[0] is not shape:
             decoding = self.decoding_of(shape)
         _, plan, lazy, held, whole = decoding
         if lazy is None:
-            state = plan.state(light_values, *marshal.loads(blob))
+            state = plan.state(light_values, *marshal.loads(blob if heavy is None else heavy.of(name)))
             state["settings"], state["_context"] = self.settings, self.context
             cls = plan.cls
         else:
@@ -373,11 +407,25 @@ class ArticleCodec:
                 self.keep_unheld(lazy, state, ((key, light_values[place]) for place, key in plan.shared))
                 if not whole:
                     self.decoding_of(shape)  # the class holds more now (what it holds, it holds for good)
-            state["_kept"] = (plan, blob)
+            if name is not None and state.get("_relative_source_path") == name:
+                state["_relative_source_path"] = name
+            if heavy is None:
+                state["_kept"] = (plan, blob)
+            elif state.get("_relative_source_path") is name:  # found again by its relative path: one tuple for its row and plan
+                state["_kept"] = self.kept_with(plan, heavy)
+            else:
+                state["_kept"] = (plan, heavy, name)
             cls = lazy
         result = cls.__new__(cls)
         result.__dict__ = state
         return stamp, result
+
+    def kept_with(self, plan, heavy):
+        """The (plan, heavy row) a lazy report keeps, one for all the reports of its row and shape."""
+        kept = self.heavy_kept.get((plan, heavy))
+        if kept is None:
+            kept = self.heavy_kept[plan, heavy] = (plan, heavy)
+        return kept
 
     def decoding_of(self, shape):
         """(shape, plan, lazy class, the values it holds of the plan's shared attributes, whether it holds
@@ -430,15 +478,24 @@ class ArticleCodec:
     def plan(self, shape):
         cls_name, fields, meta_fields = shape
         keys = tuple(key for key, _ in fields)
-        makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in (*AS_IT_IS, "credits")]
+        makers = [(index, self.maker(tag)) for index, (_, tag) in enumerate(fields) if tag not in (*AS_IT_IS, "credits", DERIVED)]
         credits = any(tag == "credits" for _, tag in fields)
         meta_plan = [(key, attribute, None if attribute is not None else self.maker(tag)) for key, attribute, tag in meta_fields]
         light = [
-            (index, key, None if tag in AS_IT_IS else self.maker(tag))
+            (index, key, (self.one_of_many if key in self.alike_keys else None) if tag in AS_IT_IS else self.maker(tag))
             for index, (key, tag) in enumerate(fields)
-            if (key in self.light or tag == LIGHT_TEXT) and tag != "credits"
+            if (key in self.light or tag == LIGHT_TEXT) and tag not in ("credits", DERIVED)
         ]
-        return Plan(self.classes[cls_name], keys, makers, credits, meta_plan, light, self.shared)
+        derived = [(index, key, self.derived[key]) for index, (key, tag) in enumerate(fields) if tag == DERIVED]
+        return Plan(self.classes[cls_name], keys, makers, credits, meta_plan, light, self.shared, derived)
+
+    def one_of_many(self, value):
+        """A dict of text many reports have alike (an `alike` attribute: a report's roles, {person's slug:
+        role}) as the one dict of those items the reports loaded share (184 bytes a report; nothing
+        changes one in place). Its text is shared already: marshal loads interned text as one string."""
+        if type(value) is not dict:
+            return value
+        return self.alike.setdefault(tuple(value.items()), value)
 
     def maker(self, tag):
         """The function that makes a value again from its plain data, by the value's tag."""
@@ -487,6 +544,24 @@ def shared_dates(cls, zone, most=4096):
         return date
 
     return make
+
+
+def made_alike(derive, state, value):
+    """Does `derive` make this value from a report's attributes (`state`), the same type and text?"""
+    try:
+        made = derive(state)
+    except (KeyError, TypeError, ValueError):
+        return False
+    return type(made) is type(value) and made == value
+
+
+def interned(value):
+    """Text, or a dict of text (a report's roles: {person's slug: role}), as the one string of each text."""
+    if type(value) is str:
+        return sys.intern(value)
+    if type(value) is dict and all(type(key) is str and type(text) is str for key, text in value.items()):
+        return {sys.intern(key): sys.intern(text) for key, text in value.items()}
+    return value
 
 
 def is_credits(state, value):

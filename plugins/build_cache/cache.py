@@ -38,12 +38,12 @@ from site_build.state import build_of
 
 from .article_codec import ArticleCodec, complete
 from .keys import digest, settings_digest, tree_digest
-from .rows import Codec, ProcessTable, read_rows, write_rows
+from .rows import Codec, Heavy, ProcessTable, read_rows, write_rows
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
 ARTICLES = "articles.sqlite"
-ARTICLES_VERSION = 8
+ARTICLES_VERSION = 9
 
 
 class StoredArticle(BodyElsewhereArticle):
@@ -62,8 +62,14 @@ class LazyArticle(StoredArticle):
         kept = self.__dict__.get("_kept")
         if kept is None or name not in kept[0].names:
             raise AttributeError(name)
-        complete(self)
-        return getattr(self, name)
+        derive = kept[0].derived.get(name)
+        if derive is None:
+            complete(self)
+            return getattr(self, name)
+        value = derive(self.__dict__)
+        if type(value) is not str:  # a list is the report's own from now on: it may be changed in place
+            self.__dict__[name] = value
+        return value
 
 
 # What a build asks of every report, in Pelican's loops and the edition's: its place, its lists, its URL.
@@ -79,14 +85,25 @@ LIGHT = (
     "in_default_lang",
     "translations",
 ) + ("title", "slug", "kind", "date", "modified", "page", "position", "category", "tags", "authors", "roles", "override_url", "override_save_as", "image")
-# Of those, the ones whose text many reports share (kept as one string: article_codec.ArticleCodec).
-REPEATED = ("_status", "template", "kind", "lang", "page")
+# Of those, the ones whose text many reports share (kept as one string: article_codec.ArticleCodec; a
+# report's roles, {person's slug: role}, as the one string of each slug and role).
+REPEATED = ("_status", "template", "kind", "lang", "page", "roles")
+# Of the light ones, those whose dict (a report's roles) many reports have alike: one dict for them all.
+ALIKE = ("roles",)
 # A summary is shown by the few list pages a new day renders, and its links refreshed by Pelican for
 # every report (BodyElsewhereArticle.refresh_metadata_intersite_links): light only if it may have one.
 LIGHT_IF = {"_summary": may_link}
 # Of the light ones, those whose value nearly every report shares (a kind, a language, a flag): held
 # once by the build's class of light reports (a report with another value keeps its own).
 SHARED = ("_status", "template", "kind", "lang", "in_default_lang")
+
+
+def derived(settings):
+    """The attributes a cached report does not keep where they are made from its others when asked
+    for: its file's path (the content folder's and its own relative one: 100 bytes a report at
+    200,000), and its translations when it has none (a list each)."""
+    folder = os.path.join(os.path.abspath(settings["PATH"]), "")
+    return {"source_path": lambda state: folder + state["_relative_source_path"], "translations": lambda state: []}
 
 
 def article_codec(build):
@@ -102,6 +119,8 @@ def article_codec(build):
         repeated=REPEATED,
         light_if=LIGHT_IF,
         shared=SHARED,
+        derived=derived(build.settings),
+        alike=ALIKE,
     )
 
 
@@ -130,9 +149,15 @@ def load_articles(build):
     """Pelican's cache of reports, read from its table of rows (into build.article_rows)."""
     build.articles = article_codec(build)
     build.bodies = ProcessTable("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
-    codec = Codec(build.articles.encode, build.articles.decode)
+    codec = rows_codec(build)
     rows = read_rows(os.path.join(build.cache_folder, ARTICLES), ARTICLES_VERSION, codec) if build.settings.get("LOAD_CONTENT_CACHE") else {}
     build.article_rows = CachedRows(rows)
+
+
+def rows_codec(build):
+    """A report's row as the table keeps it: its light values loaded with the row, the others' bytes in
+    a heavy row beside it, read for the few reports made whole (some 400 bytes a report not held)."""
+    return Codec(build.articles.encode, build.articles.decode, apart=build.articles.apart)
 
 
 def keep_cache_in_rows(generator, build):
@@ -143,7 +168,7 @@ def keep_cache_in_rows(generator, build):
     """
     digests, rows = build.digests, build.article_rows
     path = os.path.join(build.cache_folder, ARTICLES)
-    codec = Codec(build.articles.encode, build.articles.decode)
+    codec = rows_codec(build)
 
     def stamp(name):
         # A file reached another way than the check's (a symlink) is read for its digest.
@@ -195,6 +220,11 @@ def save_rows(path, codec, rows):
     gone, touched = gone_and_touched(rows)
     asked, stored = rows.asked, rows.stored
     kept = {name: row for name, row in rows.items() if name.rpartition(os.sep)[0] in touched and (name in asked or name in stored)}
+    # What they keep in the rows written over is read first, not from the table while it is written.
+    for _, article in kept.values():
+        heavy = article.__dict__.get("_kept", (None, None))[1]
+        if isinstance(heavy, Heavy) and heavy.values is None:
+            heavy.load()
     write_rows(path, ARTICLES_VERSION, codec, kept, stored, gone)
 
 

@@ -25,17 +25,58 @@ DAMAGED = (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, Impo
 
 
 class Codec:
-    """How a cache's values are kept: `encode(value)` → plain data, `decode(data)` → the value."""
+    """How a cache's values are kept: `encode(value)` → plain data, `decode(data)` → the value.
 
-    def __init__(self, encode, decode):
-        self.encode, self.decode = encode, decode
+    apart: a function that splits a value's plain data in two, (what is loaded with the row, what is
+    read only when asked for, or None): a row's second parts are kept beside it (its `heavy` row), and
+    its values decoded with `decode(data, key, heavy)`: their key (a value may hold that string rather
+    than its own copy of the text), and the Heavy of their row."""
+
+    def __init__(self, encode, decode, apart=None):
+        self.encode, self.decode, self.apart = encode, decode, apart
 
     def dumps(self, values):
-        return marshal.dumps({key: self.encode(value) for key, value in values.items()})
+        """A row of these values: its bytes, and with apart the bytes of its heavy row (None without one)."""
+        if self.apart is None:
+            return marshal.dumps({key: self.encode(value) for key, value in values.items()})
+        loaded, heavy = {}, {}
+        for key, value in values.items():
+            loaded[key], part = self.apart(self.encode(value))
+            if part is not None:
+                heavy[key] = part
+        return marshal.dumps(loaded), marshal.dumps(heavy) if heavy else None
 
-    def loads(self, blob):
+    def loads(self, blob, heavy=None):
         decode = self.decode
+        if self.apart is not None:
+            return {key: decode(data, key, heavy) for key, data in marshal.loads(blob).items()}
         return {key: decode(data) for key, data in marshal.loads(blob).items()}
+
+
+class Heavy:
+    """The heavy row of one folder of a table (Codec's apart): read the first time a value of it is
+    asked for, then kept. A forked process reads it with its own connection (ProcessTable)."""
+
+    def __init__(self, table, path, folder):
+        self.table, self.path, self.folder = table, path, folder
+        self.values = None
+
+    def of(self, key):
+        if self.values is None:
+            self.load()
+        try:
+            return self.values[key]
+        except KeyError:
+            raise RuntimeError(
+                f"{self.path}: the cache's row of {self.folder} lacks {key}: it changed while the edition was being built; build again"
+            ) from None
+
+    def load(self):
+        try:
+            found = self.table.connection(self.path).execute("SELECT value FROM heavy WHERE folder = ?", (self.folder,)).fetchall()
+        except sqlite3.Error as error:
+            raise RuntimeError(f"{self.path}: the cache's row of {self.folder} cannot be read ({error}); build again") from None
+        self.values = marshal.loads(found[0][0]) if found else {}
 
 
 def keys_of(blob):
@@ -62,6 +103,8 @@ def _open(path, version):
         db.execute("DROP TABLE IF EXISTS summaries")
         db.execute(f"PRAGMA user_version = {int(version)}")
     db.execute("CREATE TABLE IF NOT EXISTS rows (folder TEXT PRIMARY KEY, value BLOB NOT NULL)")
+    # The parts of a row's values read only when asked for (Codec's apart, Heavy).
+    db.execute("CREATE TABLE IF NOT EXISTS heavy (folder TEXT PRIMARY KEY, value BLOB NOT NULL)")
     # What a cache keeps about a whole folder, beside its rows (the check's: checked_codec.Summaries).
     db.execute("CREATE TABLE IF NOT EXISTS summaries (folder TEXT PRIMARY KEY, value BLOB NOT NULL)")
     return db
@@ -76,11 +119,16 @@ def read_rows(path, version, codec, folders=None):
         with contextlib.closing(_open(path, version)) as db:
             values = {}
             if folders is None:
-                found = db.execute("SELECT value FROM rows")
+                found = db.execute("SELECT folder, value FROM rows")
             else:
-                found = (row for folder in sorted(folders) for row in db.execute("SELECT value FROM rows WHERE folder = ?", (folder,)))
-            for (value,) in found:
-                values.update(codec.loads(value))
+                found = (row for folder in sorted(folders) for row in db.execute("SELECT folder, value FROM rows WHERE folder = ?", (folder,)))
+            if codec.apart is None:
+                for _, value in found:
+                    values.update(codec.loads(value))
+            else:
+                table = ProcessTable(None)
+                for folder, value in found:
+                    values.update(codec.loads(value, Heavy(table, path, folder)))
             return values
     except sqlite3.OperationalError:
         return {}  # busy (another build): everything is read again this time
@@ -106,7 +154,16 @@ def write_rows(path, version, codec, values, changed, gone=()):
     try:
         with contextlib.closing(_open(path, version)) as db:
             db.execute("BEGIN")
-            db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?)", stored)
+            if codec.apart is None:
+                db.executemany("INSERT OR REPLACE INTO rows VALUES (?, ?)", stored)
+            else:
+                for folder, (value, heavy) in stored:
+                    db.execute("INSERT OR REPLACE INTO rows VALUES (?, ?)", (folder, value))
+                    if heavy is None:
+                        db.execute("DELETE FROM heavy WHERE folder = ?", (folder,))
+                    else:
+                        db.execute("INSERT OR REPLACE INTO heavy VALUES (?, ?)", (folder, heavy))
+                db.executemany("DELETE FROM heavy WHERE folder = ?", emptied)
             db.executemany("DELETE FROM rows WHERE folder = ?", emptied)
             db.execute("COMMIT")
     except sqlite3.OperationalError:
@@ -156,7 +213,7 @@ class ProcessTable:
     connection starts a new one."""
 
     def __init__(self, create, timeout=5.0):
-        self.create, self.timeout = create, timeout
+        self.create, self.timeout = create, timeout  # create: the table's statement (None: one only read)
         self.pid = self.db = None
 
     def connection(self, path):
@@ -164,7 +221,8 @@ class ProcessTable:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             db = sqlite3.connect(path, isolation_level=None, timeout=self.timeout)
             db.execute("PRAGMA synchronous = OFF")  # a cache: a lost write is made again
-            db.execute(self.create)
+            if self.create is not None:
+                db.execute(self.create)
             self.pid, self.db = os.getpid(), db
         return self.db
 
