@@ -385,7 +385,7 @@ def test_a_build_without_pelicans_cache_is_given_every_body_the_check_rendered(t
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
     table = CheckedSources(str(tmp_path / "checked.sqlite"))
     checked_content(str(items), settings, "changed", 1, table)  # the last build: the check's cache is made
-    digests, sources, problems, _ = checked_content(str(items), settings, True, 1, table)
+    digests, sources, problems, _, _ = checked_content(str(items), settings, True, 1, table)
     assert problems == []
     assert sorted(source.file for source in sources) == sorted(digests) and len(digests) == len(ITEMS)
     assert all(source.html and "<p>" in source.html for source in sources)
@@ -542,3 +542,66 @@ def test_a_report_whose_fields_left_the_table_during_the_build_says_so(tmp_path,
     _, back = next(iter(loaded.values()))
     with pytest.raises(RuntimeError, match=re.escape(str(table)) + ".*2020-12-30.*build again"):
         back.people  # noqa: B018
+
+
+def test_a_day_the_check_settled_is_kept_whole_when_its_seal_is_its_rows(tmp_path, items):
+    """The reports of a folder whose files the check vouches for by their seal are kept from the cache at
+    once when the seal is the one their row was written with; a folder whose row has another seal
+    (a file changed since the row was written) is left to Pelican, which asks its cache file by file."""
+    from build_cache.cache import CachedRows, keep_unchanged, row_seal
+    from content_schema.settled import seal_of
+    from content_schema.source import file_digest
+
+    _, rows, _, load = kept_in_table(tmp_path, items)
+    build = rows["2020-12-30/a01-1.md"][1].settings["_build"]
+    loaded = load()
+    names = list(loaded)
+    folder_row = {name: (stamp, article) for name, (stamp, article) in loaded.items()}
+    seal = row_seal("2020-12-30", folder_row)
+    assert seal == seal_of((name[len("2020-12-30/") :], stamp) for name, (stamp, _) in folder_row.items())
+
+    def kept_with(seals, row_seals):
+        build.article_rows = CachedRows(loaded, {"2020-12-30": names}, row_seals)
+        build.digests, build.sealed = {}, seals
+        left = keep_unchanged(build, str(items), set(names))
+        return sorted(left), sorted(article.get_relative_source_path() for article in build.kept)
+
+    assert kept_with({str(items / "2020-12-30"): (seal, len(names))}, {"2020-12-30": seal}) == ([], sorted(names)), "kept whole"
+    assert kept_with({str(items / "2020-12-30"): ("another", len(names))}, {"2020-12-30": seal}) == (sorted(names), []), "another seal: each file asked"
+    assert kept_with({str(items / "2020-12-30"): (seal, len(names))}, {}) == (sorted(names), []), "a row without a seal: each file asked"
+    build.article_rows = CachedRows(loaded, {"2020-12-30": names}, {"2020-12-30": seal})
+    build.digests = {str(items / name): file_digest(str(items / name)) for name in names[:2]}
+    build.sealed = {}
+    assert sorted(keep_unchanged(build, str(items), set(names))) == sorted(names[2:]), "or each file by its digest, those the check read"
+
+
+def test_a_file_read_from_a_sealed_folder_that_changed_during_the_build_stops_it(tmp_path, items):
+    """The check vouches for a settled folder by its seal alone: a file Pelican reads from one anyway (its
+    cached report is not the file's) is read with its folder's files, which must still be the seal's."""
+    from pelican.contents import Article
+    from pelican.readers import Readers
+
+    from content_schema.reader import ContentError, NewsReader
+    from content_schema.settled import seal_of
+    from content_schema.source import file_digest
+
+    articles, _ = read_articles(tmp_path, items)
+    settings = articles[0].settings
+    build = settings["_build"]
+    folder = items / "2020-12-30"
+    files = sorted(folder.glob("*.md"))
+    build.sealed = {str(folder): (seal_of((path.name, file_digest(str(path))) for path in files), len(files))}
+    readers = Readers(settings)
+    readers.readers["md"] = NewsReader(settings)
+    context = articles[0]._context
+
+    def read(name):
+        return readers.read_file(base_path=str(items), path=name, content_class=Article, context=context)
+
+    assert read(ITEMS[0][0]).title == ITEMS[0][1], "its folder still the seal's"
+    assert str(folder) in build.unsealed
+    build.unsealed.clear()
+    with open(files[1], "a", encoding="utf-8") as handle:
+        handle.write("\n编辑在检查之后加的一句。\n")
+    with pytest.raises(ContentError, match=re.escape(str(folder)) + ".*changed while the edition was being built"):
+        read(ITEMS[0][0])

@@ -199,3 +199,21 @@ def listing_of(folder):
     made = Listing(str(folder), {}, 0)
     walk(str(folder), [], {}, 0, made.folders)
     return made
+
+
+def test_a_new_days_check_hands_the_settled_folders_on_by_their_seals(tmp_path, archive):
+    """A new day's check beside the build gives the build the digest of each file it read, and of the
+    folders it did not read only their seals (the digest of their files' names and digests), not the
+    archive's every file."""
+    from content_schema.settled import seal_of
+
+    content, cache = archive
+    write_day(content, "2020-12-30", pages=1)
+    digests, sealed = {}, {}
+    check_tree(content, {"SECTIONS": []}, label_root=tmp_path, now=NOW, cache=cache, digests=digests, sealed=sealed)
+    assert sorted(digests) == sorted(str(path) for path in (content / "2020-12-30").glob("*.md")), "the files of the day read"
+    assert sorted(sealed) == [str(content / day) for day in DAYS]
+    for day in DAYS:
+        files = sorted((content / day).glob("*.md"))
+        assert sealed[str(content / day)] == (seal_of((path.name, file_digest(str(path))) for path in files), len(files))
+    assert seal_of([("a.md", "1"), ("b.md", "2")]) == seal_of([("b.md", "2"), ("a.md", "1")]) != seal_of([("a.md", "2"), ("b.md", "1")])

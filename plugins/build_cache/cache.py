@@ -32,13 +32,14 @@ from pelican.contents import Article
 
 from content_schema import reader
 from content_schema.body import features_of, render_body
+from content_schema.settled import seal_of
 from content_schema.source import file_digest, parse_source
 from site_build.pelican_internals import BodyElsewhereArticle, keep_articles_in, may_link, put_body_away
 from site_build.state import build_of
 
 from .article_codec import ArticleCodec, complete
 from .keys import digest, settings_digest, tree_digest
-from .rows import Codec, Heavy, ProcessTable, read_rows, write_rows
+from .rows import Codec, Heavy, ProcessTable, read_rows, read_summaries, write_rows
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
@@ -149,9 +150,13 @@ def load_articles(build):
     """Pelican's cache of reports, read from its table of rows (into build.article_rows)."""
     build.articles = article_codec(build)
     build.bodies = ProcessTable("CREATE TABLE IF NOT EXISTS bodies (path TEXT PRIMARY KEY, digest TEXT NOT NULL, html TEXT NOT NULL)")
-    codec = rows_codec(build)
-    rows = read_rows(os.path.join(build.cache_folder, ARTICLES), ARTICLES_VERSION, codec) if build.settings.get("LOAD_CONTENT_CACHE") else {}
-    build.article_rows = CachedRows(rows)
+    path, folders, seals = os.path.join(build.cache_folder, ARTICLES), {}, {}
+    if build.settings.get("LOAD_CONTENT_CACHE"):
+        rows = read_rows(path, ARTICLES_VERSION, rows_codec(build), keys=folders)
+        seals = read_summaries(path, ARTICLES_VERSION)[0]
+    else:
+        rows = {}
+    build.article_rows = CachedRows(rows, folders, seals)
 
 
 def rows_codec(build):
@@ -178,10 +183,12 @@ def keep_cache_in_rows(generator, build):
 
 
 class CachedRows(dict):
-    """{file: (stamp, Article)} as Pelican uses it, noting the files listed and those it stores."""
+    """{file: (stamp, Article)} as Pelican uses it, noting the files listed and those it stores; as loaded,
+    the files of each folder ({folder: [file]}) and its seal when written ({folder: seal}: row_seal)."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, folders=None, seals=None):
         super().__init__(rows)
+        self.folders, self.seals = folders or {}, seals or {}
         self.asked, self.stored = set(), set()
         self.loaded = bool(rows)  # the last build's rows were read: files gone are those no longer listed
 
@@ -194,20 +201,31 @@ class CachedRows(dict):
         super().__setitem__(key, value)
 
 
+NO_SEAL = (None, 0)
+
+
 def keep_unchanged(build, folder, files):
     """Of the report files Pelican's ArticlesGenerator lists (`files`, relative to `folder`), those it
     must read: the others' cached reports, whose files the check found unchanged, are put aside
     (build.kept) and added to its lists when its loop is over (pelican_internals.add_kept_articles),
     not asked for one by one. Files the check did not see (reached another way) are Pelican's to ask."""
-    rows, digests = build.article_rows, build.digests
+    rows, digests, sealed = build.article_rows, build.digests, build.sealed
     listed = rows.asked = files if isinstance(files, set) else set(files)  # every file listed: the rows of others are of files gone
     prefix = os.path.join(folder, "")
     kept, taken = [], set()
-    get_digest = digests.get
-    for name, (stamp, article) in dict.items(rows):
-        if name in listed and stamp == get_digest(prefix + name):
-            kept.append(article)
-            taken.add(name)
+    get_digest, row = digests.get, rows.__getitem__
+    for row_folder, names in (rows.folders or {None: list(rows)}).items():
+        # A folder the check settled is known by its files' seal: the same as its row's, the row's reports are its files'.
+        seal = rows.seals.get(row_folder)
+        if seal is not None and sealed.get(prefix + row_folder, NO_SEAL)[0] == seal and listed.issuperset(names):
+            kept.extend(row(name)[1] for name in names)
+            taken.update(names)
+            continue
+        for name in names:
+            stamp, article = row(name)
+            if name in listed and stamp == get_digest(prefix + name):
+                kept.append(article)
+                taken.add(name)
     build.kept = kept
     return listed - taken
 
@@ -225,7 +243,13 @@ def save_rows(path, codec, rows):
         heavy = article.__dict__.get("_kept", (None, None))[1]
         if isinstance(heavy, Heavy) and heavy.values is None:
             heavy.load()
-    write_rows(path, ARTICLES_VERSION, codec, kept, stored, gone)
+    write_rows(path, ARTICLES_VERSION, codec, kept, stored, gone, summary=row_seal)
+
+
+def row_seal(folder, row):
+    """The seal of a folder's row (content_schema.settled.seal_of): its files' names in the folder, and their stamps (their digests)."""
+    start = len(folder) + 1 if folder else 0
+    return seal_of((name[start:], stamp) for name, (stamp, _) in row.items())
 
 
 def gone_and_touched(rows):

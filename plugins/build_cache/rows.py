@@ -110,9 +110,9 @@ def _open(path, version):
     return db
 
 
-def read_rows(path, version, codec, folders=None):
+def read_rows(path, version, codec, folders=None, keys=None):
     """{key: value} of the table (of the rows of `folders` only, if given); nothing when there is
-    none, or it is busy, damaged or of another version."""
+    none, or it is busy, damaged or of another version. Given a dict as `keys`, {folder: [its keys]}."""
     if not os.path.isfile(path) or folders is not None and not folders:
         return {}
     try:
@@ -122,13 +122,12 @@ def read_rows(path, version, codec, folders=None):
                 found = db.execute("SELECT folder, value FROM rows")
             else:
                 found = (row for folder in sorted(folders) for row in db.execute("SELECT folder, value FROM rows WHERE folder = ?", (folder,)))
-            if codec.apart is None:
-                for _, value in found:
-                    values.update(codec.loads(value))
-            else:
-                table = ProcessTable(None)
-                for folder, value in found:
-                    values.update(codec.loads(value, Heavy(table, path, folder)))
+            table = ProcessTable(None)
+            for folder, value in found:
+                row = codec.loads(value) if codec.apart is None else codec.loads(value, Heavy(table, path, folder))
+                values.update(row)
+                if keys is not None:
+                    keys[folder] = list(row)
             return values
     except sqlite3.OperationalError:
         return {}  # busy (another build): everything is read again this time
@@ -138,8 +137,9 @@ def read_rows(path, version, codec, folders=None):
         return {}
 
 
-def write_rows(path, version, codec, values, changed, gone=()):
-    """Store the rows of the folders where a key changed or went, from {key: value} (every key now), in one transaction."""
+def write_rows(path, version, codec, values, changed, gone=(), summary=None):
+    """Store the rows of the folders where a key changed or went, from {key: value} (every key now), in one transaction;
+    with `summary(folder, {key: value})`, each row's summary (plain data) beside it."""
     touched = {folder_of(key) for key in changed} | {folder_of(key) for key in gone}
     if not touched:
         return
@@ -164,6 +164,12 @@ def write_rows(path, version, codec, values, changed, gone=()):
                     else:
                         db.execute("INSERT OR REPLACE INTO heavy VALUES (?, ?)", (folder, heavy))
                 db.executemany("DELETE FROM heavy WHERE folder = ?", emptied)
+            if summary is not None:
+                db.executemany(
+                    "INSERT OR REPLACE INTO summaries VALUES (?, ?)",
+                    [(folder, marshal.dumps(summary(folder, folders[folder]))) for folder in touched if folders[folder]],
+                )
+                db.executemany("DELETE FROM summaries WHERE folder = ?", emptied)
             db.executemany("DELETE FROM rows WHERE folder = ?", emptied)
             db.execute("COMMIT")
     except sqlite3.OperationalError:

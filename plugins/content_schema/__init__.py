@@ -38,12 +38,13 @@ def refuse_bad_content(generator):
     build = build_of(settings)
     if build.check is not None:
         take, build.check = build.check, None
-        digests, sources, problems, photos = take()
+        digests, sources, problems, photos, sealed = take()
     else:
         processes = processes_of(settings)
         # Every file is read (a build without Pelican's cache): each is rendered as Pelican reads it, not all at once here.
-        digests, sources, problems, photos = checked_content(settings["PATH"], settings, False, processes, build.check_cache)
+        digests, sources, problems, photos, sealed = checked_content(settings["PATH"], settings, False, processes, build.check_cache)
     build.digests.update(digests)
+    build.sealed.update(sealed)
     build.photos_checked = photos
     build.checked.update((source.file, source) for source in sources)
     if problems:
@@ -59,9 +60,12 @@ def forget_checked(generator):
     build process, not again in each rendering worker.
     """
     build = build_of(generator.settings)
-    logger.info("%d item(s) read, %d kept from the last build", build.read, len(build.digests) - build.read)
+    files = len(build.digests) + sum(count for _, count in build.sealed.values())
+    logger.info("%d item(s) read, %d kept from the last build", build.read, files - build.read)
     build.checked.clear()
     build.digests.clear()
+    build.sealed.clear()
+    build.unsealed.clear()
     for wrapper in build.wrappers.values():
         wrapper.url, wrapper.save_as  # noqa: B018 (cached properties)
 

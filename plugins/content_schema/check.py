@@ -103,7 +103,9 @@ def content_stamps(content_dir, by_folder=None, listed=None):
 ENTRY_NAME = attrgetter("name")
 
 
-def check_tree(content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None, digests=None, bodies=True):
+def check_tree(
+    content_dir, settings=None, label_root=None, now=None, render=False, processes=1, cache=None, photos=None, digests=None, bodies=True, sealed=None
+):
     """Parse and check every item; return (sources, problems).
 
     With render=True, each item also gets its body rendered (`source.html`),
@@ -120,7 +122,8 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     keeps no bodies (all the rules need of a body is found when it is read): a
     source from the cache has body None. With a dict as photos, what each photo
     shown by a source given is (a Photo or PhotoError, as the photo catalogue
-    says) is put in it; with a dict as digests, every file's digest.
+    says) is put in it; with a dict as digests, every file's digest; with a dict as sealed too, the
+    files of settled folders are given there by folder ({folder: (seal, how many files)}: settled.seal_of).
     """
     label_root = Path(label_root or os.getcwd()).resolve()
     content_dir = Path(content_dir)
@@ -184,7 +187,7 @@ def check_tree(content_dir, settings=None, label_root=None, now=None, render=Fal
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
     if digests is not None:
-        digests.update(digests_of(settled))
+        digests.update(digests_of(settled, sealed))
         digests.update((source.file, source.digest) for source in sources)
     if cache:
         settling.save(summaries(settling, content_dir, paths, sources, kept_stamps, problems, found), by_folder.keys())
@@ -234,7 +237,8 @@ def features_version(features):
 
 
 def checked_content(path, settings, render, processes, cache):
-    """What the build needs of the check: every file's digest, the sources parsed now, the problems.
+    """What the build needs of the check: every file's digest (those of settled folders by folder: their
+    seals, {folder: (seal, how many files)}), the sources parsed now, the problems, the photos shown.
 
     With render False, no source is given: the build's reader reads and renders each file as Pelican
     reads it (a full build: the check would otherwise hold every report's rendered body at once,
@@ -242,10 +246,15 @@ def checked_content(path, settings, render, processes, cache):
     Plain data: it may be run in a process beside the build (build_cache) and sent back.
     """
     photos, digests = {}, {}
-    sources, problems = check_tree(path, settings, render=render, processes=processes, cache=cache, photos=photos, digests=digests, bodies=render is not False)
+    # A new day's check beside the build hands the archive's settled folders on by their seals; a build
+    # that reads every file (no Pelican cache) compares each with the digest the check vouched for.
+    sealed = {} if render == "changed" else None
+    sources, problems = check_tree(
+        path, settings, render=render, processes=processes, cache=cache, photos=photos, digests=digests, bodies=render is not False, sealed=sealed
+    )
     # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
     checked = [source for source in sources if source.body is not None or source.html is not None]
-    return digests, checked, [str(problem) for problem in problems], photos
+    return digests, checked, [str(problem) for problem in problems], photos, sealed or {}
 
 
 def unchanged_sources(known, stamps):

@@ -22,7 +22,8 @@ from site_build.state import build_of
 
 from . import body
 from .check import MARKDOWN, body_of, name_slug
-from .source import parse_source
+from .settled import seal_of
+from .source import file_digest, parse_source
 
 
 class ContentError(Exception):
@@ -102,7 +103,7 @@ class NewsReader(MarkdownReader):
         if source is None:
             with open(source_path, "rb") as handle:
                 source = parse_source(source_path, handle.read())
-            checked = build.digests.get(source_path)
+            checked = build.digests.get(source_path) or sealed_digest(build, source_path)
             if checked is not None and checked != source.digest:
                 raise ContentError(f"{source_path} changed while the edition was being built; build again")
         if source.problems:
@@ -122,6 +123,24 @@ class NewsReader(MarkdownReader):
     @cached_property
     def features(self):
         return body.features_of(self.settings)
+
+
+def sealed_digest(build, path):
+    """The digest the check vouched for of a file of a folder it handed on by its seal (build.sealed), or
+    None. Pelican reads such a file only when its cached report is not the file's (a row older than
+    the check's summary): the folder's Markdown files are read now, once, and must still be the seal's."""
+    folder = path.rpartition(os.sep)[0]
+    sealed = build.sealed.get(folder)
+    if sealed is None:
+        return None
+    found = build.unsealed.get(folder)
+    if found is None:
+        with os.scandir(folder) as entries:
+            found = {entry.name: file_digest(entry.path) for entry in entries if entry.name.endswith(MARKDOWN) and not entry.is_dir()}
+        if seal_of(found.items()) != sealed[0]:
+            raise ContentError(f"{folder} changed while the edition was being built; build again")
+        build.unsealed[folder] = found
+    return found.get(path.rpartition(os.sep)[2])
 
 
 def linked_paths(html, source_path, settings):

@@ -22,13 +22,14 @@ whole tree would; two settled folders cannot clash, since the check that settled
 both. The check of a whole tree and one that settles folders give the same problems (tested).
 """
 
+import hashlib
 import os
 
 from news_photos.pipeline import Photo
 
 from .slugs import pinyin_slug
 
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 NAMES = (("people", lambda credit: credit.name), ("tags", lambda tag: tag), ("section", lambda section: section))
 
 
@@ -47,6 +48,13 @@ def file_stamp(path, listed_at, racy_ns):
     except OSError:
         return (-1, 0)
     return (status.st_size, 0 if abs(status.st_mtime_ns - listed_at) <= racy_ns else status.st_mtime_ns)
+
+
+def seal_of(pairs):
+    """What a folder's report files are, in 32 hex digits: their (name in the folder, digest) pairs, in any
+    order. The check's summary of a settled folder has it, and Pelican's row of the folder (build_cache):
+    equal, the folder's cached reports are those of its files, none compared alone."""
+    return hashlib.blake2b("\n".join(sorted(f"{name}\0{digest}" for name, digest in pairs)).encode(), digest_size=16).hexdigest()
 
 
 def names_of(values, kind, name_of):
@@ -119,6 +127,8 @@ class Settling:
             "key": self.key,
             "latest": self.latest,
             "files": kept,
+            # None when a file is reached another way (its file is not the path): its digest is handed on alone
+            "seal": seal_of((name, entry[2]) for name, entry in kept.items()) if all(entry[3] is None for entry in kept.values()) else None,
             "links": sorted(links),
             "photos": photos,
             "slugs": sorted(slugs),
@@ -133,10 +143,15 @@ class Settling:
         self.cache.save_summaries({folder: summary for folder, summary in stored.items() if summary is not None}, dropped, self.features)
 
 
-def digests_of(settled):
-    """{file: digest} of the files of settled folders."""
+def digests_of(settled, sealed=None):
+    """{file: digest} of the files of settled folders; given a dict as `sealed`, only of those without a
+    seal, and {folder: (seal, how many files)} of the others put in it: 1,300 values at 200,000
+    reports, not 200,000 handed to the build."""
     found = {}
     for folder, summary in settled.items():
+        if sealed is not None and summary["seal"] is not None:
+            sealed[folder] = (summary["seal"], len(summary["files"]))
+            continue
         for name, (_, _, digest, file) in summary["files"].items():
             found[file or folder + os.sep + name] = digest
     return found

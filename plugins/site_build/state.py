@@ -32,6 +32,10 @@ class Build:
     photos_checked: dict = field(default_factory=dict)  # name under content/ → Photo or PhotoError, as the check found each photo shown
     checked: dict = field(default_factory=dict)  # absolute path → Source checked (and rendered) this build, until read
     digests: dict = field(default_factory=dict)  # absolute path → digest of the file's bytes the check read
+    sealed: dict = field(
+        default_factory=dict
+    )  # the files of folders the check settled, by folder: {absolute path: (seal, files)} (content_schema.settled.seal_of)
+    unsealed: dict = field(default_factory=dict)  # {folder: {name: digest}} of those a file was read from (content_schema.reader.sealed_digest)
     read: int = 0  # files the reader read (not taken from the cache)
     wrappers: dict = field(default_factory=dict)  # (class, name) → the one Tag, Author or Category of this build
     # incremental: the writers of this build, and the pieces of pages kept between builds
