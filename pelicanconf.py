@@ -111,6 +111,7 @@ TYPOGRIFY = False
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # every build starts in a fresh folder (publishing.build)
 BUILD_PROCESSES = 0  # 0: one worker per core
+RENDER_WORKERS_FROM = 2000  # fewer pages to render (a new day's): rendered in the build's own process
 CACHE_PATH = "cache"
 CHECK_CACHE = True  # unchanged reports are not parsed again (cache/checked-sources.sqlite)
 # Pelican keeps each report's Article between builds and reads only changed files

@@ -453,7 +453,7 @@ def test_pages_rendered_by_forked_workers_equal_pages_rendered_in_one_process(tm
     for processes in (1, 2):
         folder = tmp_path / f"processes-{processes}"
         folder.mkdir()
-        settings = write_settings(folder, f"SECTIONS = {SECTIONS!r}\nBUILD_PROCESSES = {processes}\n")
+        settings = write_settings(folder, f"SECTIONS = {SECTIONS!r}\nBUILD_PROCESSES = {processes}\nRENDER_WORKERS_FROM = 200\n")
         build_into(folder / "output", settings, content=str(tmp_path / "content"), capture=True)
         outputs[processes] = files(folder / "output")
     assert len(outputs[1]) > 600, "enough pages for workers to be used"
