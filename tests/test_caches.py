@@ -563,10 +563,13 @@ def test_a_day_the_check_settled_is_kept_whole_when_its_seal_is_its_rows(tmp_pat
     def kept_with(seals, row_seals):
         build.article_rows = CachedRows(loaded, {"2020-12-30": names}, row_seals)
         build.digests, build.sealed = {}, seals
-        left = keep_unchanged(build, str(items), set(names))
+        left = keep_unchanged(build, str(items), {"".join(list(name)) for name in names})  # Pelican's listing: other strings
         return sorted(left), sorted(article.get_relative_source_path() for article in build.kept)
 
     assert kept_with({str(items / "2020-12-30"): (seal, len(names))}, {"2020-12-30": seal}) == ([], sorted(names)), "kept whole"
+    row_names = {id(name) for name in loaded}
+    asked = build.article_rows.asked
+    assert asked == set(names) and all(id(name) in row_names for name in asked), "the files listed, named by their rows' own strings"
     assert kept_with({str(items / "2020-12-30"): ("another", len(names))}, {"2020-12-30": seal}) == (sorted(names), []), "another seal: each file asked"
     assert kept_with({str(items / "2020-12-30"): (seal, len(names))}, {}) == (sorted(names), []), "a row without a seal: each file asked"
     build.article_rows = CachedRows(loaded, {"2020-12-30": names}, {"2020-12-30": seal})

@@ -227,7 +227,10 @@ def keep_unchanged(build, folder, files):
                 kept.append(article)
                 taken.add(name)
     build.kept = kept
-    return listed - taken
+    left = listed - taken
+    # The names of the files listed, as the rows' own strings where a row has one (Pelican's listing's go: 90 bytes a report).
+    rows.asked = taken | left
+    return left
 
 
 def save_rows(path, codec, rows):
