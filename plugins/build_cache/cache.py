@@ -210,7 +210,7 @@ def keep_unchanged(build, folder, files):
     (build.kept) and added to its lists when its loop is over (pelican_internals.add_kept_articles),
     not asked for one by one. Files the check did not see (reached another way) are Pelican's to ask."""
     rows, digests, sealed = build.article_rows, build.digests, build.sealed
-    listed = rows.asked = files if isinstance(files, set) else set(files)  # every file listed: the rows of others are of files gone
+    listed = files if isinstance(files, set) else set(files)
     prefix = os.path.join(folder, "")
     kept, taken = [], set()
     get_digest, row = digests.get, rows.__getitem__
@@ -228,7 +228,8 @@ def keep_unchanged(build, folder, files):
                 taken.add(name)
     build.kept = kept
     left = listed - taken
-    # The names of the files listed, as the rows' own strings where a row has one (Pelican's listing's go: 90 bytes a report).
+    # Every file listed (the rows of others are of files gone), named by its row's own string where it
+    # has one: the strings of Pelican's listing go (90 bytes a report).
     rows.asked = taken | left
     return left
 
