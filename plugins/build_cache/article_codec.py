@@ -194,6 +194,13 @@ def made_again(article, kept):
     return plan.rest(article, *marshal.loads(blob))
 
 
+def read_kept(article):
+    """Read now what a lazy Article keeps in its table (the heavy row of its folder, rows.Heavy), if it keeps it there."""
+    kept = article.__dict__.get("_kept")
+    if kept is not None and type(kept[1]) is not bytes:
+        kept[1].read()
+
+
 def whole_state(article):
     """Every attribute of an Article, a lazy one's too, without completing it (a completed Article
     keeps them all: the cache's save, which encodes every report a full build read, would hold the
@@ -422,10 +429,7 @@ class ArticleCodec:
 
     def kept_with(self, plan, heavy):
         """The (plan, heavy row) a lazy report keeps, one for all the reports of its row and shape."""
-        kept = self.heavy_kept.get((plan, heavy))
-        if kept is None:
-            kept = self.heavy_kept[plan, heavy] = (plan, heavy)
-        return kept
+        return self.heavy_kept.setdefault((plan, heavy), (plan, heavy))
 
     def decoding_of(self, shape):
         """(shape, plan, lazy class, the values it holds of the plan's shared attributes, whether it holds

@@ -37,9 +37,9 @@ from content_schema.source import file_digest, parse_source
 from site_build.pelican_internals import BodyElsewhereArticle, keep_articles_in, may_link, put_body_away
 from site_build.state import build_of
 
-from .article_codec import ArticleCodec, complete
+from .article_codec import ArticleCodec, complete, read_kept
 from .keys import digest, settings_digest, tree_digest
-from .rows import Codec, Heavy, ProcessTable, read_rows, read_summaries, write_rows
+from .rows import Codec, ProcessTable, read_rows, read_summaries, write_rows
 
 FOLDER = "articles-"
 BODIES = "bodies.sqlite"
@@ -244,9 +244,7 @@ def save_rows(path, codec, rows):
     kept = {name: row for name, row in rows.items() if name.rpartition(os.sep)[0] in touched and (name in asked or name in stored)}
     # What they keep in the rows written over is read first, not from the table while it is written.
     for _, article in kept.values():
-        heavy = article.__dict__.get("_kept", (None, None))[1]
-        if isinstance(heavy, Heavy) and heavy.values is None:
-            heavy.load()
+        read_kept(article)
     write_rows(path, ARTICLES_VERSION, codec, kept, stored, gone, summary=row_seal)
 
 

@@ -62,8 +62,7 @@ class Heavy:
         self.values = None
 
     def of(self, key):
-        if self.values is None:
-            self.load()
+        self.read()
         try:
             return self.values[key]
         except KeyError:
@@ -71,7 +70,10 @@ class Heavy:
                 f"{self.path}: the cache's row of {self.folder} lacks {key}: it changed while the edition was being built; build again"
             ) from None
 
-    def load(self):
+    def read(self):
+        """The row read now, if it was not yet."""
+        if self.values is not None:
+            return
         try:
             found = self.table.connection(self.path).execute("SELECT value FROM heavy WHERE folder = ?", (self.folder,)).fetchall()
         except sqlite3.Error as error:

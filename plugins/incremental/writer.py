@@ -339,7 +339,7 @@ def middle_date(items):
     return items[len(items) // 2].date
 
 
-def render_all(writer, jobs, processes, workers_from=WORKERS_FROM):
+def render_all(writer, jobs, processes, workers_from):
     """Render jobs on `processes` cores, holding as little memory twice as can be: fewer jobs than
     `workers_from` are rendered here, in this process.
 
