@@ -67,6 +67,14 @@ def test_a_new_day_is_checked_without_reading_the_days_before(tmp_path, archive)
     edited = content / "2020-12-28/a01-2.md"
     edited.write_text(edited.read_text(encoding="utf-8").replace("正文。", "改过的正文。"), encoding="utf-8")
     assert check(content, tmp_path, cache)[0] == ["2020-12-28/a01-1.md", "2020-12-28/a01-2.md", "2020-12-28/a01-3.md"], "an edited day is read again"
+    settle_times(content)
+    check(content, tmp_path, cache)
+    saved_again = content / "2020-12-27/a01-3.md"
+    status = saved_again.stat()
+    os.utime(saved_again, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))
+    assert check(content, tmp_path, cache)[0] == ["2020-12-27/a01-1.md", "2020-12-27/a01-2.md", "2020-12-27/a01-3.md"], (
+        "a day saved again, the same size, is read again"
+    )
 
 
 def take_an_old_slug(content):

@@ -23,13 +23,14 @@ both. The check of a whole tree and one that settles folders give the same probl
 """
 
 import hashlib
+import marshal
 import os
 
 from news_photos.pipeline import Photo
 
 from .slugs import pinyin_slug
 
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 NAMES = (("people", lambda credit: credit.name), ("tags", lambda tag: tag), ("section", lambda section: section))
 
 
@@ -55,6 +56,12 @@ def seal_of(pairs):
     order. The check's summary of a settled folder has it, and Pelican's row of the folder (build_cache):
     equal, the folder's cached reports are those of its files, none compared alone."""
     return hashlib.blake2b("\n".join(sorted(f"{name}\0{digest}" for name, digest in pairs)).encode(), digest_size=16).hexdigest()
+
+
+def stamps_seal(stamps):
+    """What a folder's files are by their stamps, in 32 hex digits: their (name in the folder, (size, time))
+    pairs, in any order. A settled folder is known by it: its summary's files are not read to compare."""
+    return hashlib.blake2b("\n".join(sorted(f"{name}\0{size}\0{time}" for name, (size, time) in stamps)).encode(), digest_size=16).hexdigest()
 
 
 def names_of(values, kind, name_of):
@@ -87,8 +94,8 @@ class Settling:
             summary = self.summaries.get(folder)
             if summary is None or summary["key"] != self.key or summary["latest"] > self.latest:
                 continue
-            kept, cut = summary["files"], len(folder) + 1  # every path is the folder's: its name is what follows
-            if len(kept) != len(files) or any(kept.get(path[cut:], ())[:2] != stamp for path, stamp in files.items()):
+            cut = len(folder) + 1  # every path is the folder's: its name is what follows
+            if summary["count"] != len(files) or summary["stamps"] != stamps_seal((path[cut:], stamp) for path, stamp in files.items()):
                 continue
             if not all(map(os.path.isfile, summary["links"])):
                 continue
@@ -98,20 +105,31 @@ class Settling:
         return settled
 
     def shared_with(self, sources, settled):
-        """The settled folders that share a key of the rules across the edition with these sources."""
+        """The settled folders that share a key of the rules across the edition with these sources.
+
+        A name clashes where its URL's slug is another name's: among these sources, or between a source
+        and a settled folder. Each settled folder's keys are read once, and only its names whose slug
+        one of these sources has are held (a clashing slug is always one of them)."""
         values = [source.values for source in sources]
         slugs, dates = slugs_and_dates(values)
-        shared = {folder for folder, summary in settled.items() if not slugs.isdisjoint(summary["slugs"]) or not dates.isdisjoint(summary["dates"])}
+        by_slug = {kind: {} for kind, _ in NAMES}  # {kind: {slug: {the sources' names with it}}}
         for kind, name_of in NAMES:
-            by_slug = {}
             for value in values:
                 for name in names_of(value, kind, name_of):
-                    by_slug.setdefault(self.slug(kind, name), set()).add(name)
-            clashing = {slug for slug, names in by_slug.items() if len(names) > 1}
-            for summary in settled.values():
-                clashing.update(slug for name, slug in summary["names"][kind].items() if slug in by_slug and name not in by_slug[slug])
+                    by_slug[kind].setdefault(self.slug(kind, name), set()).add(name)
+        shared, met = set(), {}  # met: {folder: {kind: {name: slug}}} of its names with a slug of these sources
+        for folder, summary in settled.items():
+            their_slugs, names = marshal.loads(summary["across"])
+            if not slugs.isdisjoint(their_slugs) or not dates.isdisjoint(summary["dates"]):
+                shared.add(folder)
+            found = {kind: {name: slug for name, slug in names[kind].items() if slug in by_slug[kind]} for kind, _ in NAMES}
+            if any(found.values()):
+                met[folder] = found
+        for kind, _ in NAMES:
+            clashing = {slug for slug, names in by_slug[kind].items() if len(names) > 1}
+            clashing.update(slug for found in met.values() for name, slug in found[kind].items() if name not in by_slug[kind][slug])
             if clashing:
-                shared.update(folder for folder, summary in settled.items() if not clashing.isdisjoint(summary["names"][kind].values()))
+                shared.update(folder for folder, found in met.items() if not clashing.isdisjoint(found[kind].values()))
         return shared
 
     def slug(self, kind, name):
@@ -123,17 +141,21 @@ class Settling:
         kept = {file_name(path): (*stamps[path], source.digest, None if source.file == path else source.file) for path, source in files}
         values = [source.values for _, source in files]
         slugs, dates = slugs_and_dates(values)
+        names = {kind: {name: self.slug(kind, name) for value in values for name in names_of(value, kind, name_of)} for kind, name_of in NAMES}
+        # The files and the keys across the edition stay bytes until asked for: a new day's check holds
+        # every settled folder's summary, 31 MB so at 200,000 reports, 150 MB as Python's dicts.
         return {
             "key": self.key,
             "latest": self.latest,
-            "files": kept,
+            "count": len(kept),
+            "stamps": stamps_seal((name, entry[:2]) for name, entry in kept.items()),
             # None when a file is reached another way (its file is not the path): its digest is handed on alone
             "seal": seal_of((name, entry[2]) for name, entry in kept.items()) if all(entry[3] is None for entry in kept.values()) else None,
+            "files": marshal.dumps(kept),
             "links": sorted(links),
             "photos": photos,
-            "slugs": sorted(slugs),
             "dates": sorted(dates),
-            "names": {kind: {name: self.slug(kind, name) for value in values for name in names_of(value, kind, name_of)} for kind, name_of in NAMES},
+            "across": marshal.dumps((sorted(slugs), names)),
         }
 
     def save(self, stored, folders_now):
@@ -150,9 +172,9 @@ def digests_of(settled, sealed=None):
     found = {}
     for folder, summary in settled.items():
         if sealed is not None and summary["seal"] is not None:
-            sealed[folder] = (summary["seal"], len(summary["files"]))
+            sealed[folder] = (summary["seal"], summary["count"])
             continue
-        for name, (_, _, digest, file) in summary["files"].items():
+        for name, (_, _, digest, file) in marshal.loads(summary["files"]).items():
             found[file or folder + os.sep + name] = digest
     return found
 
