@@ -72,13 +72,14 @@ def write_photos(content, items, salt=""):
     return count
 
 
-def write_pages(content, date, items):
-    """Write content/<date>/<page>.pdf for every page of the day's items; return how many."""
+def write_pages(content, date, items, salt=""):
+    """Write content/<date>/<page>.pdf for every page of the day's items; return how many. Another salt,
+    other bytes (the same page)."""
     pages = defaultdict(list)
     for item in items:
         pages[item.page].append(item)
     for page, on_page in pages.items():
-        (content / date.isoformat() / f"{page.lower()}.pdf").write_bytes(page_pdf([(item.title, printed(item.body)) for item in on_page]))
+        (content / date.isoformat() / f"{page.lower()}.pdf").write_bytes(page_pdf([(item.title, printed(item.body)) for item in on_page], salt))
     return len(pages)
 
 
@@ -157,10 +158,11 @@ def wrap(text, width_em):
     return lines
 
 
-def page_pdf(reports):
+def page_pdf(reports, salt=""):
     """A one-page PDF of reports [(title, paragraphs)] in reading order, flowing down six columns.
 
-    The type size is chosen so that every report fits the page, as a typesetter fits them."""
+    The type size is chosen so that every report fits the page, as a typesetter fits them. A salt
+    is written as the document's subject: other bytes, the same page."""
     column = (PAGE[0] - 2 * MARGIN - (COLUMNS - 1) * GUTTER) / COLUMNS
     height = PAGE[1] - 2 * MARGIN
     ems = sum(TITLE_SCALE**2 * len(title) + sum(map(len, paragraphs)) + 2 * len(paragraphs) for title, paragraphs in reports)
@@ -172,6 +174,8 @@ def page_pdf(reports):
         size *= 0.95
     out = io.BytesIO()
     page = canvas.Canvas(out, pagesize=PAGE, pageCompression=1, invariant=1)
+    if salt:
+        page.setSubject(f"benchmark page {salt}")
     for index, lines in blocks:
         x = MARGIN + index * (column + GUTTER)
         text = page.beginText()

@@ -93,9 +93,9 @@ class Media:
     def on(self, date, last):
         return (self.photos or self.pages) and (self.days is None or (last - date).days < self.days)
 
-    def write(self, content, date, items, salt=""):
-        """The day's photo files and page PDFs; (photos, pages) written. Photos of another salt have other bytes."""
-        return (write_photos(content, items, salt) if self.photos else 0, write_pages(content, date, items) if self.pages else 0)
+    def write(self, content, date, items, salt="", pages_salt=""):
+        """The day's photo files and page PDFs; (photos, pages) written. Photos (pages) of another salt have other bytes."""
+        return (write_photos(content, items, salt) if self.photos else 0, write_pages(content, date, items, pages_salt) if self.pages else 0)
 
     @property
     def label(self):
@@ -184,11 +184,21 @@ def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrat
 
 def rewrite_day(content, day, seed, media):
     """The day's items, photos and page PDFs replaced by those of another seed; what was written."""
+    remove_day(content, day)
+    return write_media_day(content, day, seed, media, salt=f"{seed}:")
+
+
+def write_media_day(content, day, seed, media, salt, pages_salt=""):
+    """A day's items with its photos and page PDFs (of another salt: other bytes, the same picture); what was written."""
+    items = write_day(content, day, DAY, seed, photos=media.photos)
+    photos, pages = media.write(content, day, items, salt=salt, pages_salt=pages_salt)
+    return f"{len(items)} items, {photos} photos, {pages} page PDFs"
+
+
+def remove_day(content, day):
+    """A day's edition and its photos gone from content/."""
     shutil.rmtree(content / day.isoformat())
     shutil.rmtree(content / "images" / day.isoformat(), ignore_errors=True)
-    items = write_day(content, day, DAY, seed, photos=media.photos)
-    photos, pages = media.write(content, day, items, salt=f"{seed}:")
-    return f"{len(items)} items, {photos} photos, {pages} page PDFs"
 
 
 def age_files(folder, hours):

@@ -7,6 +7,12 @@ the code it is run from (its settings are written again to point at this checkou
     python -m tests.benchmark.unchanged DIR same          # a build in which nothing changed
     python -m tests.benchmark.unchanged DIR day          # one more day (150 reports), the day after the archive's last
     python -m tests.benchmark.unchanged DIR undo         # that day removed again, and built (not timed)
+    python -m tests.benchmark.unchanged DIR redo         # the newest day removed and built (not timed), then written
+                                                         # again as the bench writes its day, photos and page PDFs
+                                                         # with it (their bytes new: made again), and built
+
+`redo` times what `invoke bench` times as its new day, again and again on the archive it kept: one
+run of a day says little on a machine whose pace moves by a tenth from one hour to the next.
 
 Several steps may follow one another (`same day same`). Each timed build prints its seconds, CPU
 seconds and peak memory (the summed PSS of all its processes, as `invoke bench` measures).
@@ -14,11 +20,11 @@ seconds and peak memory (the summed PSS of all its processes, as `invoke bench` 
 
 import argparse
 import datetime
-import shutil
 import sys
+import time
 from pathlib import Path
 
-from .run import DAY, Display, build_edition, describe, project_settings, write_settings
+from .run import DAY, Display, Media, build_edition, describe, describe_media, project_settings, remove_day, write_media_day, write_settings
 from .synthetic import write_day
 
 ADDED = ".added-day"  # in DIR: the date of the day `day` added last, for `undo`
@@ -31,7 +37,7 @@ def editions(content):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("steps", nargs="+", choices=("settle", "same", "day", "undo"))
+    parser.add_argument("steps", nargs="+", choices=("settle", "same", "day", "undo", "redo"))
     options = parser.parse_args(argv)
     work = options.folder.resolve()
     content = work / "content"
@@ -46,16 +52,25 @@ def main(argv=None):
             write_day(content, day, DAY)
             (work / ADDED).write_text(day.isoformat())
             title = f"one more day ({DAY} reports, {day:%A} {day})"
+        elif step == "redo":
+            day = editions(content)[-1]
+            remove_day(content, day)
+            build_edition(display, f"the newest day, {day}, removed (not timed)", work, settings, content)
+            salt = f"{time.time_ns()}:"  # the bench's day (seed 1), its photos and page PDFs of new bytes
+            written = write_media_day(content, day, 1, Media(), salt=salt, pages_salt=salt)
+            title = f"the newest day again ({written}, {day:%A} {day})"
         elif step == "undo":
-            shutil.rmtree(content / (work / ADDED).read_text().strip())
+            remove_day(content, datetime.date.fromisoformat((work / ADDED).read_text().strip()))
             (work / ADDED).unlink()
             title = "the day added removed (not timed)"
         else:
             title = {"settle": "a build after a change of code (not timed)", "same": "nothing changed"}[step]
         reports = sum(1 for _ in content.rglob("*.md"))
         build = build_edition(display, f"{title}, {reports:,} reports", work, settings, content)
-        if step in ("same", "day"):
+        if step in ("same", "day", "redo"):
             print(f"| {reports:,} | {step} | {build.seconds:.2f} | {build.cpu_seconds:.2f} | {build.memory_mb:,.0f} |  {describe(build)}", flush=True)
+        if step == "redo":
+            print(describe_media(build), flush=True)
     display.machine()
 
 
