@@ -141,3 +141,16 @@ def test_each_page_gets_a_one_page_pdf_whose_text_layer_places_nearly_every_repo
         zones, _ = find_zones(layer, {item.name: (item.title, "".join(printed(item.body))) for item in on_page})
         placed += len(zones)
     assert placed >= 0.9 * len(items), f"{placed} of {len(items)} reports placed"
+
+
+def test_a_page_pdf_of_another_salt_has_other_bytes_and_the_same_page(tmp_path):
+    """`unchanged DIR redo` writes the day's page PDFs again with a new salt, so that their pictures are made again."""
+    day = datetime.date(2024, 6, 29)
+    items = [item for item in day_items(day, 150) if item.page == "A01"]
+    written = []
+    for number, salt in enumerate(("", "1:", "2:")):
+        (tmp_path / str(number) / day.isoformat()).mkdir(parents=True)
+        write_pages(tmp_path / str(number), day, items, salt)
+        written.append((tmp_path / str(number) / day.isoformat() / "a01.pdf").read_bytes())
+    assert len(set(written)) == 3
+    assert read_layer(written[0]) == read_layer(written[1]) == read_layer(written[2])
