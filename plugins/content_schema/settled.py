@@ -55,13 +55,18 @@ def seal_of(pairs):
     """What a folder's report files are, in 32 hex digits: their (name in the folder, digest) pairs, in any
     order. The check's summary of a settled folder has it, and Pelican's row of the folder (build_cache):
     equal, the folder's cached reports are those of its files, none compared alone."""
-    return hashlib.blake2b("\n".join(sorted(f"{name}\0{digest}" for name, digest in pairs)).encode(), digest_size=16).hexdigest()
+    return lines_seal(f"{name}\0{digest}" for name, digest in pairs)
 
 
 def stamps_seal(stamps):
     """What a folder's files are by their stamps, in 32 hex digits: their (name in the folder, (size, time))
     pairs, in any order. A settled folder is known by it: its summary's files are not read to compare."""
-    return hashlib.blake2b("\n".join(sorted(f"{name}\0{size}\0{time}" for name, (size, time) in stamps)).encode(), digest_size=16).hexdigest()
+    return lines_seal(f"{name}\0{size}\0{time}" for name, (size, time) in stamps)
+
+
+def lines_seal(lines):
+    """32 hex digits of these lines, in any order."""
+    return hashlib.blake2b("\n".join(sorted(lines)).encode(), digest_size=16).hexdigest()
 
 
 def names_of(values, kind, name_of):

@@ -93,9 +93,9 @@ class Media:
     def on(self, date, last):
         return (self.photos or self.pages) and (self.days is None or (last - date).days < self.days)
 
-    def write(self, content, date, items, salt="", pages_salt=""):
-        """The day's photo files and page PDFs; (photos, pages) written. Photos (pages) of another salt have other bytes."""
-        return (write_photos(content, items, salt) if self.photos else 0, write_pages(content, date, items, pages_salt) if self.pages else 0)
+    def write(self, content, date, items, salt=""):
+        """The day's photo files and page PDFs; (photos, pages) written. Of another salt, other bytes (the same pictures)."""
+        return (write_photos(content, items, salt) if self.photos else 0, write_pages(content, date, items, salt) if self.pages else 0)
 
     @property
     def label(self):
@@ -188,10 +188,10 @@ def rewrite_day(content, day, seed, media):
     return write_media_day(content, day, seed, media, salt=f"{seed}:")
 
 
-def write_media_day(content, day, seed, media, salt, pages_salt=""):
+def write_media_day(content, day, seed, media, salt):
     """A day's items with its photos and page PDFs (of another salt: other bytes, the same picture); what was written."""
     items = write_day(content, day, DAY, seed, photos=media.photos)
-    photos, pages = media.write(content, day, items, salt=salt, pages_salt=pages_salt)
+    photos, pages = media.write(content, day, items, salt=salt)
     return f"{len(items)} items, {photos} photos, {pages} page PDFs"
 
 

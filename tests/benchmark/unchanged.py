@@ -56,8 +56,8 @@ def main(argv=None):
             day = editions(content)[-1]
             remove_day(content, day)
             build_edition(display, f"the newest day, {day}, removed (not timed)", work, settings, content)
-            salt = f"{time.time_ns()}:"  # the bench's day (seed 1), its photos and page PDFs of new bytes
-            written = write_media_day(content, day, 1, Media(), salt=salt, pages_salt=salt)
+            # the bench's day (seed 1), its photos and page PDFs of new bytes
+            written = write_media_day(content, day, 1, Media(), salt=f"{time.time_ns()}:")
             title = f"the newest day again ({written}, {day:%A} {day})"
         elif step == "undo":
             remove_day(content, datetime.date.fromisoformat((work / ADDED).read_text().strip()))
