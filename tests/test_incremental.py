@@ -193,7 +193,7 @@ def test_pages_a_commit_cut_short_moved_in_are_rendered_again_when_their_report_
 
 
 def test_a_week_closed_after_a_commit_cut_short_is_indexed_from_its_pages_as_built(tmp_path, monkeypatch):
-    """The week is not indexed early from pages a commit cut short left behind."""
+    """The week a new day closes is indexed from its pages as this build has them, not as a commit cut short left them."""
     content, output = tmp_path / "content", tmp_path / "output"
     settings = write_settings(tmp_path, "SECTIONS = []\n")
     for date in ("2020-12-26", "2020-12-27"):
@@ -825,28 +825,6 @@ def test_a_new_day_is_indexed_alone_and_the_week_it_closes_is_indexed_from_the_l
     assert shard_names(output) == ["2020-12-29", "2020-12-28", "2020-W52", "2020-W51"]
     assert (entry("2020-12-28"), entry("2020-W52")) == (new_day, closed), "a new day indexes its own day only"
     assert search_pages(output) == 5 * 6
-
-
-def test_the_week_a_new_day_closes_is_indexed_beside_pelican_from_the_last_builds_pages(tmp_path):
-    """edition_search.index_early, as a build runs it beside Pelican: the closed week's shard made from the
-    last build's pages (its edition folders found in its output), and named for index_output to keep."""
-    import json
-
-    from edition_search import index_early
-    from staging import SEARCH_EARLY
-
-    content, output, fresh = tmp_path / "content", tmp_path / "output", tmp_path / "fresh"
-    settings = write_settings(tmp_path, "SECTIONS = []\n")
-    for date in ("2020-12-20", "2020-12-26", "2020-12-27"):
-        write_day(content, date)
-    build_into(output, settings, content=str(content), capture=True)
-    fresh.mkdir()
-    index_early(fresh, output, content)
-    assert not (fresh / SEARCH_EARLY).exists(), "no week closes before a new week's first day"
-    write_day(content, "2020-12-28")  # Monday: 2020-W52 closes
-    index_early(fresh, output, content)
-    assert json.loads((fresh / SEARCH_EARLY).read_text(encoding="utf-8")) == {"2020-W52": ["2020-12-27", "2020-12-26"]}
-    assert len(shard_texts(fresh, "2020-W52")) == 12
 
 
 def search_index(output):

@@ -13,8 +13,10 @@ from the digests of their inputs, with no file opened (a new day's link on
 the day before, outside the reports, does not count); only when they did are
 the shard's pages read, so that a change outside the report element (a new
 footer on every page) indexes nothing again. The week a new week's first day
-closes is indexed from the last build's pages while Pelican runs
-(index_early). Each shard is listed with its wave (waves_of): the search page
+closes is indexed with that day, once Pelican has exited: indexed beside
+Pelican, its Pagefind (some 350 MB for a week's thousand reports) was held at
+once with the loaded archive, and a Monday's build peaked at 1.2 GB at 200,000
+reports. Each shard is listed with its wave (waves_of): the search page
 searches the newest wave first and shows its results while it searches the
 next, older one, so that a reader's first results cost what the newest shards
 cost, not what the whole archive does. Runs when the pages are written (after the incremental plugin); in
@@ -43,7 +45,7 @@ from types import SimpleNamespace
 import orjson
 
 from site_build.state import build_of, processes_of
-from staging import MANIFEST, SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
+from staging import SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import drop_unlisted_shards
 from staging.manifest import read_manifest  # every page the build wrote, with its digest
 
@@ -217,17 +219,12 @@ def pagefind_executable():
     return get_executable()
 
 
-def index_shard(output, name, folders, site=None, beside=False):
-    """Index the pages of these edition folders of `site` (output itself by default) into output/pagefind/<name>.
-
-    beside: run at the lowest priority, on what the build leaves of the machine.
-    """
+def index_shard(output, name, folders):
+    """Index the pages of these edition folders of output into output/pagefind/<name>."""
     bundle = output / SEARCH_FOLDER / name
     shutil.rmtree(bundle, ignore_errors=True)  # a shard is indexed afresh, never added to
     glob = "{" + ",".join(folders) + "}/**/*.html" if len(folders) > 1 else f"{folders[0]}/**/*.html"
-    command = [str(pagefind_executable()), "--site", str(site or output), "--glob", glob, "--output-path", str(bundle), *OPTIONS, "--silent"]
-    if beside and shutil.which("nice"):
-        command = ["nice", "-n", "19", *command]
+    command = [str(pagefind_executable()), "--site", str(output), "--glob", glob, "--output-path", str(bundle), *OPTIONS, "--silent"]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         shutil.rmtree(bundle, ignore_errors=True)
@@ -279,12 +276,9 @@ def index_site(pelican):
 
 
 def index_pending(output):
-    """Index a staged build that asked for it (SEARCH_AFTER_BUILD); False if it did not, and what was
-    indexed beside it (index_early) goes."""
+    """Index a staged build that asked for it (SEARCH_AFTER_BUILD); False if it did not."""
     request = Path(output) / SEARCH_PENDING
     if not request.exists():
-        (Path(output) / SEARCH_EARLY).unlink(missing_ok=True)
-        shutil.rmtree(Path(output) / SEARCH_FOLDER, ignore_errors=True)
         return False
     pending = orjson.loads(request.read_bytes())
     request.unlink()
@@ -297,59 +291,6 @@ def index_pending(output):
     return True
 
 
-def index_early(fresh, last, content):
-    """While Pelican runs (`python -m edition_search early`): index the weeks this build closes, from
-    the last build's pages.
-
-    When a new week's first edition comes, the week before becomes one shard instead of a shard a
-    day: indexing its thousand reports is most of the search's work, and it needs only pages the
-    last build wrote. It runs while Pelican, mostly on one core, builds; `index_output` keeps it
-    if the week's report pages are unchanged by this build, else indexes the week again.
-    """
-    if not (last / SEARCH_FOLDER / SHARDS).is_file() or not (last / MANIFEST).is_file():
-        return  # a build without search, or a first build: nothing to take from
-    # The last build's edition folders, as its pages name them (shards_of): its folders, not its
-    # manifest (23 MB of JSON at 200,000 reports). A week indexed from a folder that is not the
-    # build's is let go by take_early, as one whose pages changed.
-    try:
-        last_pages = [name + "/" for name in os.listdir(last) if is_edition(name)]
-    except OSError:
-        return
-    try:
-        newest = max((name for name in os.listdir(content) if is_edition(name)), default=None)
-    except OSError:
-        newest = None
-    previous = read_shards(last / SEARCH_FOLDER)
-    closing = {name: folders for name, folders in shards_of(last_pages, newest).items() if is_week(name) and name not in previous}
-    if not closing:
-        return
-    (fresh / SEARCH_EARLY).write_text(json.dumps(closing), encoding="utf-8")
-    for name, folders in closing.items():
-        try:
-            index_shard(fresh, name, folders, site=last, beside=True)
-        except (SearchIndexFailed, OSError):
-            continue  # indexed again after Pelican (no shard was left behind)
-
-
-def take_early(output, previous, shards, pages, reports):
-    """The weeks indexed early (start_early) whose report pages this build left as they were.
-
-    The last build indexed each day of such a week as a shard of its own: the week's pages are
-    unchanged when each day's report pages have the digest its shard had then.
-    """
-    try:
-        early = json.loads((output / SEARCH_EARLY).read_text(encoding="utf-8"))
-        (output / SEARCH_EARLY).unlink()
-    except (OSError, ValueError):
-        return set()
-    made = {name for name in early if (output / SEARCH_FOLDER / name / "pagefind.js").is_file()}
-    days = shard_digests({day: [day] for name in made for day in early[name]}, pages, reports)
-    kept = {name for name in made if shards.get(name) == early[name] and all(previous.get(day) == days[day] for day in early[name])}
-    for name in made - kept:
-        shutil.rmtree(output / SEARCH_FOLDER / name, ignore_errors=True)
-    return kept
-
-
 def index_output(output, last, processes, reports, waves=WAVES):
     """Index the shards whose reports, as Pagefind reads them, changed since `last` (the last build, or output itself);
     list them newest first, each with its digests and its wave (waves_of, with these limits)."""
@@ -359,7 +300,6 @@ def index_output(output, last, processes, reports, waves=WAVES):
     shards = shards_of(pages)
     made_with, previous, before = read_listing(last / SEARCH_FOLDER)
     digests, indexed = shard_digests(shards, pages, reports), dict(before)
-    early = take_early(output, previous, shards, pages, reports) if last != output else set()
     # The shards whose last index is there.
     whole = {name for name in shards if (last / SEARCH_FOLDER / name / "pagefind.js").is_file()}
     # Indexed by another Pagefind, or with other options: every shard is read, and so indexed again.
@@ -377,13 +317,13 @@ def index_output(output, last, processes, reports, waves=WAVES):
         """Index a shard again, unless what Pagefind would read of its pages is what it read last time
         (their theme changed outside the report, say): then the last build's index is the same."""
         indexed[name] = indexed_digest([page for page in pages_of[name] if page in is_report], output, last)
-        if name not in early and (indexed[name] != before.get(name) or name not in whole):
+        if indexed[name] != before.get(name) or name not in whole:
             if last != output:
                 complete_folders(output, last, pages_of[name])
             index_shard(output, name, shards[name])
 
     # The others' report pages are as they were: their index and its digest stay.
-    unsettled = [name for name in shards if renewed or name in early or previous.get(name) != digests[name] or before.get(name) is None or name not in whole]
+    unsettled = [name for name in shards if renewed or previous.get(name) != digests[name] or before.get(name) is None or name not in whole]
     with ThreadPoolExecutor(max_workers=processes) as pool:
         list(pool.map(settle, unsettled))
     wave = waves_of(shards, waves)

@@ -4,8 +4,8 @@ good output exactly as it was.
 
 The fresh folder holds only what this build changed: the incremental writer
 reads the last build (LAST_OUTPUT) to skip unchanged pages, and lists the
-files that went. The search index is made by its own processes, beside
-Pelican and after it (`python -m edition_search`), never in Pelican's memory.
+files that went. The search index is made by its own processes once Pelican
+has exited (`python -m edition_search`), never in Pelican's memory.
 staging.commit then puts the build in place in one rename: a build killed at
 any point leaves the old site or the new one.
 """
@@ -21,13 +21,13 @@ from pathlib import Path
 from publishing import inputs as build_inputs
 from publishing.pelican_process import START_FD
 from site_build import listing
-from staging import SEARCH_EARLY, SEARCH_FOLDER, SEARCH_PENDING, SHARDS
+from staging import SEARCH_PENDING
 from staging.commit import commit
 from staging.manifest import read_expires
 from staging.trees import Trees, remove, step
 
 PLUGINS = Path(__file__).resolve().parents[1]
-SEARCH_INDEXER = "edition_search"  # the search plugin's command line (python -m), run beside and after Pelican
+SEARCH_INDEXER = "edition_search"  # the search plugin's command line (python -m), run after Pelican
 GO = b"g"  # written to the Pelican process waiting to run (Waiting); its pipe closed unwritten, it ends
 
 
@@ -61,7 +61,7 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
         staged = ["SEARCH_AFTER_BUILD=true", *([f"LAST_OUTPUT={json.dumps(str(output))}"] if output.is_dir() else [])]
         command = pelican_command(settings_file, fresh, content, ("-e", *staged, *extra))
         env = env | {listing.VARIABLE: str(trees.listing)}  # written once the fingerprint is taken
-        pelican = early = None
+        pelican = None
         try:
 
             def start_pelican():  # once the settings are read for the fingerprint: Pelican reads them after
@@ -81,21 +81,10 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
             if not build_inputs.code_unchanged_during(found, content):  # its code changed while it loaded: loaded again
                 pelican.cancel()
                 pelican = Waiting.start(command, env, capture)
-            if (output / SEARCH_FOLDER / SHARDS).is_file():
-                # The search index of a week this build closes is made from the last build's pages, beside Pelican.
-                early = subprocess.Popen(
-                    [sys.executable, "-m", SEARCH_INDEXER, "early", str(fresh), str(output), str(content)],
-                    env=env,
-                    stdout=subprocess.PIPE if capture else None,
-                    stderr=subprocess.STDOUT if capture else None,
-                    text=True,
-                )
             waiting, pelican = pelican, None
             log = waiting.go(output)
             step("pelican")
-            log += finish(early)
-            early = None
-            if (fresh / SEARCH_PENDING).exists() or (fresh / SEARCH_EARLY).exists():
+            if (fresh / SEARCH_PENDING).exists():
                 # The search index is made once Pelican's memory is free: the two are never held at once.
                 log += run([sys.executable, "-m", SEARCH_INDEXER, str(fresh)], output, env, capture)
             step("search")
@@ -107,7 +96,6 @@ def build_into(output, settings_file, content="content", env=None, extra=(), cap
         finally:
             if pelican is not None:
                 pelican.cancel()  # nothing changed, or the build stopped before Pelican ran
-            finish(early)  # it writes into the fresh folder
             remove(fresh)
             trees.listing.unlink(missing_ok=True)
 
@@ -160,14 +148,6 @@ def build_environment(env=None):
     """The environment a build's processes run in: the caller's (or this process's), the plugins on the path."""
     paths = os.pathsep.join(filter(None, [str(PLUGINS), (env or os.environ).get("PYTHONPATH")]))
     return (env or os.environ) | {"PYTHONPATH": paths}
-
-
-def finish(early):
-    """Wait for the search indexer running beside Pelican; what it printed, if kept."""
-    if early is None:
-        return ""
-    printed, _ = early.communicate()
-    return printed or ""
 
 
 def run(command, output, env, capture):

@@ -26,9 +26,8 @@ into the output folder itself.
 MANIFEST = ".build-digests.json"  # in the output: every page's and static file's digest, for the next build to compare
 REMOVED = ".build-removed.json"  # in a staged build: the files of the last build this one no longer has
 SEARCH_PENDING = ".search-pending.json"  # in a staged build: the search index is to be made once Pelican has exited
-SEARCH_EARLY = ".search-early.json"  # in a staged build: the weeks indexed from the last build's pages while Pelican ran
 EXPIRES = ".build-expires.json"  # in a staged build: when its output comes out differently with nothing changed but the time
-STAGED_ONLY = (REMOVED, SEARCH_PENDING, SEARCH_EARLY, EXPIRES)  # read in the staged folder, never moved into the output
+STAGED_ONLY = (REMOVED, SEARCH_PENDING, EXPIRES)  # read in the staged folder, never moved into the output
 SEARCH_FOLDER = "pagefind"  # the search index: a folder per shard, replaced whole when the shard is indexed again
 SHARDS = "shards.json"  # in SEARCH_FOLDER: the shards of the index; a shard's folder not listed there goes
 COMPRESSED = (".gz", ".br")  # pelican-precompress's copies beside a file: they go with it
