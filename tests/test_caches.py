@@ -608,3 +608,46 @@ def test_a_file_read_from_a_sealed_folder_that_changed_during_the_build_stops_it
         handle.write("\n编辑在检查之后加的一句。\n")
     with pytest.raises(ContentError, match=re.escape(str(folder)) + ".*changed while the edition was being built"):
         read(ITEMS[0][0])
+
+
+def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_kept_without_pypinyin(tmp_path, items, monkeypatch):
+    """The check beside the build works out the slug of every new name and keeps it: the Pelican process, which
+    reads the same files, takes those slugs and never loads pypinyin (some 50 MB) for them."""
+    from pelican.contents import Article
+    from pelican.readers import Readers
+    from pelican.settings import read_settings
+
+    from build_cache.checked_codec import CheckedSources
+    from content_schema import refuse_bad_content, slugs
+    from content_schema.check import checked_content
+    from content_schema.reader import NewsReader
+    from site_build.state import KEY, Build
+
+    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
+    cache = CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
+    monkeypatch.setattr(slugs, "_KNOWN", {})
+    monkeypatch.setattr(slugs, "_MADE", set())
+    slugs.pinyin_slug.cache_clear()  # names other tests slugged: worked out again, as by a check in a process of its own
+    result = checked_content(str(items), settings, "changed", 1, cache)  # as beside the build, in its own process
+    made = dict(slugs._KNOWN)
+    assert {"招商引资", "项目建设", "张三", "湛河区"} <= made.keys()
+
+    monkeypatch.setattr(slugs, "_KNOWN", {})  # the Pelican process: it did not run the check
+    slugs.pinyin_slug.cache_clear()
+
+    def no_pypinyin():
+        raise AssertionError("pypinyin loaded in the build's process")
+
+    monkeypatch.setattr(slugs, "_pinyin", no_pypinyin)
+    context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
+    build = settings[KEY] = Build(settings, context=context)
+    build.check_cache, build.check = cache, lambda: result
+    refuse_bad_content(type("Generator", (), {"settings": settings})())
+    readers = Readers(settings)
+    readers.readers["md"] = NewsReader(settings)
+    first = readers.read_file(base_path=str(items), path="2020-12-30/a01-1.md", content_class=Article, context=context)
+    second = readers.read_file(base_path=str(items), path="2020-12-30/a02-1.md", content_class=Article, context=context)
+    assert [(tag.name, tag.slug) for tag in first.tags] == [("招商引资", made["招商引资"]), ("项目建设", made["项目建设"])]
+    assert [tag.slug for tag in first.tags] == ["zhao-shang-yin-zi", "xiang-mu-jian-she"]
+    assert {(author.name, author.slug) for author in second.authors} >= {("张三", "zhang-san"), ("王五", "wang-wu")}
+    slugs.pinyin_slug.cache_clear()
