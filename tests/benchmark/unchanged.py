@@ -6,6 +6,8 @@ the code it is run from (its settings are written again to point at this checkou
     python -m tests.benchmark.unchanged DIR settle        # a build, not timed (after a change of code, which starts its caches anew)
     python -m tests.benchmark.unchanged DIR same          # a build in which nothing changed
     python -m tests.benchmark.unchanged DIR day          # one more day (150 reports), the day after the archive's last
+    python -m tests.benchmark.unchanged DIR media-day    # the same with the bench's photos and page PDFs (a Monday after
+                                                         # the bench's archive, which ends on a Sunday: it closes a week)
     python -m tests.benchmark.unchanged DIR undo         # that day removed again, and built (not timed)
     python -m tests.benchmark.unchanged DIR redo         # the newest day removed and built (not timed), then written
                                                          # again as the bench writes its day, photos and page PDFs
@@ -37,7 +39,7 @@ def editions(content):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
-    parser.add_argument("steps", nargs="+", choices=("settle", "same", "day", "undo", "redo"))
+    parser.add_argument("steps", nargs="+", choices=("settle", "same", "day", "media-day", "undo", "redo"))
     options = parser.parse_args(argv)
     work = options.folder.resolve()
     content = work / "content"
@@ -47,11 +49,15 @@ def main(argv=None):
     display = Display()
     display.machine()
     for step in options.steps:
-        if step == "day":
+        if step in ("day", "media-day"):
             day = editions(content)[-1] + datetime.timedelta(days=1)
-            write_day(content, day, DAY)
+            if step == "day":
+                write_day(content, day, DAY)
+                written = f"{DAY} reports"
+            else:  # the bench's day (seed 1), its photos and page PDFs of new bytes
+                written = write_media_day(content, day, 1, Media(), salt=f"{time.time_ns()}:")
             (work / ADDED).write_text(day.isoformat())
-            title = f"one more day ({DAY} reports, {day:%A} {day})"
+            title = f"one more day ({written}, {day:%A} {day})"
         elif step == "redo":
             day = editions(content)[-1]
             remove_day(content, day)
@@ -67,9 +73,9 @@ def main(argv=None):
             title = {"settle": "a build after a change of code (not timed)", "same": "nothing changed"}[step]
         reports = sum(1 for _ in content.rglob("*.md"))
         build = build_edition(display, f"{title}, {reports:,} reports", work, settings, content)
-        if step in ("same", "day", "redo"):
+        if step in ("same", "day", "media-day", "redo"):
             print(f"| {reports:,} | {step} | {build.seconds:.2f} | {build.cpu_seconds:.2f} | {build.memory_mb:,.0f} |  {describe(build)}", flush=True)
-        if step == "redo":
+        if step in ("media-day", "redo"):
             print(describe_media(build), flush=True)
     display.machine()
 
