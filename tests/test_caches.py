@@ -610,7 +610,7 @@ def test_a_file_read_from_a_sealed_folder_that_changed_during_the_build_stops_it
         read(ITEMS[0][0])
 
 
-def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_kept_without_pypinyin(tmp_path, items, monkeypatch):
+def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_kept_without_pypinyin(tmp_path, items, monkeypatch, request):
     """The check beside the build works out the slug of every new name and keeps it: the Pelican process, which
     reads the same files, takes those slugs and never loads pypinyin (some 50 MB) for them."""
     from pelican.contents import Article
@@ -627,7 +627,9 @@ def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_k
     cache = CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     monkeypatch.setattr(slugs, "_KNOWN", {})
     monkeypatch.setattr(slugs, "_MADE", set())
+    monkeypatch.setattr(slugs, "_UNREAD", [])
     slugs.pinyin_slug.cache_clear()  # names other tests slugged: worked out again, as by a check in a process of its own
+    request.addfinalizer(slugs.pinyin_slug.cache_clear)  # none of the names this test's patches slugged stay cached
     result = checked_content(str(items), settings, "changed", 1, cache)  # as beside the build, in its own process
     made = dict(slugs._KNOWN)
     assert {"招商引资", "项目建设", "张三", "湛河区"} <= made.keys()
@@ -650,4 +652,3 @@ def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_k
     assert [(tag.name, tag.slug) for tag in first.tags] == [("招商引资", made["招商引资"]), ("项目建设", made["项目建设"])]
     assert [tag.slug for tag in first.tags] == ["zhao-shang-yin-zi", "xiang-mu-jian-she"]
     assert {(author.name, author.slug) for author in second.authors} >= {("张三", "zhang-san"), ("王五", "wang-wu")}
-    slugs.pinyin_slug.cache_clear()

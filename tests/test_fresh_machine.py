@@ -18,12 +18,12 @@ from conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # What a bare Debian 12 (debootstrap's minbase) already has: apt and the essential packages
-BASE = {"apt-get": "apt", "bash": "bash", "grep": "grep", "sed": "sed", "nice": "coreutils", "tar": "tar", "env": "coreutils", "dirname": "coreutils"}
+BASE = {"apt-get": "apt", "bash": "bash", "grep": "grep", "sed": "sed", "tar": "tar", "env": "coreutils", "dirname": "coreutils"}
 # A program that comes from a Debian package outside the base, and the package that brings it
 PACKAGES = {"python3": "python3-venv", "java": "default-jre-headless", "nginx": "nginx", "chromium": "chromium", "rsync": "rsync", "git": "git"}
-# What the build and the tests run outside Python: the search indexer's nice, the HTML checker's
-# java, the browser tests' chromium, the nginx tests, publishing's rsync, the CI tests' git
-CALLED_BY_TESTS = {"nice", "java", "chromium", "nginx", "rsync", "git"}
+# What the build and the tests run outside Python: the HTML checker's java, the browser tests'
+# chromium, the nginx tests, publishing's rsync, the CI tests' git
+CALLED_BY_TESTS = {"java", "chromium", "nginx", "rsync", "git"}
 # Shared libraries every Debian 12 has (debootstrap's minbase: the C library, apt's C++ runtime)
 BASE_LIBRARIES = {"libc6", "libgcc-s1", "libstdc++6"}
 # Programs that come inside the venv's wheels and run during the tests: (package, path inside it)

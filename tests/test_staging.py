@@ -139,7 +139,7 @@ def killed_build(archive, step=None, after=None):
         os.killpg(build.pid, signal.SIGKILL)
     code = build.wait()
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(build.pid, signal.SIGKILL)  # what it left running (the search indexer beside Pelican)
+        os.killpg(build.pid, signal.SIGKILL)  # what it left running (the check, picture makers or render workers of the Pelican process)
     return work, code
 
 

@@ -41,8 +41,8 @@ def refuse_bad_content(generator):
         digests, sources, problems, photos, sealed = take()
         # The slugs of the names the check met, new ones too, as it kept them: the reader here names the
         # same people and tags without loading pypinyin (some 50 MB and 0.3 s, on a day with a new name).
-        if build.check_cache is not None:
-            slugs.remember(build.check_cache.slugs_file)
+        if build.check_cache is not None:  # CHECK_CACHE: the check keeps its slugs in a file beside its table
+            slugs.remember_when_asked(build.check_cache.slugs_file)
     else:
         processes = processes_of(settings)
         # Every file is read (a build without Pelican's cache): each is rendered as Pelican reads it, not all at once here.

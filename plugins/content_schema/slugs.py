@@ -18,6 +18,7 @@ NOT_SLUG = re.compile(r"[^a-z0-9]+")
 LIMIT = 60
 _KNOWN = {}  # name → slug, from earlier builds
 _MADE = set()  # names whose slug this process worked out
+_UNREAD = []  # kept slugs to read when a name not known yet comes (remember_when_asked)
 
 
 @functools.cache
@@ -32,8 +33,11 @@ def _pinyin():
 @functools.lru_cache(maxsize=65536)
 def pinyin_slug(text, limit=LIMIT):
     """Pinyin syllables joined by hyphens, lower case, cut at a syllable within limit."""
-    if limit == LIMIT and text in _KNOWN:
-        return _KNOWN[text]
+    if limit == LIMIT:
+        while _UNREAD:
+            remember(_UNREAD.pop())
+        if text in _KNOWN:
+            return _KNOWN[text]
     words = NOT_SLUG.sub("-", "-".join(_pinyin()(text)).lower()).strip("-").split("-")
     slug = ""
     for word in filter(None, words):
@@ -65,6 +69,12 @@ def remember(path):
     if isinstance(kept, dict) and kept.get("code") == _code_key() and isinstance(kept.get("slugs"), dict):
         for name, slug in kept["slugs"].items():
             _KNOWN.setdefault(name, slug)
+
+
+def remember_when_asked(path):
+    """remember(path) when the first name not known yet is asked for: a build whose names all have
+    their slug already (most days) does not read the file."""
+    _UNREAD.append(path)
 
 
 def keep(path):

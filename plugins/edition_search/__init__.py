@@ -73,16 +73,14 @@ def week_of(folder_name):
     return f"{year}-W{week:02d}"
 
 
-def shards_of(pages, newest=None):
+def shards_of(pages):
     """{shard: [edition folders]} for every edition built, newest first.
 
     A week before the newest edition's is a shard of its own (2020-W52); each day of the newest
     edition's week is one (2020-12-28), so that a new day is indexed alone, not with its week.
-    `newest`: an edition to count as the newest, if it is newer than those of `pages`.
     """
     folders = sorted({folder for folder in {page.partition("/")[0] for page in pages} if is_edition(folder)}, reverse=True)
-    latest = max(folders[:1] + ([newest] if newest else []), default=None)
-    open_week = week_of(latest) if latest else None
+    open_week = week_of(folders[0]) if folders else None
     shards = {}
     for name in folders:
         week = week_of(name)
@@ -101,10 +99,6 @@ def waves_of(shards, limits=WAVES):
     newest = {name: datetime.date.fromisoformat(folders[0]) for name, folders in shards.items()}
     latest = max(newest.values(), default=None)
     return {name: sum((latest - date).days >= limit for limit in limits) for name, date in newest.items()}
-
-
-def is_week(shard):
-    return "-W" in shard
 
 
 def shard_digests(shards, pages, reports):
@@ -243,11 +237,6 @@ def read_listing(bundle):
         return listing.get("recipe"), {shard["name"]: shard["digest"] for shard in shards}, {shard["name"]: shard.get("indexed") for shard in shards}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None, {}, {}
-
-
-def read_shards(bundle):
-    """{shard: digest of its report pages' inputs} of a search index's list."""
-    return read_listing(bundle)[1]
 
 
 def remember_reports(generator):

@@ -113,8 +113,9 @@ VARIANTS = (Media(False, False), Media(True, False), Media(False, True), Media(T
 def bench(reports, compare=True, incremental=True, folder=None, seed=1, calibrate=True, media=Media(), day_variants=False):
     """Measure a full build of `reports` synthetic reports, one more day, and plain Pelican; print a README table row.
 
-    The archive ends on a Saturday, so the day added is a Sunday: the day that costs most, since
-    the search index of its whole week is made again (a Monday's costs one day's). With
+    The archive ends on a Saturday, so the day added is a Sunday, which indexes its own day for the
+    search; a Monday also indexes the week it closes (`python -m tests.benchmark.unchanged DIR media-day`
+    on the archive kept with --folder, which ends on that Sunday). With
     day_variants, that day is then written again four times, each time with other text and photo
     bytes (another seed), and built: without media, with photos, with page PDFs, with both; what
     media add to a new day is the difference.

@@ -29,7 +29,7 @@ from pathlib import Path
 from .run import DAY, Display, Media, build_edition, describe, describe_media, project_settings, remove_day, write_media_day, write_settings
 from .synthetic import write_day
 
-ADDED = ".added-day"  # in DIR: the date of the day `day` added last, for `undo`
+ADDED = ".added-day"  # in DIR: the date of the day `day` or `media-day` added last, for `undo`
 
 
 def editions(content):
@@ -54,16 +54,15 @@ def main(argv=None):
             if step == "day":
                 write_day(content, day, DAY)
                 written = f"{DAY} reports"
-            else:  # the bench's day (seed 1), its photos and page PDFs of new bytes
-                written = write_media_day(content, day, 1, Media(), salt=f"{time.time_ns()}:")
+            else:
+                written = benchs_day(content, day)
             (work / ADDED).write_text(day.isoformat())
             title = f"one more day ({written}, {day:%A} {day})"
         elif step == "redo":
             day = editions(content)[-1]
             remove_day(content, day)
             build_edition(display, f"the newest day, {day}, removed (not timed)", work, settings, content)
-            # the bench's day (seed 1), its photos and page PDFs of new bytes
-            written = write_media_day(content, day, 1, Media(), salt=f"{time.time_ns()}:")
+            written = benchs_day(content, day)
             title = f"the newest day again ({written}, {day:%A} {day})"
         elif step == "undo":
             remove_day(content, datetime.date.fromisoformat((work / ADDED).read_text().strip()))
@@ -78,6 +77,11 @@ def main(argv=None):
         if step in ("media-day", "redo"):
             print(describe_media(build), flush=True)
     display.machine()
+
+
+def benchs_day(content, day):
+    """The bench's day (seed 1) written as `day`, with its photos and page PDFs of new bytes (made again)."""
+    return write_media_day(content, day, 1, Media(), salt=f"{time.time_ns()}:")
 
 
 if __name__ == "__main__":
