@@ -22,24 +22,39 @@ def items(tmp_path):
     return content
 
 
-def read_articles(tmp_path, content):
-    """The items as Pelican makes them in a build: its own reader machinery, with the schema's reader;
-    and how that build keeps them in its cache (a rows.Codec)."""
-    from pelican.contents import Article
-    from pelican.readers import Readers
+def news_build(tmp_path, content):
+    """A build of content (its settings, SECTIONS = [], and its Build) and read(name): a file read as
+    Pelican reads it in that build, with the schema's reader."""
     from pelican.settings import read_settings
 
-    from build_cache.cache import article_codec
-    from build_cache.rows import Codec
-    from content_schema.reader import NewsReader
     from site_build.state import KEY, Build
 
     settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(content)})
     context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
     build = settings[KEY] = Build(settings, context=context)
+    return settings, build, reader_of(settings, content, context)
+
+
+def reader_of(settings, content, context):
+    """read(name): a file of content read as Pelican reads it, with the schema's reader."""
+    from pelican.contents import Article
+    from pelican.readers import Readers
+
+    from content_schema.reader import NewsReader
+
     readers = Readers(settings)
     readers.readers["md"] = NewsReader(settings)
-    articles = [readers.read_file(base_path=str(content), path=name, content_class=Article, context=context) for name, _, _ in ITEMS]
+    return lambda name: readers.read_file(base_path=str(content), path=name, content_class=Article, context=context)
+
+
+def read_articles(tmp_path, content):
+    """The items as Pelican makes them in a build: its own reader machinery, with the schema's reader;
+    and how that build keeps them in its cache (a rows.Codec)."""
+    from build_cache.cache import article_codec
+    from build_cache.rows import Codec
+
+    _, build, read = news_build(tmp_path, content)
+    articles = [read(name) for name, _, _ in ITEMS]
     codec = article_codec(build)
     return articles, Codec(codec.encode, codec.decode)
 
@@ -243,26 +258,17 @@ def stored(article, cls):
 def test_a_report_changed_between_the_check_and_its_reading_stops_the_build(tmp_path, items):
     """A full build's check renders nothing: the reader reads each file again as Pelican reads it, and
     a file whose bytes are not those the check passed is not built."""
-    from pelican.contents import Article
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
-    from content_schema.reader import ContentError, NewsReader
+    from content_schema.reader import ContentError
     from content_schema.source import file_digest
-    from site_build.state import KEY, Build
 
-    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
-    context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
-    build = settings[KEY] = Build(settings, context=context)
-    readers = Readers(settings)
-    readers.readers["md"] = NewsReader(settings)
+    _, build, read = news_build(tmp_path, items)
     checked, edited = (str(items / name) for name, _, _ in ITEMS[:2])
     build.digests = {checked: file_digest(checked), edited: file_digest(edited)}
-    assert readers.read_file(base_path=str(items), path=checked, content_class=Article, context=context).title == ITEMS[0][1]
+    assert read(checked).title == ITEMS[0][1]
     with open(edited, "a", encoding="utf-8") as handle:
         handle.write("\n编辑在检查之后加的一句。\n")
     with pytest.raises(ContentError, match=re.escape(edited) + ".*changed while the edition was being built"):
-        readers.read_file(base_path=str(items), path=edited, content_class=Article, context=context)
+        read(edited)
 
 
 def test_an_article_the_codec_cannot_describe_is_kept_as_a_pickle(tmp_path, items):
@@ -581,10 +587,7 @@ def test_a_day_the_check_settled_is_kept_whole_when_its_seal_is_its_rows(tmp_pat
 def test_a_file_read_from_a_sealed_folder_that_changed_during_the_build_stops_it(tmp_path, items):
     """The check vouches for a settled folder by its seal alone: a file Pelican reads from one anyway (its
     cached report is not the file's) is read with its folder's files, which must still be the seal's."""
-    from pelican.contents import Article
-    from pelican.readers import Readers
-
-    from content_schema.reader import ContentError, NewsReader
+    from content_schema.reader import ContentError
     from content_schema.settled import seal_of
     from content_schema.source import file_digest
 
@@ -594,12 +597,7 @@ def test_a_file_read_from_a_sealed_folder_that_changed_during_the_build_stops_it
     folder = items / "2020-12-30"
     files = sorted(folder.glob("*.md"))
     build.sealed = {str(folder): (seal_of((path.name, file_digest(str(path))) for path in files), len(files))}
-    readers = Readers(settings)
-    readers.readers["md"] = NewsReader(settings)
-    context = articles[0]._context
-
-    def read(name):
-        return readers.read_file(base_path=str(items), path=name, content_class=Article, context=context)
+    read = reader_of(settings, items, articles[0]._context)
 
     assert read(ITEMS[0][0]).title == ITEMS[0][1], "its folder still the seal's"
     assert str(folder) in build.unsealed
@@ -613,17 +611,11 @@ def test_a_file_read_from_a_sealed_folder_that_changed_during_the_build_stops_it
 def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_kept_without_pypinyin(tmp_path, items, monkeypatch, request):
     """The check beside the build works out the slug of every new name and keeps it: the Pelican process, which
     reads the same files, takes those slugs and never loads pypinyin (some 50 MB) for them."""
-    from pelican.contents import Article
-    from pelican.readers import Readers
-    from pelican.settings import read_settings
-
     from build_cache.checked_codec import CheckedSources
     from content_schema import refuse_bad_content, slugs
     from content_schema.check import checked_content
-    from content_schema.reader import NewsReader
-    from site_build.state import KEY, Build
 
-    settings = read_settings(str(write_settings(tmp_path, "SECTIONS = []\n")), override={"PATH": str(items)})
+    settings, build, read = news_build(tmp_path, items)
     cache = CheckedSources(str(tmp_path / "cache" / "checked.sqlite"))
     monkeypatch.setattr(slugs, "_KNOWN", {})
     monkeypatch.setattr(slugs, "_MADE", set())
@@ -641,14 +633,9 @@ def test_the_build_names_the_checks_new_people_and_tags_by_the_slugs_the_check_k
         raise AssertionError("pypinyin loaded in the build's process")
 
     monkeypatch.setattr(slugs, "_pinyin", no_pypinyin)
-    context = {"generated_content": {}, "static_content": {}, "static_links": set(), "localsiteurl": ""}
-    build = settings[KEY] = Build(settings, context=context)
     build.check_cache, build.check = cache, lambda: result
     refuse_bad_content(type("Generator", (), {"settings": settings})())
-    readers = Readers(settings)
-    readers.readers["md"] = NewsReader(settings)
-    first = readers.read_file(base_path=str(items), path="2020-12-30/a01-1.md", content_class=Article, context=context)
-    second = readers.read_file(base_path=str(items), path="2020-12-30/a02-1.md", content_class=Article, context=context)
+    first, second = read("2020-12-30/a01-1.md"), read("2020-12-30/a02-1.md")
     assert [(tag.name, tag.slug) for tag in first.tags] == [("招商引资", made["招商引资"]), ("项目建设", made["项目建设"])]
     assert [tag.slug for tag in first.tags] == ["zhao-shang-yin-zi", "xiang-mu-jian-she"]
     assert {(author.name, author.slug) for author in second.authors} >= {("张三", "zhang-san"), ("王五", "wang-wu")}
