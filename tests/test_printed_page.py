@@ -18,7 +18,7 @@ from PIL import Image
 from test_bad_input import snapshot
 
 from conftest import ROOT, Site, write_item, write_settings
-from printed_page.layer import read_layer
+from printed_page.layer import read_layer, render
 from printed_page.page import file_size, placed, zones_from_json, zones_to_json
 from printed_page.zones import Zone, find_zones
 from printed_site import DATE, DRAWN, DRAWN_RECT, ELSEWHERE, ON_PAGE, build_printed_site, rebuild, report_url, write_page, write_reports
@@ -55,6 +55,19 @@ def test_zones_are_kept_as_json_and_shown_as_svg_points_in_the_reports_order():
     shown = placed(items, again)
     assert [zone.item.slug for zone in shown] == ["a", "b"], "in the items' order; c has no zone"
     assert shown[1].polygons == ("10,20 30.5,20 30.5,40.2",) and shown[1].id == "zone-b"
+
+
+def test_a_page_s_picture_keeps_its_colours_red_is_not_blue():
+    """pdfium draws in BGR unless asked for RGB: a page's red masthead must not come out blue."""
+    drawn = Image.new("RGB", (600, 800), (200, 20, 20))
+    drawn.paste((20, 20, 200), (300, 0, 600, 800))
+    pdf = io.BytesIO()
+    drawn.save(pdf, "PDF", resolution=72)
+    picture = render(pdf.getvalue(), 300)
+    assert picture.mode == "RGB" and picture.size == (300, 400)
+    (red, green, blue), (red2, green2, blue2) = picture.getpixel((60, 200)), picture.getpixel((240, 200))
+    assert red > 150 > blue and green < 60, "the left half is red"
+    assert blue2 > 150 > red2 and green2 < 60, "the right half is blue"
 
 
 def zones_on(soup):
