@@ -39,7 +39,7 @@ def archive(tmp_path_factory):
         position=1,
         people="记者:张伟、通讯员：李四",
         Kicker="引题 “引号”",
-        body="第一行中文\n第二行中文。\n\nEnglish words\nstay apart.",
+        body="第一行中文\n第二行中文。\n\n同比下降25%,\n盗抢骗案件下降,违法所得\n415.4万元。\n\nEnglish words\nstay apart.\n\n```\n代码一行\n代码二行\n```",
     )
     return build(content, folder)
 
@@ -105,10 +105,14 @@ def test_chinese_list_separators_split_tags_and_people(archive):
     assert [a.get_text() for a in tags] == ["教育", "思政课", "民生"]
 
 
-def test_a_line_break_inside_a_paragraph_is_no_space_between_chinese_characters(archive):
-    paragraphs = archive.page("/2020-12-30/a03/item-2020-12-30-a03-1/").select(".ed-body p")
+def test_a_line_break_inside_a_paragraph_is_no_space_beside_a_chinese_character(archive):
+    body = archive.page("/2020-12-30/a03/item-2020-12-30-a03-1/").select_one(".ed-body")
+    paragraphs = body.select("p")
     assert paragraphs[0].get_text() == "第一行中文第二行中文。"
-    assert " ".join(paragraphs[1].get_text().split()) == "English words stay apart."
+    # ASCII commas and figures in Chinese text, as this paper sets them: no gap after the comma or before the figure
+    assert paragraphs[1].get_text() == "同比下降25%,盗抢骗案件下降,违法所得415.4万元。"
+    assert " ".join(paragraphs[2].get_text().split()) == "English words stay apart."
+    assert body.select_one("pre").get_text() == "代码一行\n代码二行\n", "a preformatted block keeps its lines"
 
 
 def test_metadata_is_escaped_wherever_it_is_shown(archive):
