@@ -149,6 +149,12 @@ def test_pages_carry_no_inline_scripts_styles_or_handlers(real_site):
         assert not [tag for tag in soup.find_all(True) if any(attr.startswith("on") for attr in tag.attrs)], url
 
 
+def test_a_report_s_dateline_links_its_page_of_that_day_and_its_section(real_site):
+    line = real_site.page("/2020-12-30/a06/fang-tang-qing-ru-xu-yuan-tou-huo-shui-lai/").select_one(".ed-report__dateline")
+    assert " ".join(line.get_text().split()) == "2020年12月30日 星期三 第A06版 湛河区"
+    assert [(a.get_text(), a["href"]) for a in line.select("a")] == [("第A06版", "/2020-12-30/a06/"), ("湛河区", "/sections/zhan-he-qu/")]
+
+
 def test_the_archive_and_section_and_404_pages_exist(real_site):
     archive = real_site.page("/editions/")
     assert archive.select_one("main a[href='/2020-12-30/']").get_text(strip=True) == "2020年12月30日 星期三"

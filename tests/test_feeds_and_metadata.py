@@ -73,11 +73,15 @@ def test_pages_announce_the_feeds_that_concern_them(real_site):
         assert (real_site.root / href.removeprefix(FEED_DOMAIN + "/")).is_file()
 
 
-def test_every_page_has_one_canonical_url_and_open_graph(real_site):
+def test_every_page_has_one_canonical_url_and_open_graph_and_the_404_page_asks_not_to_be_indexed(real_site):
     for url in real_site.html_urls():
         soup = real_site.page(url)
         canonical = soup.select("link[rel=canonical]")
-        assert len(canonical) == 1 and canonical[0]["href"] == url, url
+        robots = soup.select_one("meta[name=robots]")
+        if url == "/404.html":  # served at every missing address: not a page to keep
+            assert not canonical and robots["content"] == "noindex"
+        else:
+            assert len(canonical) == 1 and canonical[0]["href"] == url, url
         assert soup.select_one("meta[property='og:url']")["content"] == url
         assert soup.select_one("meta[property='og:title']")["content"]
 
