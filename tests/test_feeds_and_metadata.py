@@ -61,6 +61,32 @@ def test_each_tag_and_person_has_a_feed_of_exactly_their_items(real_site, real_i
             assert item["title"] in titles
 
 
+def test_each_feed_is_known_by_its_own_id_and_an_entry_names_every_person_of_its_report(real_site):
+    ids = {}
+    for path in sorted(real_site.root.joinpath("feeds").rglob("*.atom.xml")):
+        url = f"{FEED_DOMAIN}/{path.relative_to(real_site.root).as_posix()}"
+        ids[url] = feed(real_site, path.relative_to(real_site.root)).findtext(f"{ATOM}id")
+    assert len(ids) > 40 and all(feed_id == url for url, feed_id in ids.items()), "a feed's id is its own URL, which no other feed has"
+    root = feed(real_site, "feeds/reporters/hu-li-hua.atom.xml")  # 胡丽华, 通讯员 beside 记者 张亚丹
+    entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "方塘清如许 源头活水来")
+    authors = [(a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}uri")) for a in entry.findall(f"{ATOM}author")]
+    assert authors == [("张亚丹", f"{FEED_DOMAIN}/reporters/zhang-ya-dan/"), ("胡丽华", f"{FEED_DOMAIN}/reporters/hu-li-hua/")]
+
+
+def test_a_local_build_s_feeds_link_absolutely_on_feed_domain(real_site):
+    root = feed(real_site, "feeds/all.atom.xml")
+    for entry in root.iter(f"{ATOM}entry"):
+        link = entry.find(f"{ATOM}link").get("href")
+        assert link.startswith(f"{FEED_DOMAIN}/2020-12-30/a06/") and real_site.exists(link), link
+        assert entry.findtext(f"{ATOM}id").startswith("tag:127.0.0.1,2020-12-30:")
+
+
+def test_a_photo_news_item_without_its_photo_keeps_its_credit_in_the_feed(real_site):
+    root = feed(real_site, "feeds/all.atom.xml")
+    entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "推进项目建设")
+    assert entry.findtext(f"{ATOM}content").endswith("<p>李冠博 摄</p>")
+
+
 def test_pages_announce_the_feeds_that_concern_them(real_site):
     def feeds(url):
         return [link["href"] for link in real_site.page(url).select("link[rel=alternate][type='application/atom+xml']")]

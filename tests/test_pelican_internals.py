@@ -243,6 +243,8 @@ def test_feeds_written_by_the_feed_entries_writer_are_pelicans_own(tiny, tmp_pat
     assert parameters(Writer._open_w) == ["self", "filename", "encoding", "override"]
     generator = make_generator(tiny)
     generator.generate_context()
+    # On a SITEURL: without one (a local build), FeedEntriesWriter links on FEED_DOMAIN, and Pelican relatively (test_feeds_and_metadata).
+    generator.context["SITEURL"] = "https://example.org"
     written = {}
     for cls in (Writer, pelican_internals.FeedEntriesWriter):
         output = tmp_path / cls.__name__

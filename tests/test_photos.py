@@ -90,6 +90,26 @@ def test_no_published_image_carries_exif_gps_or_the_camera_and_no_original_is_pu
     assert not [path for path in images if path.name in ("a01-01.jpg", "a01-02.jpg", "gong-di.jpg")]
 
 
+def test_a_feed_entry_shows_the_photos_as_published_jpegs_with_caption_and_credit_never_the_original(newsroom):
+    from bs4 import BeautifulSoup
+    from lxml import etree
+
+    site = Site(newsroom[0] / "output")
+    atom = "{http://www.w3.org/2005/Atom}"
+    entries = {entry.findtext(f"{atom}title"): entry for entry in etree.parse(str(site.file("/feeds/all.atom.xml"))).getroot().iter(f"{atom}entry")}
+    report = BeautifulSoup(entries["湛河区推进项目建设"].findtext(f"{atom}content"), "lxml")
+    lead, in_text = report.select("img")
+    assert lead.find_parent("figure") and report.figure.figcaption.get_text() == "工人正在施工。"
+    assert (lead["alt"], lead["width"], lead["height"]) == ("工人正在施工。", "800", "533")
+    assert (in_text["alt"], in_text["width"]) == ("工地全景", "800") and "第二段" in report.get_text()
+    photo = BeautifulSoup(entries["社区开展志愿服务"].findtext(f"{atom}content"), "lxml")
+    assert photo.figure.figcaption.get_text() == "志愿者为居民修理家电。 李冠博 摄"
+    for img in (lead, in_text, photo.img):
+        assert img["src"].startswith("http") and img["src"].endswith(".jpg") and not report.select("picture, source"), img
+        with Image.open(site.file(img["src"])) as picture:  # the published file, at the size the entry gives
+            assert picture.size == (int(img["width"]), int(img["height"]))
+
+
 def test_og_image_and_json_ld_give_the_1200_px_picture_with_its_size(newsroom):
     site = Site(newsroom[0] / "output")
     page = site.page("/2020-12-30/a01/tui-jin/")

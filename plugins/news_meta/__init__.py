@@ -10,11 +10,13 @@ import os
 import re
 from zoneinfo import ZoneInfo
 
+from feedgenerator import Atom1Feed
 from pelican import signals
 from pelican.generators import Generator
 
 from build_cache.keys import digest
 from edition.model import page_order
+from site_build.pelican_internals import AUTHORS, FEED_HOOKS
 from staging.manifest import write_expires
 from staging.trees import write_new
 
@@ -121,8 +123,25 @@ def write_made_here(folder, names, value, make):
         write_new(folder, name, text)
 
 
+class FeedMeta:
+    """What Pelican's feeds lack for a paper's readers (site_build.pelican_internals.FEED_HOOKS): an Atom
+    feed's id is its own URL, not the site's, which every feed would share (a reader may take two
+    feeds of one id for one); an entry names every person of its report, with their page, not the
+    first alone (a 通讯员 is an author of the report too, and it is in their feed)."""
+
+    def feed(self, feed, url):
+        if isinstance(feed, Atom1Feed):
+            feed.feed["id"] = url
+
+    def entry(self, fields, item, siteurl, atom):
+        authors = getattr(item, "authors", None)
+        if atom and authors:
+            fields[AUTHORS] = [(author.name, f"{siteurl}/{author.url}") for author in authors]
+
+
 def configure(pelican):
     settings = pelican.settings
+    settings[FEED_HOOKS] = [hook for hook in settings.get(FEED_HOOKS, ()) if not isinstance(hook, FeedMeta)] + [FeedMeta()]
     settings.setdefault("NEWS_SITEMAP_SAVE_AS", "news-sitemap.xml")
     filters = settings.setdefault("JINJA_FILTERS", {})
     filters["news_json_ld"] = lambda article: json_ld(news_article(article, settings))

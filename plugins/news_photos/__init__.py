@@ -11,13 +11,15 @@ recipe, into cache/photos/, and linked into the output (photos.store).
 import logging
 import os
 
+from markupsafe import escape
 from pelican import signals
 
 from site_build import beside, state
+from site_build.pelican_internals import FEED_HOOKS
 from site_build.state import build_of, processes_of
 from staging.manifest import manifest_before
 
-from .markup import picture_html, rewrite_body
+from .markup import feed_image_html, picture_html, rewrite_body
 from .picture import Picture
 from .pipeline import SUFFIXES, Photo, derive
 from .store import Catalog, Timed, Turns, make_all, prepare, publish, published_names
@@ -34,6 +36,7 @@ class Shelf:
     """This build's photos: what the catalogue says of each one a report shows."""
 
     def __init__(self, settings):
+        self.settings = settings
         self.content = settings["PATH"]
         self.cache = os.path.join(settings["CACHE_PATH"], "photos")
         self.siteurl = settings.get("SITEURL", "")
@@ -51,9 +54,9 @@ class Shelf:
         self.made_from = {}  # a new run (`pelican -r`): the printed pages give theirs again
         return found
 
-    def picture(self, path):
+    def picture(self, path, siteurl=None):
         photo = self.photos.get(path) if path else None
-        return Picture(path, photo, self.siteurl) if photo else None
+        return Picture(path, photo, self.siteurl if siteurl is None else siteurl) if photo else None
 
     def markup(self, path, alt, where="body", lead=False):
         picture = self.picture(path)
@@ -61,6 +64,28 @@ class Shelf:
 
     def body(self, html):
         return rewrite_body(html, self.siteurl, self.picture)
+
+    def feed(self, feed, url):
+        pass
+
+    def entry(self, fields, item, siteurl, atom):
+        """A report's entry in a feed shows its photos as its page does: the lead photo first, with its
+        caption and credit, and each photo of the text, as JPEGs at their address on the site (the
+        editor's file, which the text links to, is never published); a photo news item's credit
+        without its photo as a line of its own."""
+        key = "content" if atom else "description"
+        if fields.get(key) is None or not atom and self.settings.get("RSS_FEED_SUMMARY_ONLY"):
+            return
+        image, caption, credit = (getattr(item, name, None) for name in ("image", "caption", "credit"))
+        lead = self.photos.get(image) if image else None
+        shown = rewrite_body(fields[key], siteurl, lambda path: self.picture(path, siteurl), feed_image_html)
+        if lead:
+            line = " ".join(escape(text) for text in (caption, credit) if text)
+            figcaption = f"<figcaption>{line}</figcaption>" if line else ""
+            shown = f"<figure>{feed_image_html(Picture(image, lead, siteurl), caption or item.title)}{figcaption}</figure>{shown}"
+        elif credit and getattr(item, "kind", None) == "photo":
+            shown += f"<p>{escape(credit)}</p>"
+        fields[key] = shown
 
     def add(self, source, path, photo, derive):
         """A picture made from another file by derive (a printed page from its PDF at `path`),
@@ -134,6 +159,7 @@ def start(pelican):
 def configure(pelican):
     shelf = Shelf(pelican.settings)
     pelican.settings["PHOTO_SHELF"] = shelf
+    pelican.settings[FEED_HOOKS] = [hook for hook in pelican.settings.get(FEED_HOOKS, ()) if not isinstance(hook, Shelf)] + [shelf]
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(picture=shelf.markup, photo=shelf.picture)
     pelican.settings.setdefault("JINJA_FILTERS", {})["with_photos"] = shelf.body
 

@@ -33,12 +33,19 @@ def picture_html(picture, alt, where="body", lead=False):
     return Markup(f'<picture class="ed-picture ed-picture--{where}">{sources}{image}</picture>')
 
 
+def feed_image_html(picture, alt):
+    """A photo as a feed entry shows it: one JPEG <img> (a feed reader takes no <picture> and no srcset)."""
+    width = picture.fallback_width
+    return Markup(f'<img src="{escape(picture.src)}" width="{width}" height="{picture.photo.height_at(width)}" alt="{escape(alt)}">')
+
+
 IMG = re.compile(r"<img\b[^>]*>")
 ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
 
 
-def rewrite_body(body, siteurl, picture_of):
-    """A report's text with each of its photos (an <img> of a file under images/) as <picture>.
+def rewrite_body(body, siteurl, picture_of, markup=picture_html):
+    """A report's text with each of its photos (an <img> of a file under images/) as <picture> (or as
+    markup(Picture, alt) makes it).
 
     picture_of(path relative to content/) gives the Picture, or None for a file that is no photo."""
     prefix = f"{siteurl}/" if siteurl else ""
@@ -51,6 +58,6 @@ def rewrite_body(body, siteurl, picture_of):
         picture = picture_of(source.lstrip("/"))
         if picture is None:
             return match.group(0)
-        return picture_html(picture, html.unescape(attributes.get("alt", "")))
+        return markup(picture, html.unescape(attributes.get("alt", "")))
 
     return IMG.sub(replace, body) if "<img" in body else body

@@ -221,11 +221,28 @@ def context_of(content):
 
 
 ENTRY_XML = "_entry_xml"  # kept in an entry's fields, which feedgenerator writes by name
+AUTHORS = "_authors"  # an entry's authors, [(name, URL)], where it has more than the one Pelican names
+# The setting of the plugins that complete a feed as Pelican makes it: objects with feed(feed, its URL)
+# and entry(fields of an entry, its item, the site's URL, is the feed Atom), called once each is made.
+FEED_HOOKS = "FEED_HOOKS"
 MADE_FROM = "_made_from"  # (who keeps it, the item, the kind of entry): to keep its XML for the next build
 
 
 class ReusedEntriesFeed(Atom1Feed):
     """Atom1Feed whose entries' XML is made once per entry and written again as it was."""
+
+    def add_item_elements(self, handler, item):
+        """feedgenerator's elements of an entry, with an <author> for each of its authors where it has them."""
+        authors = item.get(AUTHORS)
+        if not authors:
+            return super().add_item_elements(handler, item)
+        super().add_item_elements(handler, {**item, "author_name": None})
+        for name, url in authors:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.addQuickElement("uri", url)
+            handler.endElement("author")
+        return None
 
     def write_items(self, handler):
         for item in self.items:
@@ -260,9 +277,13 @@ class FeedEntriesWriter(Writer):
         self.feed_uses = Counter()  # (id of an item, feed type) → entries of it still to be written by this process (counted by a subclass)
 
     def _create_new_feed(self, feed_type, feed_title, context):
+        if not self.site_url and self.feed_domain:  # a local build (SITEURL ""): its feeds' links on FEED_DOMAIN, absolute as a feed's must be
+            self.site_url = self.feed_domain
         feed = super()._create_new_feed(feed_type, feed_title, context)
         if type(feed) is Atom1Feed:
             feed.__class__ = ReusedEntriesFeed
+        for hook in self.settings.get(FEED_HOOKS, ()):
+            hook.feed(feed, self.feed_url)
         return feed
 
     def _add_item_to_the_feed(self, feed, item):
@@ -277,6 +298,8 @@ class FeedEntriesWriter(Writer):
                 feed.items.append({"pubdate": set_date_tzinfo(item.date, timezone), "updateddate": modified, ENTRY_XML: xml})
             else:
                 super()._add_item_to_the_feed(feed, item)
+                for hook in self.settings.get(FEED_HOOKS, ()):
+                    hook.entry(feed.items[-1], item, self.site_url, isinstance(feed, Atom1Feed))
                 if reused:
                     feed.items[-1][MADE_FROM] = (self.fragments, item, kind)
             self.feed_items[key] = (item, feed.items[-1])
