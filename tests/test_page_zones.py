@@ -1,6 +1,7 @@
 """A printed page's PDF: refused when it is not one readable page, and each report found on it."""
 
 import io
+from types import SimpleNamespace
 
 import pypdfium2 as pdfium
 import pytest
@@ -60,6 +61,23 @@ def test_a_zone_covers_the_report_s_columns_not_the_page(page):
     lead, right = zones["lead"], zones["right"]
     assert max(rect[2] for rect in lead.rects) < min(rect[0] for rect in zones["side"].rects) + 1
     assert min(rect[1] for rect in right.rects) > max(rect[3] for rect in lead.rects) - 1  # below the lead
+
+
+def test_a_caption_whose_words_its_title_repeats_has_every_character_in_its_zone():
+    """A photo news item: its caption repeats its title, so runs inside those words are on the page
+    twice and place nobody; the line that begins with them is in the zone all the same."""
+    title = "社区开展创文志愿服务日活动"
+    caption = "近日,湛河区姚孟街道阳光苑社区开展创文志愿服务日活动,组织青年志愿者在社区"
+    chars, boxes = list(title), [(400 + x * 20, 0, 420 + x * 20, 20) for x in range(len(title))]
+    for index, char in enumerate(caption):  # indented two characters, 20 a line: the second line begins 文志愿
+        place = index + 2
+        x, y = place % 20 * 10, 40 + place // 20 * 12
+        chars.append(char)
+        boxes.append((x, y, x + 10, y + 10))
+    zones, unplaced = find_zones(SimpleNamespace(text="".join(chars), boxes=boxes), {"photo": (title, caption)})
+    zone = zones["photo"]
+    assert [char for char, box in zip(caption, boxes[len(title) :], strict=True) if not zone.contains(box)] == []
+    assert len(zone.shapes) == 2, "its title, and its caption in one block"
 
 
 def test_a_report_whose_text_is_not_on_the_page_is_not_placed(page):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 RUN = 6  # characters in a run: six Chinese characters rarely repeat on one page by chance
 PLACED_SHARE = 0.3  # a report is placed when its title and this share of its text are found
+GAP = 3 * RUN  # the longest stretch of a report's own words between two of its runs that is taken as its own
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,19 @@ def find_zones(layer, reports):
         first.setdefault(text[index : index + RUN], index)
     wanted = {key: (normal(title), normal(title) + normal(body)) for key, (title, body) in reports.items()}
     in_reports = Counter(run for _, whole in wanted.values() for run in {whole[index : index + RUN] for index in range(len(whole) - RUN + 1)})
-    zones, unplaced = {}, []
-    for key, (title, whole) in wanted.items():
-        found = set()
+    founds = {}
+    for key, (_, whole) in wanted.items():
+        found = founds[key] = set()
         for index in range(len(whole) - RUN + 1):
             run = whole[index : index + RUN]
             if on_page[run] == 1 and in_reports[run] == 1:
                 found.update(range(first[run], first[run] + RUN))
+    claimed = Counter(index for found in founds.values() for index in found)
+    zones, unplaced = {}, []
+    for key, (title, whole) in wanted.items():
+        found = filled(founds[key], text, whole, claimed)
         title_at = locate_title(text, title, found)
-        share = len(found) / max(1, len(whole))
+        share = len(founds[key]) / max(1, len(whole))  # by its runs alone: a stretch filled in places nobody
         if title_at is None or share < PLACED_SHARE:
             unplaced.append(key)
             continue
@@ -93,6 +98,19 @@ def find_zones(layer, reports):
         title_box = bounding([boxes[index] for index in title_chars])
         zones[key] = Zone(key, tuple(rect_shape(rect) for rect in blocks([boxes[index] for index in sorted(found)])), title_box)
     return zones, unplaced
+
+
+def filled(found, text, whole, claimed):
+    """A report's characters found on the page, with the short stretches between two of them that are
+    its own words and no other report's (a phrase its title repeats, a word it uses twice): found by no
+    run, they would leave holes that break its lines, and a short caption in pieces."""
+    order = sorted(found)
+    filled = set(found)
+    for start, end in zip(order, order[1:], strict=False):
+        gap = range(start + 1, end)
+        if 0 < len(gap) <= GAP and text[gap.start : gap.stop] in whole and not any(claimed[index] for index in gap):
+            filled.update(gap)
+    return filled
 
 
 def locate_title(text, title, found):
