@@ -67,6 +67,14 @@ def test_each_feed_is_known_by_its_own_id_and_an_entry_names_every_person_of_its
         url = f"{FEED_DOMAIN}/{path.relative_to(real_site.root).as_posix()}"
         ids[url] = feed(real_site, path.relative_to(real_site.root)).findtext(f"{ATOM}id")
     assert len(ids) > 40 and all(feed_id == url for url, feed_id in ids.items()), "a feed's id is its own URL, which no other feed has"
+    for path, page in [
+        ("feeds/all.atom.xml", "/"),
+        ("feeds/tags/zhao-shang-yin-zi.atom.xml", "/tags/zhao-shang-yin-zi/"),
+        ("feeds/reporters/hu-li-hua.atom.xml", "/reporters/hu-li-hua/"),
+        ("feeds/sections/zhan-he-qu.atom.xml", "/sections/zhan-he-qu/"),
+    ]:
+        link = next(link for link in feed(real_site, path).findall(f"{ATOM}link") if link.get("rel") == "alternate")
+        assert link.get("href") == FEED_DOMAIN + page and real_site.exists(page), path
     root = feed(real_site, "feeds/reporters/hu-li-hua.atom.xml")  # 胡丽华, 通讯员 beside 记者 张亚丹
     entry = next(e for e in root.iter(f"{ATOM}entry") if e.findtext(f"{ATOM}title") == "方塘清如许 源头活水来")
     authors = [(a.findtext(f"{ATOM}name"), a.findtext(f"{ATOM}uri")) for a in entry.findall(f"{ATOM}author")]
@@ -225,7 +233,10 @@ def rss_items(site, path):
     root = feed(site, path)
     assert root.tag == "rss" and root.get("version") == "2.0"
     (channel,) = root.findall("channel")
-    assert channel.findtext("title").startswith("平顶山日报") and channel.findtext("link") == f"{SITEURL}/" and channel.find("description") is not None
+    assert channel.findtext("title").startswith("平顶山日报") and channel.find("description") is not None
+    # the site's feed links to the front page, a tag's, person's or section's to its page (feeds/tags/x.rss.xml: /tags/x/)
+    kind, _, name = path.removeprefix("feeds/").rpartition("/")
+    assert channel.findtext("link") == (f"{SITEURL}/" if not kind else f"{SITEURL}/{kind}/{name.removesuffix('.rss.xml')}/")
     items = channel.findall("item")
     for item in items:
         assert item.findtext("guid") and item.findtext("pubDate") and item.findtext("description")
