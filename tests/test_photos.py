@@ -158,3 +158,31 @@ def test_a_picture_the_record_lists_but_the_site_lacks_is_published_again(newsro
     # hand deep inside output/ is not seen by a build with nothing changed (publishing.inputs).
     build_into(root, settings, content=str(content), capture=True, force=True)
     assert all(path.is_file() for path in lost)
+
+
+def test_a_catalogue_s_switch_to_wal_that_another_process_holds_up_is_tried_again():
+    """The check, the picture processes and the build open the photos' catalogue at their start. On a
+    new cache, processes switching it to WAL at once fail at once with "database is locked" but one,
+    whatever the timeout (1 in 40 rounds of three processes here): the switch is tried again."""
+    import sqlite3
+
+    from news_photos.store import write_ahead
+
+    class Busy:
+        def __init__(self, failures, error="database is locked"):
+            self.failures, self.error, self.calls = failures, error, 0
+
+        def execute(self, statement):
+            self.calls += 1
+            if self.calls <= self.failures:
+                raise sqlite3.OperationalError(self.error)
+
+    held_up = Busy(3)
+    write_ahead(held_up)
+    assert held_up.calls == 4
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        write_ahead(Busy(10**6), wait=0.1)  # not for ever
+    broken = Busy(1, "disk I/O error")
+    with pytest.raises(sqlite3.OperationalError, match="disk"):
+        write_ahead(broken)
+    assert broken.calls == 1, "another error is not tried again"

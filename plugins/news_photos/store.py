@@ -38,6 +38,23 @@ MISSING = "does not exist"
 more_pictures = signal("news_photos.more_pictures")
 
 
+def write_ahead(db, wait=30):
+    """A table the processes beside the build share, in WAL mode: read by some while one writes.
+
+    The switch, by processes that open a new file at once, fails at once with "database is locked"
+    for all but one, whatever the connection's timeout (SQLite calls no busy handler there): it is
+    tried again until it is made."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 class Catalog:
     """{path relative to content/: Photo or PhotoError}, read from the files that changed only.
 
@@ -53,7 +70,7 @@ class Catalog:
         self.read = reader or read
         self.picture, self.error = kinds
         self.db = sqlite3.connect(os.path.join(folder, name) if folder else ":memory:", timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        write_ahead(self.db)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)"
         )

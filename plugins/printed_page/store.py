@@ -21,7 +21,7 @@ import tempfile
 from array import array
 from pathlib import Path
 
-from news_photos.store import Catalog, Timed
+from news_photos.store import Catalog, Timed, write_ahead
 from site_build import listing
 from site_build.beside import process_runs
 
@@ -133,7 +133,7 @@ class ZoneTable:
     def __init__(self, cache_path):
         os.makedirs(cache_path, exist_ok=True)
         self.db = sqlite3.connect(os.path.join(cache_path, ZONES), timeout=30, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        write_ahead(self.db)
         self.db.execute("CREATE TABLE IF NOT EXISTS zones (key TEXT PRIMARY KEY, value TEXT)")
 
     def close(self):
