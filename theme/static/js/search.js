@@ -74,7 +74,8 @@ async function showMore() {
 
 // The archive is indexed in shards, a week or a day each (pagefind/shards.json, newest first),
 // each in a wave: the newest week or two, the month before, the half-year before, and so on.
-// A wave is one Pagefind instance merging its shards (two small files each, all at once); the
+// A wave is one Pagefind merging its shards (two small files each, all at once): the Pagefind
+// module of its first shard, whose folder is its base (Pagefind 1.4 holds one index a module); the
 // waves are searched one after the other, newest first, and each one's results (best match
 // first) are shown after the newer ones' as soon as it is searched. The first results thus cost
 // what the newest shards cost, however large the archive: merging all 54 shards of a year
@@ -92,11 +93,11 @@ async function loadWaves(base) {
   if (!waves.length) {
     throw new Error("the search index is empty");
   }
-  const pagefind = await import(`${waves[0].shards[0]}pagefind.js`);
+  await import(`${waves[0].shards[0]}pagefind.js`); // a search that cannot run says so at once
   return waves.map((wave) => async () => {
-    const instance = pagefind.createInstance({ basePath: wave.shards[0] });
-    await Promise.all(wave.shards.slice(1).map((shard) => instance.mergeIndex(shard)));
-    return instance;
+    const pagefind = await import(`${wave.shards[0]}pagefind.js`);
+    await Promise.all(wave.shards.slice(1).map((shard) => pagefind.mergeIndex(shard)));
+    return pagefind;
   });
 }
 
