@@ -116,6 +116,19 @@ def test_no_page_type_scrolls_sideways_from_320px_phones_to_wide_screens(site, n
     assert overflowing == []
 
 
+def test_every_link_of_a_list_entry_is_at_least_24px_each_way_on_a_phone(site, new_page):
+    """WCAG 2.2's target size (AA): a tap on a phone finds the link it aims at."""
+    small = []
+    page = new_page(375)
+    for name in ("tag", "reporter", "section", "front", "page"):
+        visit(page, site, PAGE_TYPES[name])
+        for link in page.locator("main .ed-item a").all():
+            box = link.bounding_box()
+            if box and (box["width"] < 24 or box["height"] < 24):
+                small.append(f"{name}: {link.inner_text()!r} {box['width']:.1f}×{box['height']:.1f}")
+    assert small == []
+
+
 def test_the_largest_text_size_still_fits_a_320px_phone(site, new_page):
     page = new_page(320)
     page.context.add_init_script("localStorage.setItem('ed-text-size', 'large')")
