@@ -127,6 +127,8 @@ def test_every_link_of_a_list_entry_is_at_least_24px_each_way_on_a_phone(site, n
             if box and (box["width"] < 24 or box["height"] < 24):
                 small.append(f"{name}: {link.inner_text()!r} {box['width']:.1f}×{box['height']:.1f}")
     assert small == []
+    visit(page, site, PAGE_TYPES["tag"])
+    assert page.locator("main .ed-item__meta a").first.inner_text() == "2020年12月30日 星期三 第A06版", "its words as they were, the space kept"
 
 
 def test_the_largest_text_size_still_fits_a_320px_phone(site, new_page):

@@ -187,3 +187,17 @@ def test_without_footnotes_a_footnote_line_is_a_link_definition_and_checked_as_o
         "content/2020-12-30/a01-1.md:11: body: relative link 脚注 will break — {filename}/path/to/report.md or {static}/images/photo.jpg"
     ]
     assert problems({"extensions": ["footnotes"]}) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("同比下降25%,\n盗抢骗", "<p>同比下降25%,盗抢骗</p>\n"),  # beside one Chinese character: no space
+        ("他说\n“你好”", "<p>他说“你好”</p>\n"),
+        ("He said\n“Hello” to me.", "<p>He said\n“Hello” to me.</p>\n"),  # quotes English shares: its space stays
+        ("Wait for it\n… done", "<p>Wait for it\n… done</p>\n"),
+        ("<PRE>\n中文\n中文\n</PRE>", "<pre>中文\n中文\n</pre>"),  # raw preformatted text keeps its lines
+    ],
+)
+def test_a_line_break_goes_beside_a_chinese_character_and_stays_between_english_words_and_in_preformatted_text(text, html):
+    assert body.render_body(text) == html

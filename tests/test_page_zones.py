@@ -80,6 +80,25 @@ def test_a_caption_whose_words_its_title_repeats_has_every_character_in_its_zone
     assert len(zone.shapes) == 2, "its title, and its caption in one block"
 
 
+def test_page_furniture_between_two_runs_of_a_report_is_not_taken_into_its_zone():
+    """A running head between a report's runs in the text layer's order, far away on the page, is not
+    its text there, although the report names it elsewhere."""
+    title, body = "湛河区加强思政课建设", "思想政治理论课是落实立德树人根本任务的关键课程,湛河区第3版刊登了全区思政课的做法。"
+    first, second = body[:24], body[24:]
+    chars, boxes = list(title), [(x * 20, 0, x * 20 + 20, 20) for x in range(len(title))]
+    for index, char in enumerate(first):
+        chars.append(char)
+        boxes.append((index % 10 * 10, 40 + index // 10 * 12, index % 10 * 10 + 10, 50 + index // 10 * 12))
+    for index, char in enumerate("第3版"):  # the page's running head, at its foot
+        chars.append(char)
+        boxes.append((500 + index * 10, 900, 510 + index * 10, 910))
+    for index, char in enumerate(second, start=len(first)):
+        chars.append(char)
+        boxes.append((index % 10 * 10, 40 + index // 10 * 12, index % 10 * 10 + 10, 50 + index // 10 * 12))
+    zones, _ = find_zones(SimpleNamespace(text="".join(chars), boxes=boxes), {"report": (title, body)})
+    assert all(bottom < 900 for _, _, _, bottom in zones["report"].rects), zones["report"].rects
+
+
 def test_a_report_whose_text_is_not_on_the_page_is_not_placed(page):
     reports = wanted() | {"elsewhere": ("不在本版的稿件", lorem(99, 300))}
     zones, unplaced = find_zones(read_layer(page), reports)

@@ -186,3 +186,20 @@ def test_a_catalogue_s_switch_to_wal_that_another_process_holds_up_is_tried_agai
     with pytest.raises(sqlite3.OperationalError, match="disk"):
         write_ahead(broken)
     assert broken.calls == 1, "another error is not tried again"
+
+
+def test_a_summary_pelican_cut_from_a_text_with_a_photo_shows_the_published_jpeg_in_the_feed():
+    """A report without a Summary field: Pelican's summary is the text's beginning, photo and all."""
+    from types import SimpleNamespace
+
+    from news_photos import Shelf
+    from news_photos.pipeline import Photo
+
+    shelf = Shelf({"PATH": "content", "CACHE_PATH": "cache", "SITEURL": ""})
+    shelf.photos = {"images/2020-12-30/gong-di.jpg": Photo("0123456789abcdef", 1200, 800)}
+    original = '<img src="https://news.example.org/images/2020-12-30/gong-di.jpg" alt="工地全景">'
+    fields = {"description": f"<p>正文{original}</p>", "content": None}
+    shelf.entry(fields, SimpleNamespace(title="报道"), "https://news.example.org", atom=True)
+    assert fields["description"] == (
+        '<p>正文<img src="https://news.example.org/images/2020-12-30/gong-di-800.0123456789abcdef.jpg" width="800" height="533" alt="工地全景"></p>'
+    )

@@ -58,7 +58,8 @@ def test_zones_are_kept_as_json_and_shown_as_svg_points_in_the_reports_order():
 
 
 def test_a_page_s_picture_keeps_its_colours_red_is_not_blue():
-    """pdfium draws in BGR unless asked for RGB: a page's red masthead must not come out blue."""
+    """A page's red masthead is red in its picture, not blue: pdfium draws in BGR unless asked for RGB,
+    and Pillow must read the bitmap in the order it was drawn in (it does in either way today)."""
     drawn = Image.new("RGB", (600, 800), (200, 20, 20))
     drawn.paste((20, 20, 200), (300, 0, 600, 800))
     pdf = io.BytesIO()

@@ -22,8 +22,11 @@ CJK = r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00
 # character that is a gap the printed page does not have (a paper setting ASCII commas and figures in
 # Chinese text has none in "25%,盗抢骗" or "所得415.4万元"), so it is removed; between two words of
 # another script it is their space, and kept. Not in preformatted text, where a line is a line.
-CJK_LINE_BREAK = re.compile(rf"(?<={CJK})[ \t]*\n[ \t]*|[ \t]*\n[ \t]*(?={CJK})")
-PREFORMATTED = re.compile(r"(<pre[\s>].*?</pre>)", re.DOTALL)
+# Beside one Chinese character only: ideographs, Chinese punctuation and full-width forms, not the
+# quotes, dash and ellipsis English shares (“Hello” after a line break keeps its space).
+HAN = r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+CJK_LINE_BREAK = re.compile(rf"(?<={CJK})[ \t]*\n[ \t]*(?={CJK})|(?<={HAN})[ \t]*\n[ \t]*|[ \t]*\n[ \t]*(?={HAN})")
+PREFORMATTED = re.compile(r"(<pre[\s>].*?</pre>)", re.DOTALL | re.IGNORECASE)
 ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}, "a": {"href", "title"}}
 
 FEATURES = frozenset({"footnotes", "tables", "strikethrough", "links"})

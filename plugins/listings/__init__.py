@@ -8,12 +8,10 @@ feeds itself (Atom, and RSS where its *_FEED_RSS setting asks), and leaves
 Pelican's loops with nothing to do.
 """
 
-from urllib.parse import urljoin
-
 from pelican import signals
 from pelican.generators import Generator
 
-from site_build.pelican_internals import FEED_HOOKS, take_listings
+from site_build.pelican_internals import add_feed_hook, take_listings
 
 from .pages import paginate
 
@@ -38,9 +36,8 @@ class FeedPages:
     def __init__(self):
         self.pages = {}  # a feed's URL, as Pelican's writer makes it → its page's URL in the site
 
-    def add(self, settings, path, url):
-        domain = settings.get("FEED_DOMAIN") or ""
-        self.pages[urljoin(domain if domain.endswith("/") else domain + "/", path)] = url
+    def add(self, feed_url, url):
+        self.pages[feed_url] = url
 
     def feed(self, feed, url):
         page = self.pages.get(url)
@@ -58,7 +55,7 @@ class ListingsGenerator(Generator):
     def generate_output(self, writer):
         settings, lists = self.settings, self.context.get("listings", {})
         feed_pages = FeedPages()
-        settings[FEED_HOOKS] = [hook for hook in settings.get(FEED_HOOKS, ()) if not isinstance(hook, FeedPages)] + [feed_pages]
+        add_feed_hook(settings, feed_pages)
         size = settings.get("DEFAULT_PAGINATION") or 50
         for name, template_name, variable, feed_setting in KINDS:
             template = self.get_template(template_name)
@@ -69,7 +66,7 @@ class ListingsGenerator(Generator):
                     writer.write_file(page.save_as, template, self.context, url=page.url, articles=items, listing=page, **{variable: wrapper})
                 for feed, feed_type in feeds:
                     path = feed.format(slug=wrapper.slug)
-                    feed_pages.add(settings, path, wrapper.url)
+                    feed_pages.add(writer.urljoiner(self.context.get("FEED_DOMAIN") or "", path), wrapper.url)  # the URL Pelican's writer gives it
                     writer.write_feed(items[: settings["FEED_MAX_ITEMS"]], self.context, path, feed_title=wrapper.name, feed_type=feed_type)
 
 

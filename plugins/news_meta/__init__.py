@@ -16,7 +16,7 @@ from pelican.generators import Generator
 
 from build_cache.keys import digest
 from edition.model import page_order
-from site_build.pelican_internals import AUTHORS, FEED_HOOKS
+from site_build.pelican_internals import AUTHORS, add_feed_hook
 from staging.manifest import write_expires
 from staging.trees import write_new
 
@@ -141,7 +141,7 @@ class FeedMeta:
 
 def configure(pelican):
     settings = pelican.settings
-    settings[FEED_HOOKS] = [hook for hook in settings.get(FEED_HOOKS, ()) if not isinstance(hook, FeedMeta)] + [FeedMeta()]
+    add_feed_hook(settings, FeedMeta())
     settings.setdefault("NEWS_SITEMAP_SAVE_AS", "news-sitemap.xml")
     filters = settings.setdefault("JINJA_FILTERS", {})
     filters["news_json_ld"] = lambda article: json_ld(news_article(article, settings))

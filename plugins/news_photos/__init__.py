@@ -15,7 +15,7 @@ from markupsafe import escape
 from pelican import signals
 
 from site_build import beside, state
-from site_build.pelican_internals import FEED_HOOKS
+from site_build.pelican_internals import add_feed_hook
 from site_build.state import build_of, processes_of
 from staging.manifest import manifest_before
 
@@ -73,16 +73,22 @@ class Shelf:
         caption and credit, and each photo of the text, as JPEGs at their address on the site (the
         editor's file, which the text links to, is never published); a photo news item's credit
         without its photo as a line of its own."""
+
+        def published(html):
+            return str(rewrite_body(html, siteurl, lambda path: self.picture(path, siteurl), feed_image_html))
+
         key = "content" if atom else "description"
+        if atom and fields.get("description") and "<img" in fields["description"]:  # a summary Pelican cut from the text
+            fields["description"] = published(fields["description"])
         if fields.get(key) is None or not atom and self.settings.get("RSS_FEED_SUMMARY_ONLY"):
             return
         image, caption, credit = (getattr(item, name, None) for name in ("image", "caption", "credit"))
-        lead = self.photos.get(image) if image else None
-        shown = rewrite_body(fields[key], siteurl, lambda path: self.picture(path, siteurl), feed_image_html)
+        lead = self.picture(image, siteurl)
+        shown = published(fields[key])
         if lead:
             line = " ".join(escape(text) for text in (caption, credit) if text)
             figcaption = f"<figcaption>{line}</figcaption>" if line else ""
-            shown = f"<figure>{feed_image_html(Picture(image, lead, siteurl), caption or item.title)}{figcaption}</figure>{shown}"
+            shown = f"<figure>{feed_image_html(lead, caption or item.title)}{figcaption}</figure>{shown}"
         elif credit and getattr(item, "kind", None) == "photo":
             shown += f"<p>{escape(credit)}</p>"
         fields[key] = shown
@@ -159,7 +165,7 @@ def start(pelican):
 def configure(pelican):
     shelf = Shelf(pelican.settings)
     pelican.settings["PHOTO_SHELF"] = shelf
-    pelican.settings[FEED_HOOKS] = [hook for hook in pelican.settings.get(FEED_HOOKS, ()) if not isinstance(hook, Shelf)] + [shelf]
+    add_feed_hook(pelican.settings, shelf)
     pelican.settings.setdefault("JINJA_GLOBALS", {}).update(picture=shelf.markup, photo=shelf.picture)
     pelican.settings.setdefault("JINJA_FILTERS", {})["with_photos"] = shelf.body
 

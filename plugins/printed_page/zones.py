@@ -101,14 +101,15 @@ def find_zones(layer, reports):
 
 
 def filled(found, text, whole, claimed):
-    """A report's characters found on the page, with the short stretches between two of them that are
-    its own words and no other report's (a phrase its title repeats, a word it uses twice): found by no
-    run, they would leave holes that break its lines, and a short caption in pieces."""
+    """A report's characters found on the page, with the short stretches between two of them that the
+    report has between those two characters (a phrase its title repeats, a word it uses twice) and
+    no other report claims: found by no run, they would leave holes that break its lines, and a short
+    caption in pieces. Page furniture between two runs (a running head, a date) is not its text there."""
     order = sorted(found)
     filled = set(found)
     for start, end in zip(order, order[1:], strict=False):
         gap = range(start + 1, end)
-        if 0 < len(gap) <= GAP and text[gap.start : gap.stop] in whole and not any(claimed[index] for index in gap):
+        if 0 < len(gap) <= GAP and text[start : end + 1] in whole and not any(claimed[index] for index in gap):
             filled.update(gap)
     return filled
 

@@ -225,6 +225,13 @@ AUTHORS = "_authors"  # an entry's authors, [(name, URL)], where it has more tha
 # The setting of the plugins that complete a feed as Pelican makes it: objects with feed(feed, its URL)
 # and entry(fields of an entry, its item, the site's URL, is the feed Atom), called once each is made.
 FEED_HOOKS = "FEED_HOOKS"
+
+
+def add_feed_hook(settings, hook):
+    """A plugin's hook among FEED_HOOKS, in place of one of its class a run before (`pelican -r`)."""
+    settings[FEED_HOOKS] = [other for other in settings.get(FEED_HOOKS, ()) if type(other) is not type(hook)] + [hook]
+
+
 MADE_FROM = "_made_from"  # (who keeps it, the item, the kind of entry): to keep its XML for the next build
 
 
