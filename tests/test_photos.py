@@ -195,11 +195,12 @@ def test_a_summary_pelican_cut_from_a_text_with_a_photo_shows_the_published_jpeg
     from news_photos import Shelf
     from news_photos.pipeline import Photo
 
-    shelf = Shelf({"PATH": "content", "CACHE_PATH": "cache", "SITEURL": ""})
+    shelf = Shelf({"PATH": "content", "CACHE_PATH": "cache", "SITEURL": "", "RSS_FEED_SUMMARY_ONLY": True})
     shelf.photos = {"images/2020-12-30/gong-di.jpg": Photo("0123456789abcdef", 1200, 800)}
     original = '<img src="https://news.example.org/images/2020-12-30/gong-di.jpg" alt="工地全景">'
-    fields = {"description": f"<p>正文{original}</p>", "content": None}
-    shelf.entry(fields, SimpleNamespace(title="报道"), "https://news.example.org", atom=True)
-    assert fields["description"] == (
-        '<p>正文<img src="https://news.example.org/images/2020-12-30/gong-di-800.0123456789abcdef.jpg" width="800" height="533" alt="工地全景"></p>'
-    )
+    for atom in (True, False):  # an Atom entry's summary, and an RSS item's when RSS carries summaries only
+        fields = {"description": f"<p>正文{original}</p>", "content": None}
+        shelf.entry(fields, SimpleNamespace(title="报道"), "https://news.example.org", atom=atom)
+        assert fields["description"] == (
+            '<p>正文<img src="https://news.example.org/images/2020-12-30/gong-di-800.0123456789abcdef.jpg" width="800" height="533" alt="工地全景"></p>'
+        ), atom

@@ -78,9 +78,10 @@ class Shelf:
             return str(rewrite_body(html, siteurl, lambda path: self.picture(path, siteurl), feed_image_html))
 
         key = "content" if atom else "description"
-        if atom and fields.get("description") and "<img" in fields["description"]:  # a summary Pelican cut from the text
+        summary_only = not atom and self.settings.get("RSS_FEED_SUMMARY_ONLY")
+        if (atom or summary_only) and fields.get("description") and "<img" in fields["description"]:  # a summary Pelican cut from the text
             fields["description"] = published(fields["description"])
-        if fields.get(key) is None or not atom and self.settings.get("RSS_FEED_SUMMARY_ONLY"):
+        if fields.get(key) is None or summary_only:
             return
         image, caption, credit = (getattr(item, name, None) for name in ("image", "caption", "credit"))
         lead = self.picture(image, siteurl)
