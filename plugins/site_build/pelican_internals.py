@@ -221,7 +221,7 @@ def context_of(content):
 
 
 ENTRY_XML = "_entry_xml"  # kept in an entry's fields, which feedgenerator writes by name
-AUTHORS = "_authors"  # an entry's authors, [(name, URL)], where it has more than the one Pelican names
+AUTHORS = "_authors"  # an entry's authors, [(name, URL)]: each person of its report with their page (Pelican names the first alone)
 # The setting of the plugins that complete a feed as Pelican makes it: objects with feed(feed, its URL)
 # and entry(fields of an entry, its item, the site's URL, is the feed Atom), called once each is made.
 FEED_HOOKS = "FEED_HOOKS"
