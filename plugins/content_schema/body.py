@@ -17,14 +17,15 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from pelican.settings import DEFAULT_CONFIG
 
-CJK = r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2018-\u201f\u2014\u2026]"
 # A line break inside a paragraph shows as a space in browsers (all but Firefox): beside a Chinese
 # character that is a gap the printed page does not have (a paper setting ASCII commas and figures in
 # Chinese text has none in "25%,盗抢骗" or "所得415.4万元"), so it is removed; between two words of
 # another script it is their space, and kept. Not in preformatted text, where a line is a line.
 # Beside one Chinese character only: ideographs, Chinese punctuation and full-width forms, not the
 # quotes, dash and ellipsis English shares (“Hello” after a line break keeps its space).
-HAN = r"[\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]"
+HAN_RANGES = r"\u2e80-\u2fff\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+CJK = rf"[{HAN_RANGES}\u2018-\u201f\u2014\u2026]"  # with the quotes, dash and ellipsis Chinese text shares with English
+HAN = f"[{HAN_RANGES}]"
 CJK_LINE_BREAK = re.compile(rf"(?<={CJK})[ \t]*\n[ \t]*(?={CJK})|(?<={HAN})[ \t]*\n[ \t]*|[ \t]*\n[ \t]*(?={HAN})")
 PREFORMATTED = re.compile(r"(<pre[\s>].*?</pre>)", re.DOTALL | re.IGNORECASE)
 ATTRIBUTES = {**nh3.ALLOWED_ATTRIBUTES, "img": {"src", "alt", "title", "width", "height"}, "a": {"href", "title"}}

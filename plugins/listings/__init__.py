@@ -11,7 +11,7 @@ Pelican's loops with nothing to do.
 from pelican import signals
 from pelican.generators import Generator
 
-from site_build.pelican_internals import add_feed_hook, take_listings
+from site_build.pelican_internals import FeedHook, add_feed_hook, take_listings
 
 from .pages import paginate
 
@@ -29,7 +29,7 @@ def take_over_lists(generator):
     generator.context["listings"] = take_listings(generator)
 
 
-class FeedPages:
+class FeedPages(FeedHook):
     """A tag's, person's or section's feed links to its page (FEED_HOOKS): Pelican links every feed to the
     front page, and a feed reader's link to the site should open what the feed follows."""
 
@@ -43,9 +43,6 @@ class FeedPages:
         page = self.pages.get(url)
         if page is not None:
             feed.feed["link"] += page  # the site's URL and "/", as Pelican gives it
-
-    def entry(self, fields, item, siteurl, atom):
-        pass
 
 
 class ListingsGenerator(Generator):

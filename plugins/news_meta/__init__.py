@@ -16,7 +16,7 @@ from pelican.generators import Generator
 
 from build_cache.keys import digest
 from edition.model import page_order
-from site_build.pelican_internals import AUTHORS, add_feed_hook
+from site_build.pelican_internals import AUTHORS, FeedHook, add_feed_hook
 from staging.manifest import write_expires
 from staging.trees import write_new
 
@@ -123,7 +123,7 @@ def write_made_here(folder, names, value, make):
         write_new(folder, name, text)
 
 
-class FeedMeta:
+class FeedMeta(FeedHook):
     """What Pelican's feeds lack for a paper's readers (site_build.pelican_internals.FEED_HOOKS): an Atom
     feed's id is its own URL, not the site's, which every feed would share (a reader may take two
     feeds of one id for one); an entry names every person of its report, with their page, not the

@@ -15,7 +15,7 @@ from markupsafe import escape
 from pelican import signals
 
 from site_build import beside, state
-from site_build.pelican_internals import add_feed_hook
+from site_build.pelican_internals import FeedHook, add_feed_hook
 from site_build.state import build_of, processes_of
 from staging.manifest import manifest_before
 
@@ -32,7 +32,7 @@ def is_photo(path):
     return path.lower().endswith(SUFFIXES)
 
 
-class Shelf:
+class Shelf(FeedHook):
     """This build's photos: what the catalogue says of each one a report shows."""
 
     def __init__(self, settings):
@@ -64,9 +64,6 @@ class Shelf:
 
     def body(self, html):
         return rewrite_body(html, self.siteurl, self.picture)
-
-    def feed(self, feed, url):
-        pass
 
     def entry(self, fields, item, siteurl, atom):
         """A report's entry in a feed shows its photos as its page does: the lead photo first, with its

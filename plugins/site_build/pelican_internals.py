@@ -227,6 +227,16 @@ AUTHORS = "_authors"  # an entry's authors, [(name, URL)]: each person of its re
 FEED_HOOKS = "FEED_HOOKS"
 
 
+class FeedHook:
+    """What a plugin adds to Pelican's feeds (FEED_HOOKS): to a feed as it is made, to an entry as it is made."""
+
+    def feed(self, feed, url):
+        pass
+
+    def entry(self, fields, item, siteurl, atom):
+        pass
+
+
 def add_feed_hook(settings, hook):
     """A plugin's hook among FEED_HOOKS, in place of one of its class a run before (`pelican -r`)."""
     settings[FEED_HOOKS] = [other for other in settings.get(FEED_HOOKS, ()) if type(other) is not type(hook)] + [hook]
