@@ -191,6 +191,29 @@ def test_a_search_result_shows_the_decks_dateline_and_an_excerpt_of_the_report(s
     expect(page).to_have_title("搜索：招商引资 - 平顶山日报")
 
 
+def test_a_search_result_excerpt_is_the_reports_text_not_its_headline_again(site, new_page, real_items):
+    """Pagefind's excerpt opened with the decks the entry shows above it, joined with ". " ("居民说了算.
+    湛河区首批特邀行政执法监督员上岗. 本报讯…"): it starts with the report's own text now."""
+
+    def squeezed(text):
+        return re.sub(r"\s+", "", text)
+
+    by_title = {item["title"]: item for item in real_items}
+    page = new_page(375)
+    page.goto(f"{site}/search/?q={quote('湛河区')}")
+    expect(page.get_by_role("status")).to_contain_text("找到10篇")
+    entries = page.locator(".ed-results__list > li").all()
+    assert len(entries) == 10
+    for entry in entries:
+        item = by_title[entry.locator(".ed-decks__title a").inner_text()]
+        excerpt = squeezed(entry.locator(".ed-item__summary").inner_text())
+        decks = [squeezed(item[field]) for field in ("kicker", "title", "subtitle") if item.get(field)]
+        assert len(excerpt) >= 30, (item["title"], excerpt)
+        text = squeezed(f"{item.get('caption') or ''}{item['body']}")
+        assert excerpt[:12] in text, (item["title"], excerpt)
+        assert not any(deck in excerpt and deck not in text for deck in decks), (item["title"], excerpt)
+
+
 def test_the_masthead_search_box_takes_the_reader_to_the_results(site, new_page):
     page = new_page(375)
     page.goto(site + REPORT)

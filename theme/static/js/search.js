@@ -1,6 +1,8 @@
 // The search page: runs ?q= against Pagefind's index, loaded on demand, and lists the reports found.
 // Without JavaScript the page explains that and links to the archive and the tags instead.
 const PAGE_SIZE = 20;
+// Words of a report an excerpt shows (Pagefind's 30, less the decks it may open with: afterDecks).
+const EXCERPT_WORDS = 40;
 
 const results = document.querySelector(".ed-results");
 const status = results.querySelector(".ed-results__status");
@@ -27,6 +29,41 @@ function excerptNodes(html) {
   });
 }
 
+// Pagefind's excerpt of a report whose headline has the word opens with the headline's decks, each
+// ended with ". " ("居民说了算. 湛河区首批特邀行政执法监督员上岗. 本报讯…"), which the entry shows above
+// it: the excerpt starts after them, with the report's text. A deck cut by the excerpt's start counts
+// from two characters; an excerpt that is decks only is left as it is.
+function afterDecks(nodes, decks) {
+  const text = nodes.map((node) => node.textContent).join("");
+  let start = 0;
+  for (const deck of decks) {
+    for (let length = deck.length; length >= Math.min(2, deck.length); length -= 1) {
+      const head = deck.slice(deck.length - length);
+      const separator = text.startsWith(head, start) && /^\.?\s+/.exec(text.slice(start + length));
+      if (separator) {
+        start += length + separator[0].length;
+        break;
+      }
+    }
+  }
+  if (start === 0 || start >= text.length) {
+    return nodes;
+  }
+  const kept = [];
+  let offset = 0;
+  for (const node of nodes) {
+    const end = offset + node.textContent.length;
+    if (end > start) {
+      if (offset < start) {
+        node.textContent = node.textContent.slice(start - offset);
+      }
+      kept.push(node);
+    }
+    offset = end;
+  }
+  return kept;
+}
+
 function fill(element, text) {
   if (text) {
     element.textContent = text;
@@ -43,7 +80,8 @@ function entry(data) {
   fill(item.querySelector(".ed-decks__kicker"), data.meta.kicker);
   fill(item.querySelector(".ed-decks__subtitle"), data.meta.subtitle);
   fill(item.querySelector(".ed-item__meta"), data.meta.dateline);
-  item.querySelector(".ed-item__summary").replaceChildren(...excerptNodes(data.excerpt));
+  const decks = [data.meta.kicker, data.meta.title, data.meta.subtitle].filter(Boolean);
+  item.querySelector(".ed-item__summary").replaceChildren(...afterDecks(excerptNodes(data.excerpt), decks));
   return item;
 }
 
@@ -96,6 +134,7 @@ async function loadWaves(base) {
   await import(`${waves[0].shards[0]}pagefind.js`); // a search that cannot run says so at once
   return waves.map((wave) => async () => {
     const pagefind = await import(`${wave.shards[0]}pagefind.js`);
+    await pagefind.options({ excerptLength: EXCERPT_WORDS });
     await Promise.all(wave.shards.slice(1).map((shard) => pagefind.mergeIndex(shard)));
     return pagefind;
   });
