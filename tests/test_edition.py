@@ -85,10 +85,12 @@ def test_previous_and_next_item_follow_the_page_order_and_are_absent_at_the_ends
 
 
 def test_every_person_has_a_page_listing_exactly_their_items_with_their_role(real_site, real_items):
-    people = {}
+    people, credits = {}, {}
     for item in real_items:
+        credits[item["title"]] = item["people"]
         for credit in item["people"]:
             people.setdefault(credit.name, []).append((item["title"], credit.role))
+    assert any(len(people_of) > 1 for people_of in credits.values())
     index = real_site.page("/reporters/")
     assert sorted(a.get_text(strip=True) for a in index.select("main .ed-index a")) == sorted(people)
     for name, items in people.items():
@@ -98,6 +100,9 @@ def test_every_person_has_a_page_listing_exactly_their_items_with_their_role(rea
             (e.select_one(".ed-decks__title").get_text(strip=True), e.select_one(".ed-item__role").get_text(strip=True)) for e in soup.select("main .ed-item")
         ]
         assert listed == items
+        # The person is named once, by their role; the others of each item, each with theirs.
+        others = [sorted(person.get_text(" ", strip=True) for person in e.select(".ed-item__person")) for e in soup.select("main .ed-item")]
+        assert others == [sorted(f"{c.role} {c.name}" for c in credits[title] if c.name != name) for title, _ in items]
     assert "记者 7篇" in main_text(index)
     # Each person's roles on the index, counted: {name: ["记者 7篇", …]} in the roles' order.
     shown = {li.a.get_text(strip=True): [role.get_text(strip=True) for role in li.select(".ed-index__role")] for li in index.select("main .ed-index li")}

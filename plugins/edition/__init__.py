@@ -53,19 +53,20 @@ class EditionGenerator(Generator):
 
 
 @pass_environment
-def entry(environment, item, level=3, role=None, show_page=True):
+def entry(environment, item, level=3, role=None, show_page=True, own=None):
     """An item's entry in a list (the item_entry macro), rendered once and reused: an item stands on up to ten lists,
-    and the newest page of a list shows mostly items an earlier build rendered (fragments)."""
+    and the newest page of a list shows mostly items an earlier build rendered (fragments). `own`: the slug
+    of the person whose list it is, whom the entry does not name again after their role."""
     cache = item.__dict__.setdefault("_entries", {})
-    key = (level, role, show_page)
+    key = (level, role, show_page, own)
     if key not in cache:
-        kind = f"list entry, level {level}, role {role}, page shown {show_page}"
+        kind = f"list entry, level {level}, role {role}, page shown {show_page}" + (f", of {own}" if own else "")
         fragments = build_of(item.settings).fragments
         text = fragments.kept(item, kind) if fragments else None
         if text is None:
             # The macro itself, not a template that imports it: rendering a template per entry cost some
             # 40 µs more each (a new context, and the import's check of the globals), 5 s of CPU at 20,000 reports.
-            text = str(environment.get_template("_macros.html").module.item_entry(item, level, role=role, show_page=show_page))
+            text = str(environment.get_template("_macros.html").module.item_entry(item, level, role=role, show_page=show_page, own=own))
             if fragments:
                 fragments.keep(item, kind, text)
         cache[key] = Markup(text)
