@@ -112,11 +112,12 @@ def test_every_page_has_one_canonical_url_and_open_graph_and_the_404_page_asks_n
         soup = real_site.page(url)
         canonical = soup.select("link[rel=canonical]")
         robots = soup.select_one("meta[name=robots]")
-        if url == "/404.html":  # served at every missing address: not a page to keep
+        if url == "/404.html":  # served at every missing address: not a page to keep, nor one address of its own
             assert not canonical and robots["content"] == "noindex"
+            assert not soup.select("meta[property='og:url']")
         else:
             assert len(canonical) == 1 and canonical[0]["href"] == url, url
-        assert soup.select_one("meta[property='og:url']")["content"] == url
+            assert soup.select_one("meta[property='og:url']")["content"] == url
         assert soup.select_one("meta[property='og:title']")["content"]
 
 
