@@ -46,6 +46,15 @@ CASES = {
     "photo-too-small": ":8: Image: images/bad/too-small.jpg is 399 px wide, too small for a news photo — a photo at least 400 px wide",
     "photo-too-large": ":8: Image: images/bad/too-large.png is too large to open safely — a photo under 89 megapixels",
     "photo-in-text-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
+    "date-not-its-folder": ":2: Date: 2020-12-31 is not the date of its folder 2020-12-30/ — 2020-12-30, or the file moved to content/2020-12-31/",
+    # Saved as this name: its Page and Position are not those its name says (a01, 03).
+    "a01-03-place-not-its-fields": ":3: Page: A02 is not the page of its file name a01-03-place-not-its-fields.md — A01, or the file renamed to a02-…",
+    "two-people-in-one": ":6: People: “记者:张三 通讯员:李四” is more than one person — people separated by 、 or ,",
+    "tags-run-together": ":7: Tags: “思政教育 立德树人” is several tags in one — tags separated by 、 or ,",
+    "tag-too-long": ":7: Tags: “湛河区全面贯彻执行中央省委市委关于平安建设的决策部署” is 26 characters long — a subject of up to 20 characters",
+    "photo-from-another-site": ":11: body: photo https://example.com/gongdi.jpg is on another site — a photo file under content/images/",
+    "photo-from-the-root-missing": ":11: body: link /images/nope.jpg points at nothing",
+    "photo-from-the-root-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
     "hidden-status": ":8: Status: “hidden” is not used: every report stands on its printed page and in its lists — published, or draft to leave it off the site",
 }
 
@@ -140,3 +149,37 @@ def test_invoke_check_reports_problems_without_building(tmp_path):
     assert result.returncode == 1
     assert "x.md:6: People: unknown role “编辑” for 李四" in result.stderr
     assert not (tmp_path / "output").exists()
+
+
+def test_a_build_stopped_by_a_report_names_the_problems_of_its_printed_page_too(tmp_path):
+    """The build reads a page's PDF after its reports: a report's problem stopped it first, and the bad PDF
+    of the same page came out only in the next round."""
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    shutil.copy(BAD / "unknown-role.md", content / "2020-12-30" / "a01-03.md")
+    (content / "2020-12-30" / "a01.pdf").write_text("不是 PDF", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failure:
+        build_into(tmp_path / "output", write_settings(tmp_path, SETTINGS), content=str(content), capture=True)
+    assert "a01-03.md:6: People: unknown role “编辑” for 李四" in failure.value.output
+    assert "2020-12-30/a01.pdf:1: file: is not a PDF" in failure.value.output
+    assert "2 problem(s) in content" in failure.value.output
+    assert not (tmp_path / "output").exists()
+
+
+def test_hidden_files_are_no_reports_and_a_link_to_nothing_is_named(tmp_path):
+    """An editor's lock file (Emacs: .#name, a link to nothing) and a Mac's ._name copy were read as reports:
+    a traceback, or the real report blamed for a duplicate slug. A report that is a link to nothing is a problem."""
+    content = tmp_path / "content"
+    good = write_item(content, "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    (good.parent / ".#a01-01.md").symlink_to("root@host.1234:1700000000")
+    shutil.copy(good, good.parent / "._a01-01.md")
+    settings = write_settings(tmp_path, SETTINGS)
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert (tmp_path / "output" / "2020-12-30" / "a01" / "good-one" / "index.html").is_file()
+    assert not list((tmp_path / "output").rglob(".*.md"))
+
+    (good.parent / "a01-02.md").symlink_to(good.parent / "moved-away.md")
+    with pytest.raises(BuildFailed) as failure:
+        build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert "2020-12-30/a01-02.md:1: file: is a link to nothing" in failure.value.output
+    assert "Traceback" not in failure.value.output

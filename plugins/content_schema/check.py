@@ -26,8 +26,15 @@ from . import body, slugs
 from .settled import SUMMARY_VERSION, Settling, digests_of, file_stamp, folder_of, photos_of
 from .source import Problem, file_digest, parse_source
 
+# Where a report's file is: content/<date>/<page>-<position>-<slug>.md (the editor's guide; `invoke new`,
+# `invoke import` and the bench name theirs so). A file named otherwise is not compared with its fields.
+DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PLACE_NAME = re.compile(r"^([A-Za-z]?\d+)-(\d+)(?:[-.]|$)")
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
+# A photo in the text from another site: the site's pages load nothing from elsewhere (its Content-Security-Policy
+# refuses it: readers would see a broken picture), and a paper publishes its own photos.
+OUTSIDE_PHOTO = re.compile(r"!\[[^\]]*\]\(\s*<?((?:https?:)?//[^)\s>]+)|<img\b[^>]*?\ssrc\s*=\s*[\"']?((?:https?:)?//[^\"'\s>]+)", re.IGNORECASE)
 UNSAFE_HTML = re.compile(
     r"<\s*(script|style|iframe|object|embed|form|input|button|link|meta|base)\b"
     r"|\son[a-z]+\s*="
@@ -51,7 +58,7 @@ def option(settings, name):
 MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # every name Pelican reads as Markdown: each is checked and read as a report
 
 
-def content_stamps(content_dir, by_folder=None, listed=None):
+def content_stamps(content_dir, by_folder=None, listed=None, dangling=None):
     """{path: stamp} of every Markdown item below content_dir, ordered by path parts (as os.walk
     finds them: a folder reached by a symbolic link is not entered); with a defaultdict(dict) as
     by_folder, the same by folder too ({folder_of(path): {path: stamp}}, in the same order). With
@@ -59,8 +66,11 @@ def content_stamps(content_dir, by_folder=None, listed=None):
 
     Strings, not Path objects, and a stat from each folder's listing: 200,000 files take a second.
     Each folder's listing is sorted by name and its folders entered in their place, which is the
-    order of the paths' parts, without a sort of every path split into parts."""
+    order of the paths' parts, without a sort of every path split into parts. Hidden files are not
+    items (IGNORE_FILES); a name that is a link to nothing (or gone since listed) is put in the list
+    `dangling`, if given."""
     found = {}
+    dangling = [] if dangling is None else dangling
     by_folder = defaultdict(dict) if by_folder is None else by_folder
 
     def visit(folder):
@@ -68,11 +78,17 @@ def content_stamps(content_dir, by_folder=None, listed=None):
             entries = sorted(found_here, key=ENTRY_NAME)
         files = None
         for entry in entries:
+            if entry.name.startswith("."):
+                continue  # IGNORE_FILES: an editor's lock file (.#a06-02-….md), a Mac's ._a06-02-….md
             if entry.is_dir():
                 if not entry.is_symlink():
                     visit(entry.path)
             elif entry.name.endswith(MARKDOWN):
-                path, status = entry.path, entry.stat()  # stamp(entry), without its test of what it is given
+                try:
+                    path, status = entry.path, entry.stat()  # stamp(entry), without its test of what it is given
+                except FileNotFoundError:  # a link to nothing, or gone since the folder was listed
+                    dangling.append(entry.path)
+                    continue
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (status.st_size, status.st_mtime_ns)
@@ -82,13 +98,19 @@ def content_stamps(content_dir, by_folder=None, listed=None):
             return visit(folder)
         files = None
         for entry, size, mtime_ns in listed.folders[name]:
+            if entry.startswith("."):
+                continue
             if size in FOLDERS:
                 if size == FOLDER:
                     visit_listed(os.path.join(folder, entry), child(name, entry))
             elif entry.endswith(MARKDOWN):
                 path = os.path.join(folder, entry)
                 if size == DANGLING:
-                    size, mtime_ns = stamp(path)  # as a walk finds it: gone, unless put right since
+                    try:
+                        size, mtime_ns = stamp(path)  # as a walk finds it: gone, unless put right since
+                    except FileNotFoundError:
+                        dangling.append(path)
+                        continue
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (size, mtime_ns)
@@ -136,7 +158,8 @@ def check_tree(
     listed = listing.of(content_dir)
     listed_from = time.time_ns() if listed is None else listed.listed_from
     by_folder = defaultdict(dict)
-    stamps = content_stamps(content_dir, by_folder, listed)
+    dangling = []
+    stamps = content_stamps(content_dir, by_folder, listed, dangling)
     listed_until = time.time_ns() if listed is None else listed.listed_until
     settled = settling.settled(by_folder, content_dir) if cache and render is not True else {}
     gone_folders = set(settling.stored_folders) - by_folder.keys() if cache else set()
@@ -186,6 +209,10 @@ def check_tree(
         photos.update(found)
     problems = [problem for source in sources for problem in source.problems]
     problems += check_edition(sources, settings)
+    # Pelican would stop at it with a traceback: named here as any other problem.
+    problems += [
+        Problem(label_for_link(path, label_root), 1, "file", "is a link to nothing", "the report's file itself, or no file of that name") for path in dangling
+    ]
     if digests is not None:
         digests.update(digests_of(settled, sealed))
         digests.update((source.file, source.digest) for source in sources)
@@ -254,7 +281,24 @@ def checked_content(path, settings, render, processes, cache):
     )
     # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
     checked = [source for source in sources if source.body is not None or source.html is not None]
-    return digests, checked, [str(problem) for problem in problems], photos, sealed or {}
+    problems = [str(problem) for problem in problems]
+    if problems:  # the build stops before it reads the printed pages: their problems are named now too
+        problems += page_problems_beside(path, settings, sources)
+    return digests, checked, problems, photos, sealed or {}
+
+
+def page_problems_beside(content, settings, sources):
+    """The problems of the page PDFs and sidecars in the folders of these sources, as `invoke check` finds
+    them (printed_page.check): a build stopped by a report's problem never reads its printed pages, so
+    it names theirs too, and the editor puts everything right in one round."""
+    if "printed_page" not in (settings or {}).get("PLUGINS", ()):
+        return []
+    from printed_page.check import page_problems
+
+    root = os.path.realpath(content)
+    folders = {os.path.relpath(os.path.dirname(source.file), root).partition(os.sep)[0] for source in sources}
+    cache = os.path.join(settings["CACHE_PATH"], "photos") if settings.get("CHECK_CACHE") else None
+    return page_problems(content, sources, cache, folders)[0]
 
 
 def unchanged_sources(known, stamps):
@@ -337,6 +381,12 @@ def stamp(path):
     return (status.st_size, status.st_mtime_ns)
 
 
+def label_for_link(path, root):
+    """label_for a path that may be a link to nothing: its folder resolved, not the link."""
+    folder, name = os.path.split(path)
+    return os.path.join(label_for(folder, root), name)
+
+
 def label_for(path, root):
     """A path as the editor knows it: relative to the project when inside it."""
     path = Path(path).resolve()
@@ -363,8 +413,39 @@ class SourceRules:
         if self.sections and values.get("section") and values["section"] not in self.known_sections:
             what = f"unknown page name “{values['section']}”"
             source.problem(source.lines["section"], "Section", what, "one of " + "、".join(self.sections) + " (SECTIONS in pelicanconf.py)")
+        check_place(source, path)
         if source.links or source.body_problems:
             check_body(source, self.content_dir, path)
+
+
+def check_place(source, path):
+    """A report's Date is its folder's and its Page and Position its file name's: a report moved on the
+    page or to another day in one place and not the other ran where its fields say, and its file says
+    otherwise (a Date of the 31st in the folder of the 30th made the 31st the newest edition)."""
+    values = source.values
+    folder, name = os.path.split(os.fspath(path))
+    folder = os.path.basename(folder)
+    if "date" in values and DATE_FOLDER.match(folder) and f"{values['date']:%Y-%m-%d}" != folder:
+        date = f"{values['date']:%Y-%m-%d}"
+        source.problem(source.lines["date"], "Date", f"{date} is not the date of its folder {folder}/", f"{folder}, or the file moved to content/{date}/")
+    named = PLACE_NAME.match(name)
+    if named is None:
+        return
+    page, position = named.groups()
+    if "page" in values and page.upper() != values["page"].upper():
+        source.problem(
+            source.lines["page"],
+            "Page",
+            f"{values['page']} is not the page of its file name {name}",
+            f"{page.upper()}, or the file renamed to {values['page'].lower()}-…",
+        )
+    if "position" in values and int(position) != values["position"]:
+        source.problem(
+            source.lines["position"],
+            "Position",
+            f"{values['position']} is not the position in its file name {name}",
+            f"{int(position)}, or the file renamed to …-{values['position']:02d}-…",
+        )
 
 
 def scan_body(source, features=body.FEATURES):
@@ -380,6 +461,15 @@ def scan_body(source, features=body.FEATURES):
             "Markdown text; no scripts, styles, frames, forms or event handlers",
         )
         source.body_problems.append(problem)
+    for match in OUTSIDE_PHOTO.finditer(source.body):
+        problem = Problem(
+            source.path,
+            body_line(source, match.start()),
+            "body",
+            f"photo {match.group(1) or match.group(2)} is on another site",
+            "a photo file under content/images/, shown with ![说明]({static}/images/…)",
+        )
+        source.body_problems.append(problem)
     source.links = [(match.group(1) or match.group(2), body_line(source, match.start())) for match in LINK.finditer(source.body)]
     if "[" in source.body:
         unresolved, definitions = body.references(source.body, features)
@@ -391,6 +481,11 @@ def named_file(target, content_dir, path):
     """(kind, the file it names) of a {filename}, {static} or {attach} link of the body of the file at path; None for another link."""
     pelican = PELICAN_LINK.match(target)
     if not pelican:
+        # A photo named from the site's root (/images/…) is a file of content/ too: the build publishes it as
+        # one (news_photos.markup), so it is checked as one.
+        linked = target.split("#")[0].split("?")[0]
+        if linked.startswith("/") and not linked.startswith("//") and is_photo(linked):
+            return "static", content_dir / linked.lstrip("/")
         return None
     linked = pelican.group(2).split("#")[0]
     base = content_dir if linked.startswith("/") else Path(path).parent

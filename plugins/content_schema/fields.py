@@ -137,6 +137,9 @@ def parse_people(value):
             raise FieldError(what, "role:name with a role of " + "、".join(ROLES) + ", e.g. 记者:张亚丹")
         if not name:
             raise FieldError(f"{role} has no name", "role:name, e.g. 记者:张亚丹")
+        if ":" in name or "：" in name or any(other in name for other in ROLES):
+            # 记者:张亚丹 通讯员:胡丽华 would be one person, 张亚丹通讯员:胡丽华, with a page of their own.
+            raise FieldError(f"“{item}” is more than one person", "people separated by 、 or ,, e.g. 记者:张亚丹、通讯员:胡丽华")
         if name in seen:
             raise FieldError(f"{name} is listed twice", "each person once, with one role")
         seen.add(name)
@@ -146,8 +149,21 @@ def parse_people(value):
     return credits
 
 
+TAG_LENGTH = 20  # characters: a subject (湛河新区, 社会保险待遇资格认证), not a sentence
+TAGS = 10
+CJK_SPACE = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
+
+
 def parse_tags(value):
-    return split_list(value)
+    tags = split_list(value)
+    for tag in tags:
+        if CJK_SPACE.search(tag):
+            raise FieldError(f"“{tag}” is several tags in one", "tags separated by 、 or ,, e.g. 招商引资、项目建设")
+        if len(tag) > TAG_LENGTH:
+            raise FieldError(f"“{tag}” is {len(tag)} characters long", f"a subject of up to {TAG_LENGTH} characters, as other reports' tags")
+    if len(tags) > TAGS:
+        raise FieldError(f"{len(tags)} tags", f"up to {TAGS} subjects the report is about")
+    return tags
 
 
 def parse_path(value):

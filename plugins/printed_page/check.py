@@ -16,11 +16,14 @@ from .sidecar import SidecarError, no_report_on, read_sidecar, sidecar_text, wit
 from .store import CATALOG, page_files, pdfs_of
 
 
-def page_problems(content, sources, cache=None):
+def page_problems(content, sources, cache=None, folders=None):
     """(problems, warnings): lines `path:line: field: what — expected` for the page PDFs and sidecars
-    under content/<date>/, given the checked sources. PDFs the build catalogued (cache: its
-    cache/photos/ folder) are not opened again; what the check reads is not written down."""
+    under content/<date>/, given the checked sources (of those date folders only, if `folders` names
+    them: the sources are theirs). PDFs the build catalogued (cache: its cache/photos/ folder) are not
+    opened again; what the check reads is not written down."""
     files = page_files(content)
+    if folders is not None:
+        files = {lower: name for lower, name in files.items() if name.partition("/")[0] in folders}
     slugs = defaultdict(set)  # "2020-12-30/a06" → the slugs of the reports on that page
     for source in sources:
         values = source.values

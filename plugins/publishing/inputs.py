@@ -123,6 +123,7 @@ def walk(root, stamps, racy, racy_after, listing=None):
                 status = entry.stat()
             except FileNotFoundError:
                 listed.append((entry.name, DANGLING, 0))  # a link to nothing: not read, but named in a walk of the folder
+                lines.append(entry.name + "\x1fto nothing")  # which the check names (a report's file): a change
                 continue
             files += 1
             # The inode and the change time too, as git does: a file replaced by another of the same size
