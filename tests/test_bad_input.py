@@ -42,7 +42,7 @@ CASES = {
     "unknown-section": ":4: Section: unknown page name “体育”",
     "unreadable-page": ":3: Page: cannot read page “第六版”",
     "photo-not-an-image": ":8: Image: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
-    "photo-truncated": ":8: Image: images/bad/truncated.jpg cannot be read whole",
+    "photo-truncated": ":8: Image: images/bad/truncated.jpg is cut short: the file ends before its picture does — the complete file",
     "photo-too-small": ":8: Image: images/bad/too-small.jpg is 399 px wide, too small for a news photo — a photo at least 400 px wide",
     "photo-too-large": ":8: Image: images/bad/too-large.png is too large to open safely — a photo under 89 megapixels",
     "photo-in-text-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
@@ -55,6 +55,9 @@ CASES = {
     "photo-from-another-site": ":11: body: photo https://example.com/gongdi.jpg is on another site — a photo file under content/images/",
     "photo-from-the-root-missing": ":11: body: link /images/nope.jpg points at nothing",
     "photo-from-the-root-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
+    "chinese-field-name": ":1: 标题: unknown field — did you mean Title? (fields are named in English)",
+    "missing-slug": ":1: Slug: is missing — ASCII pinyin for the URL, e.g. Slug: biao-ti",
+    "html-formatting-dropped": ":11: body: HTML formatting the site drops “<p style=” — plain Markdown",
     "hidden-status": ":8: Status: “hidden” is not used: every report stands on its printed page and in its lists — published, or draft to leave it off the site",
 }
 
@@ -183,3 +186,16 @@ def test_hidden_files_are_no_reports_and_a_link_to_nothing_is_named(tmp_path):
         build_into(tmp_path / "output", settings, content=str(content), capture=True)
     assert "2020-12-30/a01-02.md:1: file: is a link to nothing" in failure.value.output
     assert "Traceback" not in failure.value.output
+
+
+def test_a_slug_two_reports_share_is_named_on_both(tmp_path):
+    """Only the second in the files' order was named: a new report's duplicate slug blamed the untouched report."""
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-01.md", "旧的报道", page="A01", section="要闻", position=1, Slug="same-slug")
+    write_item(content, "2020-12-30/a01-02.md", "新的报道", page="A01", section="要闻", position=2, Slug="same-slug")
+    with pytest.raises(BuildFailed) as failure:
+        build_into(tmp_path / "output", write_settings(tmp_path, SETTINGS), content=str(content), capture=True)
+    lines = [line for line in failure.value.output.splitlines() if "Slug: is also the slug of" in line]
+    assert len(lines) == 2, lines
+    assert lines[0].split(":")[0].endswith("a01-01.md") and lines[0].rstrip().split(" — ")[0].endswith("a01-02.md")
+    assert lines[1].split(":")[0].endswith("a01-02.md") and lines[1].rstrip().split(" — ")[0].endswith("a01-01.md")

@@ -112,7 +112,7 @@ def test_a_transparent_png_keeps_its_alpha_in_webp_and_avif_and_sits_on_white_in
         (b"GIF89a not really", "is not an image"),
         ("本报讯 这是一篇稿件".encode() * 50, "is not an image"),
         (photo_bytes(size=(399, 300)), "is 399 px wide, too small for a news photo — a photo at least 400 px wide"),
-        (photo_bytes(size=(1600, 1000), quality=95)[:-3000], "cannot be read whole"),
+        (photo_bytes(size=(1600, 1000), quality=95)[:-3000], "is cut short: the file ends before its picture does"),
         (
             bytes.fromhex(
                 "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4f40000000049454e44ae426082"

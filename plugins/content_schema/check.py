@@ -41,6 +41,8 @@ UNSAFE_HTML = re.compile(
     r"|javascript\s*:",
     re.IGNORECASE,
 )
+# Formatting raw HTML carries that the sanitizer drops (body.py): refused, so that it does not vanish unsaid.
+DROPPED_HTML = re.compile(r"<\s*font\b|<[a-z][a-z0-9]*\b[^>]*?\s(?:style|class|id)\s*=", re.IGNORECASE)
 DEFAULTS = {
     "PERSON_SLUGS": {},
     "TAG_SLUGS": {},
@@ -461,6 +463,15 @@ def scan_body(source, features=body.FEATURES):
             "Markdown text; no scripts, styles, frames, forms or event handlers",
         )
         source.body_problems.append(problem)
+    for match in DROPPED_HTML.finditer(source.body):
+        problem = Problem(
+            source.path,
+            body_line(source, match.start()),
+            "body",
+            f"HTML formatting the site drops “{match.group(0).strip()}”",
+            "plain Markdown: the site's own type shows the text, **bold** where the paper printed it so",
+        )
+        source.body_problems.append(problem)
     for match in OUTSIDE_PHOTO.finditer(source.body):
         problem = Problem(
             source.path,
@@ -559,15 +570,18 @@ def same_key(sources, key_of, field, relation, expected):
     present = [key for key in keys if key is not None]
     if len(set(present)) == len(present):
         return []  # nothing shared: the usual case, found at C speed
-    problems, first = [], {}
+    # Each file of a group that shares a key names the others: the one just edited is named whatever its
+    # name's order (only the second was, so a new report's duplicate slug blamed the untouched report).
+    groups = defaultdict(list)
     for source, key in zip(sources, keys, strict=True):
-        if key is None:
-            continue
-        if key in first:
-            line = source.lines.get(field.lower(), 1)
-            problems.append(Problem(source.path, line, field, f"{relation} {first[key].path}", expected))
-        else:
-            first[key] = source
+        if key is not None:
+            groups[key].append(source)
+    problems = []
+    for source, key in zip(sources, keys, strict=True):
+        group = groups.get(key, ()) if key is not None else ()
+        if len(group) > 1:
+            others = "、".join(other.path for other in group if other is not source)
+            problems.append(Problem(source.path, source.lines.get(field.lower(), 1), field, f"{relation} {others}", expected))
     return problems
 
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from .fields import FIELDS, FieldError, parse_field
 
-FIELD_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*[:：]\s*(?P<value>.*)$")
+# A field's name, or a short Chinese one an editor may type for it (标题: …), which is refused with the name
+# to write: on a file's first line it was taken for the text, and every field was "missing".
+FIELD_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*|[\u4e00-\u9fff]{2,4})\s*[:：]\s*(?P<value>.*)$")
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,19 @@ def parse_source(path, raw, label=None):
         read_field(source, number, key, value)
     for key, spec in FIELDS.items():
         if source.kind in spec.required_for and key not in source.lines and key not in source.values:
-            source.problem(1, spec.name, "is missing", spec.help)
+            source.problem(1, spec.name, "is missing", spec.help + missing_example(key, source.values))
     if not source.body.strip():
         source.problem(source.body_line, "body", "is empty", "the text as printed, after a blank line below the fields")
     return source
+
+
+def missing_example(key, values):
+    """The value a missing field would have, where it can be worked out: a slug from the title."""
+    if key != "slug" or not values.get("title"):
+        return ""
+    from .slugs import pinyin_slug
+
+    return f", e.g. Slug: {pinyin_slug(values['title'])}"
 
 
 def read_field(source, number, typed, value):
@@ -133,9 +144,21 @@ FIELD_NAMES = {key: key for key in FIELDS}
 SHARED_TEXT = 8
 
 
+# The names Chinese newsrooms give the fields, for the suggestion.
+CHINESE_NAMES = {
+    "标题": "title", "主题": "title", "主标题": "title", "引题": "kicker", "肩题": "kicker", "副题": "subtitle", "副标题": "subtitle",
+    "类型": "kind", "日期": "date", "时间": "date", "版次": "page", "版号": "page", "版面": "page", "版名": "section", "栏目": "section",
+    "位置": "position", "序号": "position", "顺序": "position", "作者": "people", "署名": "people", "记者": "people", "人员": "people",
+    "标签": "tags", "关键词": "tags", "网址": "slug", "摘要": "summary", "导语": "summary", "图片": "image", "照片": "image",
+    "图说": "caption", "图片说明": "caption", "说明": "caption", "摄影": "credit", "图片署名": "credit", "状态": "status", "更正": "modified",
+}  # fmt: skip
+
+
 def suggest(key):
     import difflib
 
+    if key in CHINESE_NAMES:
+        return f"did you mean {FIELDS[CHINESE_NAMES[key]].name}? (fields are named in English)"
     close = difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.6)
     known = ", ".join(spec.name for spec in FIELDS.values())
     return f"did you mean {FIELDS[close[0]].name}?" if close else f"one of {known}"

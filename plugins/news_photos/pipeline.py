@@ -106,6 +106,10 @@ def inspect(data):
                     image.draft(image.mode, (image.width // 8, image.height // 8))
                 image.load()
             except (OSError, SyntaxError, ValueError) as error:
+                if "truncated" in str(error):  # Pillow's "image file is truncated (1 bytes not processed)"
+                    raise PhotoError(
+                        "is cut short: the file ends before its picture does", "the complete file, copied again from the camera or editor"
+                    ) from None
                 raise PhotoError(f"cannot be read whole ({error})", "the complete file, as the camera or editor saved it") from None
     if width < MIN_WIDTH:
         raise PhotoError(f"is {width} px wide, too small for a news photo", f"a photo at least {MIN_WIDTH} px wide")
