@@ -420,6 +420,17 @@ class SourceRules:
             check_body(source, self.content_dir, path)
 
 
+def is_date_folder(name):
+    """A folder named by a real date (2020-12-30; 2020-12-32 is only a folder)."""
+    if not DATE_FOLDER.match(name):
+        return False
+    try:
+        datetime.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
+
+
 def check_place(source, path):
     """A report's Date is its folder's and its Page and Position its file name's: a report moved on the
     page or to another day in one place and not the other ran where its fields say, and its file says
@@ -427,7 +438,7 @@ def check_place(source, path):
     values = source.values
     folder, name = os.path.split(os.fspath(path))
     folder = os.path.basename(folder)
-    if "date" in values and DATE_FOLDER.match(folder) and f"{values['date']:%Y-%m-%d}" != folder:
+    if "date" in values and is_date_folder(folder) and f"{values['date']:%Y-%m-%d}" != folder:
         date = f"{values['date']:%Y-%m-%d}"
         source.problem(source.lines["date"], "Date", f"{date} is not the date of its folder {folder}/", f"{folder}, or the file moved to content/{date}/")
     named = PLACE_NAME.match(name)
