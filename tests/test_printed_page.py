@@ -282,7 +282,8 @@ BAD_PAGES = {
     "page-encrypted.pdf": ("a01.pdf", ":1: file: is encrypted — the PDF as the typesetter exported it, without a password"),
     "page-two-pages.pdf": ("a01.pdf", ":1: file: has 2 pages — one printed page per PDF (split it: one file per 版)"),
     "page-zone-names-no-report.yml": ("a01.yml", ":5: report: “no-such-report” is no report on this page — the Slug of one of its reports: good-one、good-two"),
-    "page-zone-outside-the-page.yml": ("a01.yml", ":4: polygon: lies outside the page (595×842 points) — points inside the page, from its top-left corner"),
+    "page-zone-outside-the-page.yml": ("a01.yml", ":5: polygon: lies outside the page (595×842 points) — points inside the page, from its top-left corner"),
+    "page-zone-key-misspelt.yml": ("a01.yml", ":3: rectangle: is no key of a zone — did you mean rect?"),
     "page-sidecar-unreadable.yml": ("a01.yml", ":4: zones: cannot be read"),
 }
 
@@ -375,6 +376,21 @@ def test_the_check_refuses_a_sidecar_without_its_pdf_and_warns_of_a_pdf_without_
     assert result.returncode == 1
     assert f"{DATE}/a01.yml:1: file: has no page PDF beside it — the page's PDF as {DATE}/a01.pdf" in result.stderr
     assert f"{DATE}/a02.pdf:1: warning: no report is on this page, so it is not shown — reports with Date: {DATE} and Page: A02" in result.stderr
+
+
+def test_a_report_without_its_place_is_named_once_not_again_by_every_zone_of_its_page(tmp_path):
+    """A Date the check cannot read also made the zone file's every zone "no report on this page", each
+    listing the page's slugs: the editor read one mistake three times."""
+    content = tmp_path / "content"
+    write_item(content, f"{DATE}/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    write_item(content, f"{DATE}/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two", date="12月30日")
+    (content / DATE / "a01.pdf").write_bytes(blank_page_pdf())
+    (content / DATE / "a01.yml").write_text("zones:\n  - report: good-two\n    rect: [36, 60, 250, 180]\n", encoding="utf-8")
+    result = run_check(content, write_settings(tmp_path, "SECTIONS = ['要闻']\n"))
+    assert result.returncode == 1
+    assert f"{DATE}/a01-2.md:2: Date: cannot read date “12月30日”" in result.stderr
+    assert "is no report on this page" not in result.stderr
+    assert "1 problem(s) in 2 item(s)." in result.stderr
 
 
 def run_check(content, settings):

@@ -25,10 +25,13 @@ def page_problems(content, sources, cache=None, folders=None):
     if folders is not None:
         files = {lower: name for lower, name in files.items() if name.partition("/")[0] in folders}
     slugs = defaultdict(set)  # "2020-12-30/a06" → the slugs of the reports on that page
+    unplaced = set()  # date folders with a report whose Date, Page or Slug could not be read
     for source in sources:
         values = source.values
         if "date" in values and "page" in values and values.get("slug"):
             slugs[f"{values['date'].date().isoformat()}/{values['page'].lower()}"].add(values["slug"])
+        elif getattr(source, "file", None):
+            unplaced.add(os.path.basename(os.path.dirname(source.file)))
     catalog = Catalog(cache, CATALOG, reader=read_size, kinds=(PagePhoto, PageError), keep=False)
     try:
         found = catalog.look_up(content, pdfs_of(files))
@@ -50,7 +53,10 @@ def page_problems(content, sources, cache=None, folders=None):
         elif pdf is None:
             problems.append(line(name, 1, "file", *without_pdf(stem)))
         elif not isinstance(found[pdf], PageError):
-            problems += [line(name, *each) for each in sidecar_problems(content, name, pdf, slugs[stem])]
+            # A report of the day without its place (its own problem says why) may be one a zone names: that
+            # zone's report is not judged (a Date mistyped made every zone of its page "no report", all listed).
+            known = None if stem.partition("/")[0] in unplaced else slugs[stem]
+            problems += [line(name, *each) for each in sidecar_problems(content, name, pdf, known)]
     return problems, warnings
 
 

@@ -10,6 +10,7 @@
 Problems are given with the line they are on, as the content check gives them.
 """
 
+import difflib
 from dataclasses import dataclass
 
 import yaml
@@ -54,8 +55,12 @@ def sidecar_text(path):
 FORM = "zones: a list of {report: <slug>, rect: [left, top, width, height]} or {report: <slug>, polygon: [[x, y], …]}"
 
 
+ZONE_KEYS = ("report", "rect", "polygon")
+
+
 def read_sidecar(text, width, height, slugs):
-    """{slug: Zone} from a sidecar's text, for a page width×height points whose reports have these slugs."""
+    """{slug: Zone} from a sidecar's text, for a page width×height points whose reports have these slugs
+    (None: any slug is taken, when the check cannot tell the page's reports)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as error:
@@ -68,11 +73,21 @@ def read_sidecar(text, width, height, slugs):
     zones, problems = {}, []
     for node in zones_node.value:
         line = node.start_mark.line + 1
+        unknown = [name for name, _ in (node.value if isinstance(node, yaml.MappingNode) else ()) if getattr(name, "value", None) not in ZONE_KEYS]
+        for name in unknown:
+            close = difflib.get_close_matches(str(name.value), ZONE_KEYS, n=1, cutoff=0.5)
+            expected = f"did you mean {close[0]}?" if close else "report, and rect or polygon"
+            problems.append(SidecarProblem(name.start_mark.line + 1, str(name.value), "is no key of a zone", expected))
         report, shape = mapping_value(node, "report"), [mapping_value(node, key) for key in ("rect", "polygon")]
         if not isinstance(report, yaml.ScalarNode) or not report.value:
             problems.append(SidecarProblem(line, "report", "is missing", "the Slug of a report on this page"))
             continue
-        if report.value not in slugs:
+        if shape == [None, None]:
+            if not unknown:
+                problems.append(SidecarProblem(line, "rect", "is missing", "rect: [left, top, width, height], or polygon: [[x, y], …]"))
+            continue
+        line = (shape[0] or shape[1]).start_mark.line + 1  # a shape's problem is on its own line
+        if slugs is not None and report.value not in slugs:
             known = "、".join(sorted(slugs)) or "none"
             problems.append(
                 SidecarProblem(report.start_mark.line + 1, "report", f"“{report.value}” is no report on this page", f"the Slug of one of its reports: {known}")
