@@ -199,3 +199,13 @@ def test_a_slug_two_reports_share_is_named_on_both(tmp_path):
     assert len(lines) == 2, lines
     assert lines[0].split(":")[0].endswith("a01-01.md") and lines[0].rstrip().split(" — ")[0].endswith("a01-02.md")
     assert lines[1].split(":")[0].endswith("a01-02.md") and lines[1].rstrip().split(" — ")[0].endswith("a01-01.md")
+
+
+def test_a_javascript_link_is_one_problem_not_two(tmp_path):
+    """It was refused as unsafe, and named again as a relative link that will break ("javascript:alert(1")."""
+    from content_schema.check import check_tree
+
+    content = tmp_path / "content"
+    write_item(content, "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, body="正文。\n\n[点我](javascript:alert(1))")
+    _, problems = check_tree(content, {"SECTIONS": ["要闻"]})
+    assert [(problem.field, problem.what) for problem in problems] == [("body", "unsafe HTML “javascript:”")]

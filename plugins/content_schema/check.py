@@ -529,7 +529,7 @@ def check_body(source, content_dir, path):
         if named:
             if not named[1].is_file():
                 source.problem(line, "body", f"link {target} points at nothing", "{filename} or {static} followed by a file inside content/")
-        elif not re.match(r"^(https?:|mailto:|#|/)", target):
+        elif not re.match(r"^(https?:|mailto:|#|/|javascript\s*:)", target, re.IGNORECASE):  # javascript: is refused as unsafe
             source.problem(line, "body", f"relative link {target} will break", "{filename}/path/to/report.md or {static}/images/photo.jpg")
 
 
