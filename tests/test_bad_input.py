@@ -209,3 +209,11 @@ def test_a_javascript_link_is_one_problem_not_two(tmp_path):
     write_item(content, "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, body="正文。\n\n[点我](javascript:alert(1))")
     _, problems = check_tree(content, {"SECTIONS": ["要闻"]})
     assert [(problem.field, problem.what) for problem in problems] == [("body", "unsafe HTML “javascript:”")]
+
+
+@pytest.mark.parametrize("name", ["a06-01-hao.md", "a6-1.md", "A06-1.md", "hao-de-bao-dao.md"])
+def test_a_file_named_for_its_page_and_position_in_any_form_or_not_at_all_is_taken(tmp_path, name):
+    from content_schema.check import check_tree
+
+    write_item(tmp_path / "content", f"2020-12-30/{name}", "好的报道", page="A06", section="要闻", position=1)
+    assert check_tree(tmp_path / "content", {"SECTIONS": ["要闻"]})[1] == []

@@ -29,7 +29,7 @@ from .source import Problem, file_digest, parse_source
 # Where a report's file is: content/<date>/<page>-<position>-<slug>.md (the editor's guide; `invoke new`,
 # `invoke import` and the bench name theirs so). A file named otherwise is not compared with its fields.
 DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PLACE_NAME = re.compile(r"^([A-Za-z]?\d+)-(\d+)(?:[-.]|$)")
+PLACE_NAME = re.compile(r"^([A-Za-z]?)(\d+)-(\d+)(?:[-.]|$)")
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
 # A photo in the text from another site: the site's pages load nothing from elsewhere (its Content-Security-Policy
@@ -444,13 +444,14 @@ def check_place(source, path):
     named = PLACE_NAME.match(name)
     if named is None:
         return
-    page, position = named.groups()
-    if "page" in values and page.upper() != values["page"].upper():
+    letter, number, position = named.groups()
+    page = f"{letter.upper()}{int(number):02d}"  # a6 and a06 are A06, as Page: A06 is
+    if "page" in values and page != values["page"]:
         source.problem(
             source.lines["page"],
             "Page",
             f"{values['page']} is not the page of its file name {name}",
-            f"{page.upper()}, or the file renamed to {values['page'].lower()}-…",
+            f"{page}, or the file renamed to {values['page'].lower()}-…",
         )
     if "position" in values and int(position) != values["position"]:
         source.problem(
