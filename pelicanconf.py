@@ -22,8 +22,8 @@ ARTICLE_PATHS = [""]
 PAGE_PATHS = []
 STATIC_PATHS = ["images"]
 # Hidden files and folders are no content: an editor's lock file (.#a06-02-….md), a Mac's ._a06-02-….md.
-# Pelican's own "**/.*" matches a path with a folder before the name, and Pelican matches names alone.
-IGNORE_FILES = [".*"]
+# Pelican's reader and copier match a name alone (".*"), its autoreload (pelican -r) a whole path ("**/.*").
+IGNORE_FILES = [".*", "**/.*"]
 USE_FOLDER_AS_CATEGORY = False
 DEFAULT_DATE = None
 # One language, no translations. Pelican's translation matching is quadratic

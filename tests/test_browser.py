@@ -388,3 +388,24 @@ def test_search_finds_reports_in_every_shard_of_the_archive_the_newest_first(tmp
         page.unroute(older, hold)  # lets the requests held go on
         expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
         expect(page.locator(".ed-results__list .ed-decks__title a")).to_have_text(["新区公园开放", "老城区改造启动"])
+
+
+def test_every_shard_of_a_wave_gives_excerpts_of_the_same_length(tmp_path, new_page):
+    """A merged index takes its own options: the day merged into the newest week's wave gave Pagefind's
+    30-word excerpt, the first day's the 40 words search.js asks for."""
+    from conftest import build, write_item
+
+    content = tmp_path / "content"
+    body = "本报讯(记者张三)" + "湛河新区持续推进城市更新，道路改造、管网铺设与绿化提升同步实施，居民出行更加便利。" * 6
+    write_item(content, "2020-12-29/a01-01.md", "滨河公园开放", date="2020-12-29", Slug="bin-he", body=body)
+    write_item(content, "2020-12-30/a01-01.md", "北湖公园开放", date="2020-12-30", Slug="bei-hu", body=body)
+    site = build(content, tmp_path)
+    shards = json.loads((site.root / "pagefind" / "shards.json").read_text())["shards"]
+    assert [(shard["name"], shard["wave"]) for shard in shards] == [("2020-12-30", 0), ("2020-12-29", 0)], "one wave, two shards merged"
+    with serve(site.root) as base:
+        page = new_page()
+        page.goto(f"{base}/search/?q={quote('公园')}")
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
+        excerpts = page.locator(".ed-results__list .ed-item__summary").all_inner_texts()
+    assert len(excerpts) == 2 and all(text.startswith("本报讯") for text in excerpts), excerpts
+    assert len(excerpts[0]) == len(excerpts[1]), excerpts

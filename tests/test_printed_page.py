@@ -284,6 +284,7 @@ BAD_PAGES = {
     "page-zone-names-no-report.yml": ("a01.yml", ":5: report: “no-such-report” is no report on this page — the Slug of one of its reports: good-one、good-two"),
     "page-zone-outside-the-page.yml": ("a01.yml", ":5: polygon: lies outside the page (595×842 points) — points inside the page, from its top-left corner"),
     "page-zone-key-misspelt.yml": ("a01.yml", ":3: rectangle: is no key of a zone — did you mean rect?"),
+    "page-zone-two-shapes.yml": ("a01.yml", ":4: polygon: is given beside rect — one shape a zone"),
     "page-sidecar-unreadable.yml": ("a01.yml", ":4: zones: cannot be read"),
 }
 

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from news_photos import is_photo
 from news_photos.store import photo_problems
 from site_build import listing
-from site_build.listing import DANGLING, FOLDER, FOLDERS, child
+from site_build.listing import DANGLING, FOLDER, FOLDERS, MARKDOWN, child
 
 from . import body, slugs
 from .settled import SUMMARY_VERSION, Settling, digests_of, file_stamp, folder_of, photos_of
@@ -29,7 +29,7 @@ from .source import Problem, file_digest, parse_source
 # Where a report's file is: content/<date>/<page>-<position>-<slug>.md (the editor's guide; `invoke new`,
 # `invoke import` and the bench name theirs so). A file named otherwise is not compared with its fields.
 DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PLACE_NAME = re.compile(r"^([A-Za-z]?)(\d+)-(\d+)(?:[-.]|$)")
+PLACE_NAME = re.compile(r"^([A-Za-z]?)(\d{1,2})-(\d{1,2})(?:[-.]|$)")  # not 2020-12-30-….md, nor g20-2023-….md
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
 # A photo in the text from another site: the site's pages load nothing from elsewhere (its Content-Security-Policy
@@ -42,7 +42,9 @@ UNSAFE_HTML = re.compile(
     re.IGNORECASE,
 )
 # Formatting raw HTML carries that the sanitizer drops (body.py): refused, so that it does not vanish unsaid.
-DROPPED_HTML = re.compile(r"<\s*font\b|<[a-z][a-z0-9]*\b[^>]*?\s(?:style|class|id)\s*=", re.IGNORECASE)
+DROPPED_HTML = re.compile(r"<\s*font\b|<[a-z][a-z0-9]*\b[^>\n]*?\s(?:style|class|id)\s*=", re.IGNORECASE)
+# Code spans and fenced blocks show HTML as text: blanked (lines kept) before looking for formatting in it.
+CODE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[^\n]*$|`+[^`\n]+`+", re.MULTILINE | re.DOTALL)
 DEFAULTS = {
     "PERSON_SLUGS": {},
     "TAG_SLUGS": {},
@@ -55,9 +57,6 @@ DEFAULTS = {
 
 def option(settings, name):
     return (settings or {}).get(name, DEFAULTS[name])
-
-
-MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # every name Pelican reads as Markdown: each is checked and read as a report
 
 
 def content_stamps(content_dir, by_folder=None, listed=None, dangling=None):
@@ -213,7 +212,14 @@ def check_tree(
     problems += check_edition(sources, settings)
     # Pelican would stop at it with a traceback: named here as any other problem.
     problems += [
-        Problem(label_for_link(path, label_root), 1, "file", "is a link to nothing", "the report's file itself, or no file of that name") for path in dangling
+        Problem(
+            label_for_link(path, label_root),
+            1,
+            "file",
+            "is a link to nothing (or was deleted while the check ran)",
+            "the report's file itself, or no file of that name",
+        )
+        for path in dangling
     ]
     if digests is not None:
         digests.update(digests_of(settled, sealed))
@@ -284,7 +290,7 @@ def checked_content(path, settings, render, processes, cache):
     # Those parsed now, and those from the check's cache it rendered (a build without Pelican's cache).
     checked = [source for source in sources if source.body is not None or source.html is not None]
     problems = [str(problem) for problem in problems]
-    if problems:  # the build stops before it reads the printed pages: their problems are named now too
+    if problems:  # the build stops before it reads the printed pages: those of the days with a problem are named now too
         problems += page_problems_beside(path, settings, sources)
     return digests, checked, problems, photos, sealed or {}
 
@@ -298,7 +304,8 @@ def page_problems_beside(content, settings, sources):
     from printed_page.check import page_problems
 
     root = os.path.realpath(content)
-    folders = {os.path.relpath(os.path.dirname(source.file), root).partition(os.sep)[0] for source in sources}
+    # The days with a report's problem: those of a failed full build, not every day of the archive (each PDF read).
+    folders = {os.path.relpath(os.path.dirname(source.file), root).partition(os.sep)[0] for source in sources if source.problems}
     cache = os.path.join(settings["CACHE_PATH"], "photos") if settings.get("CHECK_CACHE") else None
     return page_problems(content, sources, cache, folders)[0]
 
@@ -415,6 +422,13 @@ class SourceRules:
         if self.sections and values.get("section") and values["section"] not in self.known_sections:
             what = f"unknown page name “{values['section']}”"
             source.problem(source.lines["section"], "Section", what, "one of " + "、".join(self.sections) + " (SECTIONS in pelicanconf.py)")
+        if "modified" in values and "date" in values and values["modified"] < values["date"]:
+            source.problem(
+                source.lines["modified"],
+                "Modified",
+                f"{values['modified']:%Y-%m-%d %H:%M} is before the report's Date",
+                "the time of the correction, after the edition's date",
+            )
         check_place(source, path)
         if source.links or source.body_problems:
             check_body(source, self.content_dir, path)
@@ -475,7 +489,7 @@ def scan_body(source, features=body.FEATURES):
             "Markdown text; no scripts, styles, frames, forms or event handlers",
         )
         source.body_problems.append(problem)
-    for match in DROPPED_HTML.finditer(source.body):
+    for match in DROPPED_HTML.finditer(CODE.sub(blank, source.body) if "`" in source.body or "~~~" in source.body else source.body):
         problem = Problem(
             source.path,
             body_line(source, match.start()),
@@ -498,6 +512,11 @@ def scan_body(source, features=body.FEATURES):
         unresolved, definitions = body.references(source.body, features)
         source.body_problems += [Problem(source.path, source.body_line + line, "body", what, expected) for line, what, expected in unresolved]
         source.links += [(target, source.body_line + line) for target, line in definitions]
+
+
+def blank(match):
+    """A match's text as spaces, its line breaks kept (so that lines are counted as before)."""
+    return re.sub(r"[^\n]", " ", match.group(0))
 
 
 def named_file(target, content_dir, path):

@@ -122,22 +122,37 @@ def parse_slug(value):
     return text
 
 
+HAN = "\u3400-\u9fff"
+# A space between two Chinese characters of a name is typesetting (张　三, a two-character name spread to
+# three), not part of it; between two Latin words it is (John Smith). Spaced parts of two characters or
+# more are two people (张三 李四), save a three-character name spaced once (张 亚丹).
+NAME_SPACE = re.compile(rf"(?<=[{HAN}])\s+(?=[{HAN}])")
+LONGEST_SPACED = 3
+
+
 def _role_and_name(item):
     parts = ROLE_SEPARATOR.split(item, maxsplit=1)
-    name = re.sub(r"\s+", "", parts[1]) if len(parts) == 2 else ""
-    return parts[0], name
+    if len(parts) != 2:
+        return parts[0], ""
+    name = re.sub(r"\s+", " ", parts[1].strip())
+    joined = NAME_SPACE.sub("", name)
+    if joined != name and len(joined) > LONGEST_SPACED and re.fullmatch(rf"[{HAN}]+", joined) and max(map(len, name.split())) > 1:
+        return parts[0], None  # 记者:张亚丹 李四: two people, a 、 left out
+    return parts[0], joined
 
 
 def parse_people(value):
     credits, seen = [], set()
     for item in split_list(value):
         role, name = _role_and_name(item)
+        if name is None:
+            raise FieldError(f"“{item}” is more than one person", "people separated by 、 or ,, e.g. 记者:张亚丹、记者:李四")
         if role not in ROLES:
             what = f"unknown role “{role}” for {name}" if name else f"“{item}” has no role"
             raise FieldError(what, "role:name with a role of " + "、".join(ROLES) + ", e.g. 记者:张亚丹")
         if not name:
             raise FieldError(f"{role} has no name", "role:name, e.g. 记者:张亚丹")
-        if ":" in name or "：" in name or any(other in name for other in ROLES):
+        if ":" in name or "：" in name:
             # 记者:张亚丹 通讯员:胡丽华 would be one person, 张亚丹通讯员:胡丽华, with a page of their own.
             raise FieldError(f"“{item}” is more than one person", "people separated by 、 or ,, e.g. 记者:张亚丹、通讯员:胡丽华")
         if name in seen:
@@ -149,7 +164,7 @@ def parse_people(value):
     return credits
 
 
-TAG_LENGTH = 20  # characters: a subject (湛河新区, 社会保险待遇资格认证), not a sentence
+TAG_LENGTH = 30  # characters: a subject (湛河新区, 中国共产党第十九届中央委员会第五次全体会议), not a sentence
 TAGS = 10
 CJK_SPACE = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
 

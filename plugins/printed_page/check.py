@@ -15,6 +15,8 @@ from .picture import PagePhoto, read_size
 from .sidecar import SidecarError, no_report_on, read_sidecar, sidecar_text, without_pdf
 from .store import CATALOG, page_files, pdfs_of
 
+PLACE_FIELDS = ("Date", "Page", "Slug")
+
 
 def page_problems(content, sources, cache=None, folders=None):
     """(problems, warnings): lines `path:line: field: what — expected` for the page PDFs and sidecars
@@ -28,9 +30,11 @@ def page_problems(content, sources, cache=None, folders=None):
     unplaced = set()  # date folders with a report whose Date, Page or Slug could not be read
     for source in sources:
         values = source.values
-        if "date" in values and "page" in values and values.get("slug"):
+        placed = "date" in values and "page" in values and values.get("slug")
+        if placed:
             slugs[f"{values['date'].date().isoformat()}/{values['page'].lower()}"].add(values["slug"])
-        elif getattr(source, "file", None):
+        # Its place unread, or not its file's (the place rules): its own problem says so.
+        if (not placed or any(problem.field in PLACE_FIELDS for problem in source.problems)) and getattr(source, "file", None):
             unplaced.add(os.path.basename(os.path.dirname(source.file)))
     catalog = Catalog(cache, CATALOG, reader=read_size, kinds=(PagePhoto, PageError), keep=False)
     try:

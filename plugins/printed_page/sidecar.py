@@ -80,13 +80,21 @@ def read_sidecar(text, width, height, slugs):
             problems.append(SidecarProblem(name.start_mark.line + 1, str(name.value), "is no key of a zone", expected))
         report, shape = mapping_value(node, "report"), [mapping_value(node, key) for key in ("rect", "polygon")]
         if not isinstance(report, yaml.ScalarNode) or not report.value:
-            problems.append(SidecarProblem(line, "report", "is missing", "the Slug of a report on this page"))
+            if not unknown:  # a misspelt report: key is named as such above
+                problems.append(SidecarProblem(line, "report", "is missing", "the Slug of a report on this page"))
             continue
         if shape == [None, None]:
             if not unknown:
                 problems.append(SidecarProblem(line, "rect", "is missing", "rect: [left, top, width, height], or polygon: [[x, y], …]"))
             continue
-        line = (shape[0] or shape[1]).start_mark.line + 1  # a shape's problem is on its own line
+        line = key_line(node, "rect" if shape[0] is not None else "polygon")  # a shape's problem is on its own line
+        if None not in shape:
+            problems.append(
+                SidecarProblem(
+                    shape[1].start_mark.line + 1, "polygon", "is given beside rect", "one shape a zone: rect or polygon (a report in two places: two zones)"
+                )
+            )
+            continue
         if slugs is not None and report.value not in slugs:
             known = "、".join(sorted(slugs)) or "none"
             problems.append(
@@ -113,6 +121,11 @@ def read_sidecar(text, width, height, slugs):
     if problems:
         raise SidecarError(problems)
     return zones
+
+
+def key_line(node, key):
+    """The line of a key of a mapping node (its value's first may be below it: a list in block style)."""
+    return next(name.start_mark.line + 1 for name, _ in node.value if isinstance(name, yaml.ScalarNode) and name.value == key)
 
 
 def mapping_value(node, key):

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from site_build.listing import DANGLING, FOLDER, LINKED_FOLDER, Listing, child
+from site_build.listing import DANGLING, FOLDER, LINKED_FOLDER, MARKDOWN, Listing, child
 from staging import MANIFEST
 from staging.trees import KILL_AT
 
@@ -123,7 +123,8 @@ def walk(root, stamps, racy, racy_after, listing=None):
                 status = entry.stat()
             except FileNotFoundError:
                 listed.append((entry.name, DANGLING, 0))  # a link to nothing: not read, but named in a walk of the folder
-                lines.append(entry.name + "\x1fto nothing")  # which the check names (a report's file): a change
+                if not entry.name.startswith(".") and entry.name.endswith(MARKDOWN):  # the check names it: a change
+                    lines.append(entry.name + "\x1fto nothing")  # (an editor's lock file, .#….md, is none)
                 continue
             files += 1
             # The inode and the change time too, as git does: a file replaced by another of the same size

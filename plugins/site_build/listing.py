@@ -24,6 +24,7 @@ VARIABLE = "EDITION_CONTENT_LISTING"  # the listing's file, set by a staged buil
 # os.walk and os.scandir list it, with no stamp: its reader fails on it as it would have).
 FOLDER, LINKED_FOLDER, DANGLING = -1, -2, -3
 FOLDERS = (FOLDER, LINKED_FOLDER)
+MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # every name Pelican reads as Markdown: each is checked and read as a report
 
 
 def child(name, entry):

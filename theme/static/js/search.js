@@ -37,7 +37,8 @@ function afterDecks(nodes, decks) {
   const text = nodes.map((node) => node.textContent).join("");
   let start = 0;
   for (const deck of decks) {
-    for (let length = deck.length; length >= Math.min(2, deck.length); length -= 1) {
+    const shortest = start === 0 ? Math.min(2, deck.length) : deck.length; // only the excerpt's start cuts a deck
+    for (let length = deck.length; length >= shortest; length -= 1) {
       const head = deck.slice(deck.length - length);
       const separator = text.startsWith(head, start) && /^\.?\s+/.exec(text.slice(start + length));
       if (separator) {
@@ -135,7 +136,8 @@ async function loadWaves(base) {
   return waves.map((wave) => async () => {
     const pagefind = await import(`${wave.shards[0]}pagefind.js`);
     await pagefind.options({ excerptLength: EXCERPT_WORDS });
-    await Promise.all(wave.shards.slice(1).map((shard) => pagefind.mergeIndex(shard)));
+    // Each merged index takes its own options (Pagefind's default of 30 words otherwise).
+    await Promise.all(wave.shards.slice(1).map((shard) => pagefind.mergeIndex(shard, { excerptLength: EXCERPT_WORDS })));
     return pagefind;
   });
 }
