@@ -59,7 +59,7 @@ CASES = {
     "photo-from-the-root-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
     "chinese-field-name": ":1: 标题: unknown field — did you mean Title? (fields are named in English)",
     "missing-slug": ":1: Slug: is missing — ASCII pinyin for the URL, e.g. Slug: biao-ti",
-    "html-formatting-dropped": ":11: body: HTML formatting the site drops “<p style=” — plain Markdown",
+    "html-formatting-dropped": ":11: body: HTML formatting the site drops “<p style=\"” — plain Markdown",
     "hidden-status": ":8: Status: “hidden” is not used: every report stands on its printed page and in its lists — published, or draft to leave it off the site",
 }
 
@@ -215,6 +215,23 @@ def test_a_javascript_link_is_one_problem_not_two(tmp_path):
 
 @pytest.mark.parametrize("name", ["a06-01-hao.md", "a6-1.md", "A06-1.md", "hao-de-bao-dao.md"])
 def test_a_file_named_for_its_page_and_position_in_any_form_or_not_at_all_is_taken(tmp_path, name):
+    from content_schema.check import check_tree
+
+    write_item(tmp_path / "content", f"2020-12-30/{name}", "好的报道", page="A06", section="要闻", position=1)
+    assert check_tree(tmp_path / "content", {"SECTIONS": ["要闻"]})[1] == []
+
+
+def test_formatting_html_shown_as_code_is_taken(tmp_path):
+    """HTML in a code span or a fenced block shows as text: nothing of it is dropped."""
+    from content_schema.check import check_tree
+
+    body = '正文写作`<span class="x">`示例。\n\n```\n<div id="app"></div>\n```\n\n小于号 a <b 和 class = 3 > 照常。'
+    write_item(tmp_path / "content", "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, body=body)
+    assert check_tree(tmp_path / "content", {"SECTIONS": ["要闻"]})[1] == []
+
+
+@pytest.mark.parametrize("name", ["2020-12-30-hao-de-bao-dao.md", "g20-2023-feng-hui.md"])
+def test_a_file_name_that_is_no_page_and_position_is_not_compared_with_them(tmp_path, name):
     from content_schema.check import check_tree
 
     write_item(tmp_path / "content", f"2020-12-30/{name}", "好的报道", page="A06", section="要闻", position=1)

@@ -166,9 +166,9 @@ zones:
             "zones:\n  - report: tui-jin-xiang-mu-jian-she\n    rect: [36, 420, 250, 180]\n  - report: no-such-report\n    rect: [1, 1, 2, 2]\n",
             "4: report: “no-such-report” is no report on this page",
         ),
-        ("zones:\n  - report: fang-tang-qing-ru-xu\n    rect: [500, 700, 200, 200]\n", "2: rect: lies outside the page (595×842 points)"),
-        ("zones:\n  - report: fang-tang-qing-ru-xu\n    rect: [1, 2, 3]\n", "2: rect: is not a list of 4 numbers"),
-        ("zones:\n  - report: fang-tang-qing-ru-xu\n    polygon: [[1, 2], [3, 4]]\n", "2: polygon: needs at least three points"),
+        ("zones:\n  - report: fang-tang-qing-ru-xu\n    rect: [500, 700, 200, 200]\n", "3: rect: lies outside the page (595×842 points)"),
+        ("zones:\n  - report: fang-tang-qing-ru-xu\n    rect: [1, 2, 3]\n", "3: rect: is not a list of 4 numbers"),
+        ("zones:\n  - report: fang-tang-qing-ru-xu\n    polygon: [[1, 2], [3, 4]]\n", "3: polygon: needs at least three points"),
     ],
     ids=["unparseable", "not-a-list", "names-no-report", "outside-the-page", "short-rect", "two-point-polygon"],
 )

@@ -394,6 +394,26 @@ def test_a_report_without_its_place_is_named_once_not_again_by_every_zone_of_its
     assert "1 problem(s) in 2 item(s)." in result.stderr
 
 
+def test_a_report_moved_to_another_day_is_named_once_not_again_by_the_zone_that_names_it(tmp_path):
+    content = tmp_path / "content"
+    write_item(content, f"{DATE}/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    write_item(content, f"{DATE}/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two", date="2020-12-29")
+    (content / DATE / "a01.pdf").write_bytes(blank_page_pdf())
+    (content / DATE / "a01.yml").write_text("zones:\n  - report: good-two\n    rect: [36, 60, 250, 180]\n", encoding="utf-8")
+    result = run_check(content, write_settings(tmp_path, "SECTIONS = ['要闻']\n"))
+    assert f"{DATE}/a01-2.md:2: Date: 2020-12-29 is not the date of its folder {DATE}/" in result.stderr
+    assert "is no report on this page" not in result.stderr
+    assert "1 problem(s) in 2 item(s)." in result.stderr
+
+
+def test_a_misspelt_report_key_of_a_zone_is_one_problem(tmp_path):
+    from printed_page.sidecar import SidecarError, read_sidecar
+
+    with pytest.raises(SidecarError) as refused:
+        read_sidecar("zones:\n  - reprot: good-one\n    rect: [36, 60, 250, 180]\n", 595, 842, {"good-one"})
+    assert [(each.line, each.field, each.what, each.expected) for each in refused.value.problems] == [(2, "reprot", "is no key of a zone", "did you mean report?")]
+
+
 def run_check(content, settings):
     """`invoke check`'s command: the content check, without a build."""
     environment = {"PYTHONPATH": str(ROOT / "plugins"), "PATH": os.environ["PATH"]}

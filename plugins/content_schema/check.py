@@ -42,7 +42,7 @@ UNSAFE_HTML = re.compile(
     re.IGNORECASE,
 )
 # Formatting raw HTML carries that the sanitizer drops (body.py): refused, so that it does not vanish unsaid.
-DROPPED_HTML = re.compile(r"<\s*font\b|<[a-z][a-z0-9]*\b[^>\n]*?\s(?:style|class|id)\s*=", re.IGNORECASE)
+DROPPED_HTML = re.compile(r"<\s*font\b|<[a-z][a-z0-9]*\b[^>\n]*?\s(?:style|class|id)\s*=\s*[\"']", re.IGNORECASE)
 # Code spans and fenced blocks show HTML as text: blanked (lines kept) before looking for formatting in it.
 CODE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[^\n]*$|`+[^`\n]+`+", re.MULTILINE | re.DOTALL)
 DEFAULTS = {
