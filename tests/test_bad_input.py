@@ -59,7 +59,7 @@ CASES = {
     "photo-from-the-root-not-an-image": ":11: body: images/bad/not-an-image.jpg is not an image — a JPEG, PNG or WebP photo",
     "chinese-field-name": ":1: 标题: unknown field — did you mean Title? (fields are named in English)",
     "missing-slug": ":1: Slug: is missing — ASCII pinyin for the URL, e.g. Slug: biao-ti",
-    "html-formatting-dropped": ":11: body: HTML formatting the site drops “<p style=\"” — plain Markdown",
+    "html-formatting-dropped": ':11: body: HTML formatting the site drops “<p style="” — plain Markdown',
     "hidden-status": ":8: Status: “hidden” is not used: every report stands on its printed page and in its lists — published, or draft to leave it off the site",
 }
 

@@ -411,7 +411,9 @@ def test_a_misspelt_report_key_of_a_zone_is_one_problem(tmp_path):
 
     with pytest.raises(SidecarError) as refused:
         read_sidecar("zones:\n  - reprot: good-one\n    rect: [36, 60, 250, 180]\n", 595, 842, {"good-one"})
-    assert [(each.line, each.field, each.what, each.expected) for each in refused.value.problems] == [(2, "reprot", "is no key of a zone", "did you mean report?")]
+    assert [(each.line, each.field, each.what, each.expected) for each in refused.value.problems] == [
+        (2, "reprot", "is no key of a zone", "did you mean report?")
+    ]
 
 
 def run_check(content, settings):
