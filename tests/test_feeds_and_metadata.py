@@ -305,3 +305,18 @@ def test_an_items_atom_and_rss_entries_are_let_go_after_the_last_feed_of_each_ty
     rss = etree.parse(str(tmp_path / "a.rss.xml")).getroot()
     assert [item.findtext("description") for item in rss.iter("item")] == ["<p>全文</p>", "<p>全文</p>"]
     assert len(feed(SimpleNamespace(root=tmp_path), "b.atom.xml").findall(f"{ATOM}entry")) == 2
+
+
+def test_a_report_without_a_summary_is_summed_up_by_its_first_sentence_as_plain_text(tmp_path):
+    """Pelican's summary of a report without one was its first words as HTML: lists, the description and
+    the JSON-LD showed "<p>本报讯(记者张三)…</p>", tags and all."""
+    body = "本报讯(记者张三)12月24日上午,位于市黄河路中段的建昌城市花园项目工地一派热气腾腾。工人们正在施工,<strong>塔吊</strong>林立。\n\n第二段。"
+    write_item(tmp_path / "content", "2020-12-30/a01-01.md", "工地热气腾腾", Slug="gong-di", body=body, Tags="项目建设")
+    site = build(tmp_path / "content", tmp_path)
+    lede = "12月24日上午,位于市黄河路中段的建昌城市花园项目工地一派热气腾腾。"
+    report = site.page("/2020-12-30/a01/gong-di/")
+    assert report.select_one("meta[name=description]")["content"] == lede
+    assert json.loads(report.select_one("script[type='application/ld+json']").string)["description"] == lede
+    for url in ("/", "/tags/xiang-mu-jian-she/", "/2020-12-30/a01/"):
+        summaries = [p.get_text() for p in site.page(url).select(".ed-item__summary, .ed-lead__summary")]
+        assert summaries and set(summaries) == {lede}, (url, summaries)

@@ -114,6 +114,10 @@ class NewsReader(MarkdownReader):
             return build.wrappers.get((cls, name)) or shared_wrapper(build, cls, name, name_slug(name, settings.get(explicit)))
 
         metadata = pelican_metadata(source.values, settings, wrapper)
+        if "summary" not in metadata:
+            lede = lede_of(html)
+            if lede:
+                metadata["summary"] = lede
         metadata["source_digest"] = source.digest
         linked = linked_paths(html, source_path, settings)
         if linked:
@@ -123,6 +127,29 @@ class NewsReader(MarkdownReader):
     @cached_property
     def features(self):
         return body.features_of(self.settings)
+
+
+PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+# The dateline and byline a report opens with (本报讯(记者张亚丹 通讯员胡丽华)), and a photo caption's ▲.
+OPENING = re.compile(r"^(?:本报讯\s*[（(][^）)]*[）)]\s*|▲\s*)")
+SENTENCE = re.compile(r"^.{12,}?[。！？]”?")
+LEDE = 80  # characters of a summary made from the text: two lines of a list on a phone
+
+
+def lede_of(html):
+    """A report's summary when its file gives none: its first sentence as plain text, without the dateline
+    and byline it opens with, cut at LEDE characters. Pelican's own was the body's first words as HTML,
+    which lists, search engines' descriptions and the JSON-LD showed as text, tags and all (<p>本报讯…</p>)."""
+    for paragraph in PARAGRAPH.findall(html):
+        text = " ".join(unescape(TAG.sub("", paragraph)).split())
+        text = OPENING.sub("", text)
+        if text:
+            sentence = SENTENCE.match(text)
+            if sentence and len(sentence.group(0)) <= LEDE:
+                return sentence.group(0)
+            return text if len(text) <= LEDE else text[:LEDE].rstrip() + "……"
+    return None
 
 
 def sealed_digest(build, path):
