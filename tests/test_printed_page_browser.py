@@ -134,6 +134,29 @@ def test_the_full_size_view_is_a_large_picture_and_the_pdf_downloads(printed, ne
     assert page.request.get(base + pdf).body()[:5] == b"%PDF-"
 
 
+@pytest.mark.parametrize("url", ["/", f"/{DATE}/", PAGE])
+def test_every_page_of_the_day_is_in_its_page_navigation_each_name_on_one_line(printed, new_page, url):  # noqa: F811
+    """The day's page had no 版面导航 (an older day's printed pages were reached one 版 at a time), and on a
+    phone a thumbnail's label broke inside the page's name (第A06版：湛 / 河区)."""
+    _, site, base = printed
+    page = new_page(375)
+    page.goto(base + url)
+    links = page.locator(".ed-pages__list a")
+    expect(links.first.locator("img")).to_be_visible()
+    names = links.locator(".ed-pages__name").all_inner_texts()
+    assert names and all(name.startswith("第") and "版：" in name for name in names), names
+    lines_of_each_page_name = page.eval_on_selector_all(
+        ".ed-pages__name",
+        """names => names.map(name => {
+            const text = name.firstChild, at = text.data.indexOf("：") + 1, range = document.createRange();
+            range.setStart(text, at);
+            range.setEnd(text, text.data.length);
+            return new Set(Array.from(range.getClientRects(), rect => Math.round(rect.top))).size;
+        })""",
+    )
+    assert lines_of_each_page_name == [1] * len(names)
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("url", [PAGE, report_url(ZONED[0]), f"/{DATE}/", "/editions/"])
 def test_axe_finds_no_violations_with_the_page_picture_locator_and_calendars(printed, new_page, url, width):  # noqa: F811
