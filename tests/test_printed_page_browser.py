@@ -2,6 +2,8 @@
 report, the keyboard meets the zones in the page's reading order, the zones stand over their
 reports on screen, axe finds nothing, and the calendar is used by keyboard."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from test_browser import new_page  # noqa: F401 (the fixture: a fresh page that fails on script errors and CSP breaches)
@@ -132,6 +134,21 @@ def test_the_full_size_view_is_a_large_picture_and_the_pdf_downloads(printed, ne
     assert response.headers["content-type"] == "image/jpeg"
     pdf = page.get_by_role("link", name="PDF下载").get_attribute("href")
     assert page.request.get(base + pdf).body()[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_report_s_locator_opens_the_page_with_its_zone_lit_below_the_top_of_the_screen(printed, new_page, width):  # noqa: F811
+    """The zone was scrolled to the very top of a phone's screen (7 px from it), cut off, with nothing of
+    the page above it to say where it stands."""
+    _, _, base = printed
+    page = new_page(width)
+    slug = ZONED[-1]  # the lowest on the page
+    page.goto(base + report_url(slug))
+    page.locator(".ed-locator__link").click()
+    expect(page).to_have_url(re.compile(f"#zone-{slug}$"))
+    height = page.evaluate("window.innerHeight")
+    top = box(page, f"#zone-{slug}")[1]
+    assert 0.2 * height <= top <= 0.5 * height, (top, height)
 
 
 @pytest.mark.parametrize("url", ["/", f"/{DATE}/", PAGE])
