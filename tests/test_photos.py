@@ -34,6 +34,7 @@ def newsroom(tmp_path_factory):
     phone_photo(content / "images/2020-12-30/a01-01.jpg")
     phone_photo(content / "images/2020-12-30/a01-02.jpg", size=(1600, 1200), orientation=6)
     phone_photo(content / "images/2020-12-30/gong-di.jpg", size=(1200, 800))
+    phone_photo(content / "images/2020-12-30/ta-diao.jpg", size=(1200, 800))
     write_item(
         content, "2020-12-30/a01-01.md", "湛河区推进项目建设", Slug="tui-jin", Tags="项目建设", Image="images/2020-12-30/a01-01.jpg",
         Caption="工人正在施工。", body="本报讯(记者张三)正文。\n\n![工地全景]({static}/images/2020-12-30/gong-di.jpg)\n\n第二段。",
@@ -41,6 +42,10 @@ def newsroom(tmp_path_factory):
     write_item(
         content, "2020-12-30/a01-02.md", "社区开展志愿服务", position=2, Slug="zhi-yuan", Kind="photo", Tags="项目建设",
         Image="images/2020-12-30/a01-02.jpg", Caption="志愿者为居民修理家电。", Credit="李冠博 摄", people="摄影:李冠博", body="▲志愿者为居民修理家电。",
+    )  # fmt: skip
+    write_item(
+        content, "2020-12-30/a01-03.md", "塔吊林立", position=3, Slug="ta-diao",
+        body='本报讯(记者张三)正文。\n\n![塔吊与工地]({static}/images/2020-12-30/ta-diao.jpg "塔吊林立的建设工地。 本报记者 姜涛 摄")\n\n第二段。',
     )  # fmt: skip
     settings = write_settings(folder, SETTINGS)
     log = build_into(folder / "output", settings, content=str(content), capture=True)
@@ -78,16 +83,26 @@ def test_a_photo_in_the_text_is_a_lazy_picture_and_a_photo_item_shows_its_photo_
     assert article.select_one("figure figcaption .ed-credit").get_text() == "李冠博 摄"
 
 
+def test_a_photo_in_the_text_with_a_title_stands_as_a_figure_with_its_caption_and_credit(newsroom):
+    """The words in brackets are for readers who cannot see it; what a paper prints under a photo (its
+    caption, 本报记者 姜涛 摄) was nowhere on the page."""
+    figure = Site(newsroom[0] / "output").page("/2020-12-30/a01/ta-diao/").select_one(".ed-body figure")
+    assert figure.select_one("picture img")["alt"] == "塔吊与工地"
+    assert figure.figcaption.get_text(" ", strip=True) == "塔吊林立的建设工地。 本报记者 姜涛 摄"
+    assert figure.select_one("figcaption .ed-credit").get_text() == "本报记者 姜涛 摄"
+    assert figure.parent.name != "p", "a figure stands on its own, not in a paragraph"
+
+
 def test_no_published_image_carries_exif_gps_or_the_camera_and_no_original_is_published(newsroom):
     root = newsroom[0] / "output"
     images = published_images(root)
-    assert len(images) == 4 * 3 + 3 * 3 + 3 * 3  # 3000 px: four widths; 1200 px wide (upright 1200×1600 and 1200×800): three
+    assert len(images) == 4 * 3 + 3 * 3 * 3  # 3000 px: four widths; 1200 px wide (upright 1200×1600, two of 1200×800): three
     for path in images:
         data = path.read_bytes()
         with Image.open(io.BytesIO(data)) as image:
             assert not image.getexif() and "exif" not in image.info and "icc_profile" not in image.info, path
         assert b"SN-998877" not in data and "编辑的手机".encode() not in data
-    assert not [path for path in images if path.name in ("a01-01.jpg", "a01-02.jpg", "gong-di.jpg")]
+    assert not [path for path in images if path.name in ("a01-01.jpg", "a01-02.jpg", "gong-di.jpg", "ta-diao.jpg")]
 
 
 def test_a_feed_entry_shows_the_photos_as_published_jpegs_with_caption_and_credit_never_the_original(newsroom):

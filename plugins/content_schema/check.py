@@ -523,11 +523,6 @@ def named_file(target, content_dir, path):
     """(kind, the file it names) of a {filename}, {static} or {attach} link of the body of the file at path; None for another link."""
     pelican = PELICAN_LINK.match(target)
     if not pelican:
-        # A photo named from the site's root (/images/…) is a file of content/ too: the build publishes it as
-        # one (news_photos.markup), so it is checked as one.
-        linked = target.split("#")[0].split("?")[0]
-        if linked.startswith("/") and not linked.startswith("//") and is_photo(linked):
-            return "static", content_dir / linked.lstrip("/")
         return None
     linked = pelican.group(2).split("#")[0]
     base = content_dir if linked.startswith("/") else Path(path).parent
@@ -542,9 +537,19 @@ def pelican_links(source, content_dir, path):
             yield line, *named
 
 
+def from_the_root(target):
+    """A photo named from the site's root (/images/…): the site publishes its own sizes of a photo, never
+    the file, and knows which to make from the {static} links; that <img> showed a picture never published."""
+    linked = target.split("#")[0].split("?")[0]
+    return linked.startswith("/") and not linked.startswith("//") and is_photo(linked)
+
+
 def check_body(source, content_dir, path):
     source.problems.extend(source.body_problems)
     for target, line in source.links:
+        if from_the_root(target):
+            source.problem(line, "body", f"photo {target} is named from the site's root", f"{{static}}{target}, a file inside content/")
+            continue
         named = named_file(target, content_dir, path)
         if named:
             if not named[1].is_file():

@@ -39,8 +39,11 @@ def feed_image_html(picture, alt):
     return Markup(f'<img src="{escape(picture.src)}" width="{width}" height="{picture.photo.height_at(width)}" alt="{escape(alt)}">')
 
 
-IMG = re.compile(r"<img\b[^>]*>")
+# A photo alone in its paragraph, or anywhere: one with a title (![说明](… "说明 李冠博 摄")) alone in its
+# paragraph stands as a figure with that caption, as the lead photo does.
+IMG = re.compile(r"<p>\s*(<img\b[^>]*>)\s*</p>|<img\b[^>]*>")
 ATTRIBUTE = re.compile(r'\s([a-z-]+)="([^"]*)"')
+CREDIT = re.compile(r"\s+((?:本报记者\s*)?[^\s。，,]+\s*摄)$")  # 李冠博 摄, 本报记者 姜涛 摄: the credit as printed
 
 
 def rewrite_body(body, siteurl, picture_of, markup=picture_html):
@@ -51,13 +54,22 @@ def rewrite_body(body, siteurl, picture_of, markup=picture_html):
     prefix = f"{siteurl}/" if siteurl else ""
 
     def replace(match):
-        attributes = dict(ATTRIBUTE.findall(match.group(0)))
+        attributes = dict(ATTRIBUTE.findall(match.group(1) or match.group(0)))
         source = html.unescape(attributes.get("src", ""))
         if prefix and source.startswith(prefix):
             source = source[len(prefix) :]
         picture = picture_of(source.lstrip("/"))
         if picture is None:
             return match.group(0)
-        return markup(picture, html.unescape(attributes.get("alt", "")))
+        shown = markup(picture, html.unescape(attributes.get("alt", "")))
+        title = html.unescape(attributes.get("title", "")).strip()
+        if match.group(1) is None:
+            return shown
+        if not title:
+            return f"<p>{shown}</p>"
+        credit = CREDIT.search(title)
+        caption = escape(title[: credit.start()] if credit else title)
+        credit = f' <span class="ed-credit">{escape(credit.group(1))}</span>' if credit else ""
+        return f'<figure class="ed-figure">{shown}<figcaption>{caption}{credit}</figcaption></figure>'
 
     return IMG.sub(replace, body) if "<img" in body else body
