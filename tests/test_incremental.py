@@ -314,7 +314,7 @@ def test_reports_whose_stored_bodies_are_lost_are_rendered_from_their_files(tmp_
     # The new day puts the cached reports' full text into feeds written again.
     write_day(content, "2020-12-30")
     pages = assert_same_as_clean_build(tmp_path, settings, content)
-    assert pages["feeds/all.atom.xml"].decode().count("正文。") == 12
+    assert pages["feeds/all.atom.xml"].decode().count("本报讯(记者张三)正文。") == 12  # the text, not its summary (正文。)
 
 
 def test_a_feed_made_of_reused_entries_is_the_feed_feedgenerator_writes():
