@@ -166,7 +166,7 @@ def parse_people(value):
 
 TAG_LENGTH = 30  # characters: a subject (湛河新区, 中国共产党第十九届中央委员会第五次全体会议), not a sentence
 TAGS = 10
-CJK_SPACE = re.compile(r"[\u3400-\u9fff]\s+[\u3400-\u9fff]")
+CJK_SPACE = re.compile(rf"[{HAN}]\s+[{HAN}]")
 
 
 def parse_tags(value):
