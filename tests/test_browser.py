@@ -409,3 +409,37 @@ def test_every_shard_of_a_wave_gives_excerpts_of_the_same_length(tmp_path, new_p
         excerpts = page.locator(".ed-results__list .ed-item__summary").all_inner_texts()
     assert len(excerpts) == 2 and all(text.startswith("本报讯") for text in excerpts), excerpts
     assert len(excerpts[0]) == len(excerpts[1]), excerpts
+
+
+def test_a_photo_item_found_by_search_shows_its_photo_its_kind_and_its_text(tmp_path, new_page):
+    """A 图片新闻 result showed no photo and no 图片新闻, and its excerpt ran its caption, credit and title
+    together ("…施工。 郭杰 摄 卫东区…. ▲…"): its page's caption is its text too."""
+    from PIL import Image
+
+    from conftest import build, write_item
+
+    content = tmp_path / "content"
+    (content / "images" / "2020-12-30").mkdir(parents=True)
+    Image.radial_gradient("L").resize((1200, 800)).convert("RGB").save(content / "images" / "2020-12-30" / "a01-01.jpg", quality=90)
+    caption = "▲日前,湛河区荆山街道的工作人员在任庄村向村民宣传换届相关政策,引领群众积极参与换届工作。"
+    write_item(
+        content, "2020-12-30/a01-01.md", "宣传换届政策", Slug="xuan-chuan", Kind="photo", people="摄影:郭杰", Credit="郭杰 摄",
+        Image="images/2020-12-30/a01-01.jpg", Caption=caption[1:], body=caption,
+    )  # fmt: skip
+    write_item(content, "2020-12-30/a01-02.md", "换届工作有序推进", position=2, Slug="you-xu", body="本报讯(记者张三)全区换届工作有序推进。")
+    site = build(content, tmp_path)
+    with serve(site.root) as base:
+        page = new_page(375)
+        page.goto(f"{base}/search/?q={quote('换届')}")
+        expect(page.locator(".ed-results__status")).to_have_text(re.compile("^找到2篇"))
+        pictured = page.locator(".ed-results__list > li", has_text="宣传换届政策")
+        thumb = pictured.locator(".ed-item__thumb img")
+        expect(thumb).to_be_visible()
+        assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0
+        assert re.search(r"^/images/2020-12-30/a01-01-\d+\.[0-9a-f]+\.jpg$", thumb.get_attribute("src"))
+        expect(pictured.locator(".ed-item__kind")).to_have_text("图片新闻")
+        expect(pictured.locator(".ed-item__summary")).to_have_text(re.compile("^▲日前"))
+        assert "郭杰 摄" not in pictured.locator(".ed-item__summary").inner_text()
+        other = page.locator(".ed-results__list > li", has_text="换届工作有序推进")
+        expect(other.locator(".ed-item__thumb")).to_have_count(0)
+        expect(other.locator(".ed-item__kind")).to_have_count(0)

@@ -80,7 +80,16 @@ function entry(data) {
   link.textContent = data.meta.title;
   fill(item.querySelector(".ed-decks__kicker"), data.meta.kicker);
   fill(item.querySelector(".ed-decks__subtitle"), data.meta.subtitle);
-  fill(item.querySelector(".ed-item__meta"), data.meta.dateline);
+  fill(item.querySelector(".ed-item__kind"), data.meta.kind);
+  fill(item.querySelector(".ed-item__dateline"), data.meta.dateline);
+  const thumb = item.querySelector(".ed-item__thumb");
+  if (data.meta.image) {
+    thumb.href = data.url;
+    thumb.querySelector("img").src = data.meta.image; // the narrowest JPEG of its photo
+    item.querySelector(".ed-item").classList.add("ed-item--pictured");
+  } else {
+    thumb.remove();
+  }
   const decks = [data.meta.kicker, data.meta.title, data.meta.subtitle].filter(Boolean);
   item.querySelector(".ed-item__summary").replaceChildren(...afterDecks(excerptNodes(data.excerpt), decks));
   return item;
