@@ -379,29 +379,22 @@ def test_the_check_refuses_a_sidecar_without_its_pdf_and_warns_of_a_pdf_without_
     assert f"{DATE}/a02.pdf:1: warning: no report is on this page, so it is not shown — reports with Date: {DATE} and Page: A02" in result.stderr
 
 
-def test_a_report_without_its_place_is_named_once_not_again_by_every_zone_of_its_page(tmp_path):
-    """A Date the check cannot read also made the zone file's every zone "no report on this page", each
-    listing the page's slugs: the editor read one mistake three times."""
+@pytest.mark.parametrize(
+    ("date", "problem"),
+    [("12月30日", "Date: cannot read date “12月30日”"), ("2020-12-29", f"Date: 2020-12-29 is not the date of its folder {DATE}/")],
+    ids=["unreadable", "moved to another day"],
+)
+def test_a_report_without_its_place_is_named_once_not_again_by_the_zone_that_names_it(tmp_path, date, problem):
+    """A Date the check cannot read, or not its folder's, also made the zone file's every zone naming the
+    report "no report on this page", each listing the page's slugs: the editor read one mistake twice."""
     content = tmp_path / "content"
     write_item(content, f"{DATE}/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
-    write_item(content, f"{DATE}/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two", date="12月30日")
+    write_item(content, f"{DATE}/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two", date=date)
     (content / DATE / "a01.pdf").write_bytes(blank_page_pdf())
     (content / DATE / "a01.yml").write_text("zones:\n  - report: good-two\n    rect: [36, 60, 250, 180]\n", encoding="utf-8")
     result = run_check(content, write_settings(tmp_path, "SECTIONS = ['要闻']\n"))
     assert result.returncode == 1
-    assert f"{DATE}/a01-2.md:2: Date: cannot read date “12月30日”" in result.stderr
-    assert "is no report on this page" not in result.stderr
-    assert "1 problem(s) in 2 item(s)." in result.stderr
-
-
-def test_a_report_moved_to_another_day_is_named_once_not_again_by_the_zone_that_names_it(tmp_path):
-    content = tmp_path / "content"
-    write_item(content, f"{DATE}/a01-1.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
-    write_item(content, f"{DATE}/a01-2.md", "另一篇", page="A01", section="要闻", position=2, Slug="good-two", date="2020-12-29")
-    (content / DATE / "a01.pdf").write_bytes(blank_page_pdf())
-    (content / DATE / "a01.yml").write_text("zones:\n  - report: good-two\n    rect: [36, 60, 250, 180]\n", encoding="utf-8")
-    result = run_check(content, write_settings(tmp_path, "SECTIONS = ['要闻']\n"))
-    assert f"{DATE}/a01-2.md:2: Date: 2020-12-29 is not the date of its folder {DATE}/" in result.stderr
+    assert f"{DATE}/a01-2.md:2: {problem}" in result.stderr
     assert "is no report on this page" not in result.stderr
     assert "1 problem(s) in 2 item(s)." in result.stderr
 

@@ -6,13 +6,12 @@ and exits 1 when there is any.
 """
 
 import argparse
-import os
 import sys
 
 from pelican.settings import read_settings
 
 from .body import SettingError
-from .check import check_tree
+from .check import check_tree, photo_cache
 
 
 def main(argv=None):
@@ -30,8 +29,7 @@ def main(argv=None):
     if "printed_page" in settings.get("PLUGINS", ()):  # the page PDFs and their sidecars, as the build reads them
         from printed_page.check import page_problems
 
-        cache = os.path.join(settings["CACHE_PATH"], "photos") if settings.get("CHECK_CACHE") else None
-        pages, warnings = page_problems(args.content or settings["PATH"], sources, cache)
+        pages, warnings = page_problems(args.content or settings["PATH"], sources, photo_cache(settings))
         problems += pages
         for warning in warnings:
             print(warning, file=sys.stderr)

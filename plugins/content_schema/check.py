@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from news_photos import is_photo
 from news_photos.store import photo_problems
 from site_build import listing
-from site_build.listing import DANGLING, FOLDER, FOLDERS, MARKDOWN, child
+from site_build.listing import DANGLING, FOLDER, FOLDERS, MARKDOWN, child, is_edition_folder
 
 from . import body, slugs
 from .settled import SUMMARY_VERSION, Settling, digests_of, file_stamp, folder_of, photos_of
@@ -28,7 +28,6 @@ from .source import Problem, file_digest, parse_source
 
 # Where a report's file is: content/<date>/<page>-<position>-<slug>.md (the editor's guide; `invoke new`,
 # `invoke import` and the bench name theirs so). A file named otherwise is not compared with its fields.
-DATE_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PLACE_NAME = re.compile(r"^([A-Za-z]?)(\d{1,2})-(\d{1,2})(?:[-.]|$)")  # not 2020-12-30-….md, nor g20-2023-….md
 LINK = re.compile(r"\]\(\s*<?([^)\s>]+)|(?:src|href)\s*=\s*[\"']([^\"']+)[\"']")
 PELICAN_LINK = re.compile(r"^\{(filename|static|attach)\}(.+)$")
@@ -306,8 +305,13 @@ def page_problems_beside(content, settings, sources):
     root = os.path.realpath(content)
     # The days with a report's problem: those of a failed full build, not every day of the archive (each PDF read).
     folders = {os.path.relpath(os.path.dirname(source.file), root).partition(os.sep)[0] for source in sources if source.problems}
-    cache = os.path.join(settings["CACHE_PATH"], "photos") if settings.get("CHECK_CACHE") else None
-    return page_problems(content, sources, cache, folders)[0]
+    return page_problems(content, sources, photo_cache(settings), folders)[0]
+
+
+def photo_cache(settings):
+    """The build's photo and page catalogues' folder (cache/photos/), which the check reads: None without CHECK_CACHE."""
+    settings = settings or {}
+    return os.path.join(settings["CACHE_PATH"], "photos") if settings.get("CHECK_CACHE") else None
 
 
 def unchanged_sources(known, stamps):
@@ -434,17 +438,6 @@ class SourceRules:
             check_body(source, self.content_dir, path)
 
 
-def is_date_folder(name):
-    """A folder named by a real date (2020-12-30; 2020-12-32 is only a folder)."""
-    if not DATE_FOLDER.match(name):
-        return False
-    try:
-        datetime.date.fromisoformat(name)
-    except ValueError:
-        return False
-    return True
-
-
 def check_place(source, path):
     """A report's Date is its folder's and its Page and Position its file name's: a report moved on the
     page or to another day in one place and not the other ran where its fields say, and its file says
@@ -452,7 +445,7 @@ def check_place(source, path):
     values = source.values
     folder, name = os.path.split(os.fspath(path))
     folder = os.path.basename(folder)
-    if "date" in values and is_date_folder(folder) and f"{values['date']:%Y-%m-%d}" != folder:
+    if "date" in values and is_edition_folder(folder) and f"{values['date']:%Y-%m-%d}" != folder:
         date = f"{values['date']:%Y-%m-%d}"
         source.problem(source.lines["date"], "Date", f"{date} is not the date of its folder {folder}/", f"{folder}, or the file moved to content/{date}/")
     named = PLACE_NAME.match(name)
@@ -480,33 +473,25 @@ def scan_body(source, features=body.FEATURES):
     """What the body rules need of a body, found once when the file is read (and cached with it).
 
     References need the Markdown parsed: only a body with a bracket can have one (few do)."""
-    for match in UNSAFE_HTML.finditer(source.body):
-        problem = Problem(
-            source.path,
-            body_line(source, match.start()),
-            "body",
-            f"unsafe HTML “{match.group(0).strip()}”",
-            "Markdown text; no scripts, styles, frames, forms or event handlers",
-        )
-        source.body_problems.append(problem)
-    for match in DROPPED_HTML.finditer(CODE.sub(blank, source.body) if "`" in source.body or "~~~" in source.body else source.body):
-        problem = Problem(
-            source.path,
-            body_line(source, match.start()),
-            "body",
-            f"HTML formatting the site drops “{match.group(0).strip()}”",
+    text = source.body
+    outside_code = CODE.sub(blank, text) if "`" in text or "~~~" in text else text
+    for pattern, searched, what, expected in (
+        (UNSAFE_HTML, text, lambda match: f"unsafe HTML “{match.group(0).strip()}”", "Markdown text; no scripts, styles, frames, forms or event handlers"),
+        (
+            DROPPED_HTML,
+            outside_code,
+            lambda match: f"HTML formatting the site drops “{match.group(0).strip()}”",
             "plain Markdown: the site's own type shows the text, **bold** where the paper printed it so",
-        )
-        source.body_problems.append(problem)
-    for match in OUTSIDE_PHOTO.finditer(source.body):
-        problem = Problem(
-            source.path,
-            body_line(source, match.start()),
-            "body",
-            f"photo {match.group(1) or match.group(2)} is on another site",
+        ),
+        (
+            OUTSIDE_PHOTO,
+            text,
+            lambda match: f"photo {match.group(1) or match.group(2)} is on another site",
             "a photo file under content/images/, shown with ![说明]({static}/images/…)",
-        )
-        source.body_problems.append(problem)
+        ),
+    ):
+        for match in pattern.finditer(searched):
+            source.body_problems.append(Problem(source.path, body_line(source, match.start()), "body", what(match), expected))
     source.links = [(match.group(1) or match.group(2), body_line(source, match.start())) for match in LINK.finditer(source.body)]
     if "[" in source.body:
         unresolved, definitions = body.references(source.body, features)
@@ -563,8 +548,7 @@ def check_photos(content_dir, paths, sources, settings):
     published (photos.pipeline): read from the photo catalogue, so that only new photo files are opened.
     Gives {name under content/: Photo or PhotoError}: the build takes them from the check."""
     shown = [found for path, source in zip(paths, sources, strict=True) for found in shown_photos(source, content_dir, path)]
-    cache = (settings or {}).get("CACHE_PATH") if (settings or {}).get("CHECK_CACHE") else None
-    problems, found = photo_problems(content_dir, shown, os.path.join(cache, "photos") if cache else None)
+    problems, found = photo_problems(content_dir, shown, photo_cache(settings))
     for source, line, field, what, expected in problems:
         source.problem(line, field, what, expected)
     return found

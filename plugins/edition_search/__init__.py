@@ -44,28 +44,17 @@ from types import SimpleNamespace
 
 import orjson
 
+from site_build.listing import is_edition_folder
 from site_build.state import build_of, processes_of
 from staging import SEARCH_FOLDER, SEARCH_PENDING, SHARDS
 from staging.commit import drop_unlisted_shards
 from staging.manifest import read_manifest  # every page the build wrote, with its digest
 
-EDITION_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
 class SearchIndexFailed(Exception):
     pass
-
-
-def is_edition(name):
-    """An edition folder's name: a real date (a content folder may be named 2020-12-32 by mistake)."""
-    if not EDITION_FOLDER.match(name):
-        return False
-    try:
-        datetime.date.fromisoformat(name)
-    except ValueError:
-        return False
-    return True
 
 
 def week_of(folder_name):
@@ -79,7 +68,7 @@ def shards_of(pages):
     A week before the newest edition's is a shard of its own (2020-W52); each day of the newest
     edition's week is one (2020-12-28), so that a new day is indexed alone, not with its week.
     """
-    folders = sorted({folder for folder in {page.partition("/")[0] for page in pages} if is_edition(folder)}, reverse=True)
+    folders = sorted({folder for folder in {page.partition("/")[0] for page in pages} if is_edition_folder(folder)}, reverse=True)
     open_week = week_of(folders[0]) if folders else None
     shards = {}
     for name in folders:

@@ -16,8 +16,10 @@ so does a reader for a folder the listing does not hold (one the fingerprint doe
 as `__pycache__`).
 """
 
+import datetime
 import marshal
 import os
+import re
 
 VARIABLE = "EDITION_CONTENT_LISTING"  # the listing's file, set by a staged build for its Pelican process
 # An entry's size when it is not a file: a folder, a symbolic link to one, a link to nothing (listed as
@@ -25,6 +27,18 @@ VARIABLE = "EDITION_CONTENT_LISTING"  # the listing's file, set by a staged buil
 FOLDER, LINKED_FOLDER, DANGLING = -1, -2, -3
 FOLDERS = (FOLDER, LINKED_FOLDER)
 MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")  # every name Pelican reads as Markdown: each is checked and read as a report
+DATE_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def is_edition_folder(name):
+    """A content folder named by a real date: an edition's (a folder may be named 2020-12-32 by mistake)."""
+    if not DATE_NAME.match(name):
+        return False
+    try:
+        datetime.date.fromisoformat(name)
+    except ValueError:
+        return False
+    return True
 
 
 def child(name, entry):
