@@ -180,6 +180,24 @@ def test_a_search_finds_every_report_whose_text_has_the_word(site, new_page, rea
     assert sorted(page.locator(".ed-results__list .ed-decks__title a").all_inner_texts()) == having
 
 
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [("志愿服务", ("志愿", "服务")), ("推进项目建设", ("推进", "项目", "建设")), ("湛河区政务", ("湛河区", "政务")), ("中骏世界城", ("中骏", "世界", "城"))],
+)
+def test_a_search_for_words_written_together_finds_the_reports_with_every_one_of_them(site, new_page, real_items, query, words):
+    """A reader types no spaces. Pagefind took 志愿服务 as one word, which its index does not have, and
+    answered with the reports of 志愿 alone (老牌志愿者): 4 where 2 have 志愿服务. The search page
+    splits the query into its words (search.js searchTerms), and keeps 湛河区 whole, which the
+    browser's dictionary splits into three characters, none a word of the index."""
+    shown = ("title", "kicker", "subtitle", "body", "caption", "credit")
+    having = sorted(item["title"] for item in real_items if all(any(word in (item.get(field) or "") for field in shown) for word in words))
+    assert having and any(query in (item.get("body") or "") for item in real_items)
+    page = new_page()
+    page.goto(f"{site}/search/?q={quote(query)}")
+    expect(page.get_by_role("status")).to_contain_text(f"找到{len(having)}篇与“{query}”相关的稿件")
+    assert sorted(page.locator(".ed-results__list .ed-decks__title a").all_inner_texts()) == having
+
+
 def test_a_search_result_shows_the_decks_dateline_and_an_excerpt_of_the_report(site, new_page):
     page = new_page()
     page.goto(site + SEARCH)

@@ -16,6 +16,35 @@ for (const input of document.querySelectorAll('.ed-search input[name="q"]')) {
   input.value = query;
 }
 
+// What Pagefind is asked for: the query's words, split as a reader types them (no spaces in
+// Chinese). Pagefind 1.4 takes 志愿服务 whole, as one word its index does not have, and answers with
+// the reports of its longest indexed beginning, 志愿 (志愿者…); asked for 志愿 服务, it finds the
+// reports with both. The browser's dictionary splits some names finer than the index does
+// (湛河区 → 湛 河 区, 区长 → 区 长), and a single character alone matches only words that begin
+// with it: runs of single characters stay together (湛河区政务 → 湛河区 政务). Punctuation is dropped.
+// Without Intl.Segmenter (older browsers) the query goes as typed.
+function searchTerms(text) {
+  if (typeof Intl === "undefined" || !Intl.Segmenter) {
+    return text;
+  }
+  const terms = [];
+  let single = false; // is the last term a run of single characters?
+  for (const { segment, isWordLike } of new Intl.Segmenter("zh", { granularity: "word" }).segment(text)) {
+    if (!isWordLike) {
+      single = false;
+      continue;
+    }
+    const alone = [...segment].length === 1;
+    if (alone && single) {
+      terms[terms.length - 1] += segment;
+    } else {
+      terms.push(segment);
+    }
+    single = alone;
+  }
+  return terms.length ? terms.join(" ") : text;
+}
+
 // Pagefind's excerpt is escaped text with <mark> around the words found: keep exactly that.
 function excerptNodes(html) {
   const parsed = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
@@ -165,11 +194,12 @@ async function search() {
     status.textContent = "请输入要查找的词语，例如“招商引资”。";
     return;
   }
+  const terms = searchTerms(query);
   status.textContent = `正在搜索“${query}”……`;
   document.title = `搜索：${query} - ${document.title.split(" - ").pop()}`;
   for (const [number, load] of waves.entries()) {
     const instance = await load();
-    found = found.concat((await instance.search(query)).results);
+    found = found.concat((await instance.search(terms)).results);
     await draw();
     if (found.length && number < waves.length - 1) {
       status.textContent = `已找到${found.length}篇与“${query}”相关的稿件，较近的在前；正在查找更早的稿件……`;
