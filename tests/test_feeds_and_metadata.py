@@ -50,6 +50,21 @@ def test_the_site_feed_is_valid_atom_with_every_report_in_full(published, real_i
     assert lead.find(f"{ATOM}link").get("href") == f"{SITEURL}/2020-12-30/a06/zhan-he-qu-quan-mian-tui-dong-jing-ji-she-hui-fa-zhan/"
 
 
+def test_a_feed_entry_opens_with_the_kicker_and_subtitle_its_title_leaves_out(published, real_items):
+    """A feed reader shows the entry's title, 主题 alone: 方塘清如许 源头活水来 said nothing of what it is
+    about. Its text opens with the other decks, 引题 above and ——副题, as the report's page has them."""
+    from bs4 import BeautifulSoup
+
+    entries = {e.findtext(f"{ATOM}title"): e for e in feed(published, "feeds/all.atom.xml").findall(f"{ATOM}entry")}
+    for item in real_items:
+        text = BeautifulSoup(entries[item["title"]].findtext(f"{ATOM}content"), "lxml")
+        decks = [p.get_text() for p in text.select("header > p")]
+        expected = [deck for deck in (item.get("kicker"), item.get("subtitle") and f"——{item['subtitle']}") if deck]
+        assert decks == expected, item["title"]
+    text = entries["方塘清如许 源头活水来"].findtext(f"{ATOM}content")
+    assert text.startswith("<header><p>——湛河区扎实开展全员招商加快项目建设</p></header><p>本报讯"), text[:120]
+
+
 def test_each_tag_and_person_has_a_feed_of_exactly_their_items(real_site, real_items):
     for item in real_items:
         for tag in item["tags"]:

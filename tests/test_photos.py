@@ -36,7 +36,7 @@ def newsroom(tmp_path_factory):
     phone_photo(content / "images/2020-12-30/gong-di.jpg", size=(1200, 800))
     phone_photo(content / "images/2020-12-30/ta-diao.jpg", size=(1200, 800))
     write_item(
-        content, "2020-12-30/a01-01.md", "湛河区推进项目建设", Slug="tui-jin", Tags="项目建设", Image="images/2020-12-30/a01-01.jpg",
+        content, "2020-12-30/a01-01.md", "湛河区推进项目建设", Slug="tui-jin", Tags="项目建设", Image="images/2020-12-30/a01-01.jpg", Subtitle="重点项目加速推进",
         Caption="工人正在施工。", body="本报讯(记者张三)正文。\n\n![工地全景]({static}/images/2020-12-30/gong-di.jpg)\n\n第二段。",
     )  # fmt: skip
     write_item(
@@ -117,6 +117,8 @@ def test_a_feed_entry_shows_the_photos_as_published_jpegs_with_caption_and_credi
     report = BeautifulSoup(entries["湛河区推进项目建设"].findtext(f"{atom}content"), "lxml")
     lead, in_text = report.select("img")
     assert lead.find_parent("figure") and report.figure.figcaption.get_text() == "工人正在施工。"
+    assert [element.name for element in report.body.children][:3] == ["header", "figure", "p"], "its decks, its photo, its text"
+    assert report.header.get_text() == "——重点项目加速推进"
     assert (lead["alt"], lead["width"], lead["height"]) == ("工人正在施工。", "800", "533")
     assert (in_text["alt"], in_text["width"]) == ("工地全景", "800") and "第二段" in report.get_text()
     photo = BeautifulSoup(entries["社区开展志愿服务"].findtext(f"{atom}content"), "lxml")

@@ -8,6 +8,7 @@ import datetime
 import functools
 import os
 import re
+from html import escape
 from zoneinfo import ZoneInfo
 
 from feedgenerator import Atom1Feed
@@ -127,7 +128,11 @@ class FeedMeta(FeedHook):
     """What Pelican's feeds lack for a paper's readers (site_build.pelican_internals.FEED_HOOKS): an Atom
     feed's id is its own URL, not the site's, which every feed would share (a reader may take two
     feeds of one id for one); an entry names every person of its report, with their page, not the
-    first alone (a 通讯员 is an author of the report too, and it is in their feed)."""
+    first alone (a 通讯员 is an author of the report too, and it is in their feed); an entry's text
+    opens with its headline's other decks (deck_header), as the report's page does."""
+
+    def __init__(self, settings):
+        self.rss_summary_only = bool(settings.get("RSS_FEED_SUMMARY_ONLY"))  # an RSS entry is its summary then, without decks
 
     def feed(self, feed, url):
         if isinstance(feed, Atom1Feed):
@@ -137,11 +142,25 @@ class FeedMeta(FeedHook):
         authors = getattr(item, "authors", None)
         if atom and authors:
             fields[AUTHORS] = [(author.name, f"{siteurl}/{author.url}") for author in authors]
+        key = "content" if atom else "description"
+        header = deck_header(item)
+        if header and fields.get(key) is not None and (atom or not self.rss_summary_only):
+            fields[key] = header + fields[key]
+
+
+def deck_header(item):
+    """The decks a feed's entry title (主题) leaves out: 引题 above it, 副题 after a dash, as a paper
+    writes a subtitle run into text; a reader got 方塘清如许 源头活水来 without what it is about."""
+    kicker, subtitle = (getattr(item, name, None) for name in ("kicker", "subtitle"))
+    lines = [f"<p>{escape(kicker)}</p>"] if kicker else []
+    if subtitle:
+        lines.append(f"<p>——{escape(subtitle)}</p>")
+    return f"<header>{''.join(lines)}</header>" if lines else ""
 
 
 def configure(pelican):
     settings = pelican.settings
-    add_feed_hook(settings, FeedMeta())
+    add_feed_hook(settings, FeedMeta(settings))
     settings.setdefault("NEWS_SITEMAP_SAVE_AS", "news-sitemap.xml")
     filters = settings.setdefault("JINJA_FILTERS", {})
     filters["news_json_ld"] = lambda article: json_ld(news_article(article, settings))

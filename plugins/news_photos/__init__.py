@@ -86,7 +86,9 @@ class Shelf(FeedHook):
         if lead:
             line = " ".join(escape(text) for text in (caption, credit) if text)
             figcaption = f"<figcaption>{line}</figcaption>" if line else ""
-            shown = f"<figure>{feed_image_html(lead, caption or item.title)}{figcaption}</figure>{shown}"
+            header, text = ("", shown) if not shown.startswith("<header>") else shown.split("</header>", 1)
+            header = header and header + "</header>"  # the decks (news_meta.deck_header), then the photo
+            shown = f"{header}<figure>{feed_image_html(lead, caption or item.title)}{figcaption}</figure>{text}"
         elif credit and getattr(item, "kind", None) == "photo":
             shown += f"<p>{escape(credit)}</p>"
         fields[key] = shown
