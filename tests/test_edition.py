@@ -107,6 +107,11 @@ def test_every_person_has_a_page_listing_exactly_their_items_with_their_role(rea
     # Each person's roles on the index, counted: {name: ["记者 7篇", …]} in the roles' order.
     shown = {li.a.get_text(strip=True): [role.get_text(strip=True) for role in li.select(".ed-index__role")] for li in index.select("main .ed-index li")}
     assert shown == {name: [f"{role} {count}篇" for role, count in sorted(Counter(role for _, role in items).items())] for name, items in people.items()}
+    # 共N篇 sums the roles of a person with two or more (not "通讯员 1篇 共1篇")
+    totals = {li.a.get_text(strip=True): li.select_one(".ed-index__count") for li in index.select("main .ed-index li")}
+    for name, items in people.items():
+        total = totals[name].get_text(strip=True) if totals[name] else None
+        assert total == (f"共{len(items)}篇" if len({role for _, role in items}) > 1 else None), name
 
 
 def test_every_tag_has_a_page_listing_exactly_its_items_and_the_index_counts_them(real_site, real_items):
