@@ -211,7 +211,8 @@ def test_a_search_result_shows_the_decks_dateline_and_an_excerpt_of_the_report(s
 
 def test_a_search_result_excerpt_is_the_reports_text_not_its_headline_again(site, new_page, real_items):
     """Pagefind's excerpt opened with the decks the entry shows above it, joined with ". " ("居民说了算.
-    湛河区首批特邀行政执法监督员上岗. 本报讯…"): it starts with the report's own text now."""
+    湛河区首批特邀行政执法监督员上岗. 本报讯…"): it starts with the report's own text now. Cut from the
+    middle of the text, it starts and ends with …… as Chinese writes an omission."""
 
     def squeezed(text):
         return re.sub(r"\s+", "", text)
@@ -228,8 +229,13 @@ def test_a_search_result_excerpt_is_the_reports_text_not_its_headline_again(site
         decks = [squeezed(item[field]) for field in ("kicker", "title", "subtitle") if item.get(field)]
         assert len(excerpt) >= 30, (item["title"], excerpt)
         text = squeezed(f"{item.get('caption') or ''}{item['body']}")
-        assert excerpt[:12] in text, (item["title"], excerpt)
+        assert excerpt.lstrip("…")[:12] in text, (item["title"], excerpt)
         assert not any(deck in excerpt and deck not in text for deck in decks), (item["title"], excerpt)
+        # …… where the text goes on before or after what the excerpt shows, and only there
+        core = excerpt.removeprefix("……").removesuffix("……")
+        assert (excerpt.startswith("……"), excerpt.endswith("……")) == (not text.startswith(core), not text.endswith(core)), (item["title"], excerpt)
+        # no space where Pagefind joined two paragraphs after a sentence's end (氛围。 疫情…)
+        assert not re.search(r"[。！？”]\s+\S", entry.locator(".ed-item__summary").inner_text()), (item["title"], excerpt)
 
 
 def test_the_masthead_search_box_takes_the_reader_to_the_results(site, new_page):

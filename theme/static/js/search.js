@@ -120,8 +120,34 @@ function entry(data) {
     thumb.remove();
   }
   const decks = [data.meta.kicker, data.meta.title, data.meta.subtitle].filter(Boolean);
-  item.querySelector(".ed-item__summary").replaceChildren(...afterDecks(excerptNodes(data.excerpt), decks));
+  const excerpt = excerptNodes(data.excerpt);
+  const whole = squeezed(excerpt.map((node) => node.textContent).join(""));
+  const shown = afterDecks(excerpt, decks);
+  const content = squeezed(data.content);
+  let text = content; // the report's text: its page's, after the decks
+  for (const deck of decks.map(squeezed)) {
+    text = text.startsWith(deck) ? text.slice(deck.length).replace(/^\./, "") : text;
+  }
+  // An excerpt cut from the middle of the text says so: …… where text goes on before or after it.
+  // One that began with the decks (afterDecks took them away) starts where the report's text does.
+  if (shown === excerpt && !content.startsWith(whole) && !text.startsWith(whole)) {
+    shown.unshift(document.createTextNode("……"));
+  }
+  if (!content.endsWith(whole)) {
+    shown.push(document.createTextNode("……"));
+  }
+  item.querySelector(".ed-item__summary").replaceChildren(...shown.map(joinParagraphs));
   return item;
+}
+
+function squeezed(text) {
+  return text.replace(/\s+/g, "");
+}
+
+// Pagefind joins a report's paragraphs with a space: none after a Chinese sentence's end ("氛围。 疫情…").
+function joinParagraphs(node) {
+  node.textContent = node.textContent.replace(/([。！？；：”’」』）])\s+(?=[\u3400-\u9fff“‘「『（])/gu, "$1");
+  return node;
 }
 
 let found = []; // every result found so far, the newest wave's first
