@@ -134,6 +134,16 @@ def test_every_page_has_one_canonical_url_and_open_graph_and_the_404_page_asks_n
             assert len(canonical) == 1 and canonical[0]["href"] == url, url
             assert soup.select_one("meta[property='og:url']")["content"] == url
         assert soup.select_one("meta[property='og:title']")["content"]
+        # every page says what it is in a sentence, for search engines and link cards; not the search and 404 pages
+        description = soup.select_one("meta[name=description]")
+        if url in ("/404.html", "/search/"):
+            assert description is None, url
+        else:
+            assert soup.select_one("meta[property='og:description']")["content"] == description["content"], url
+            is_report = soup.select_one("meta[property='og:type']")["content"] == "article"
+            assert is_report or description["content"].startswith("平顶山日报"), url  # a report's is its summary
+    front = real_site.page("/").select_one("meta[name=description]")["content"]
+    assert front == "平顶山日报 2020年12月30日 星期三：共1个版、10篇稿件。头条：湛河区全面推动经济社会发展"
 
 
 def test_a_report_carries_news_article_json_ld_from_its_metadata(real_site):

@@ -101,6 +101,16 @@ def test_a_page_with_its_pdf_shows_its_picture_in_every_size_beside_the_list_of_
     assert titles == [report[1] for report in ON_PAGE] + [DRAWN[1], ELSEWHERE[1]]
 
 
+def test_a_page_with_its_pdf_is_shared_with_its_picture_and_described_by_its_titles(site):
+    soup = site.page(PAGE)
+    meta = {tag.get("property") or tag.get("name"): tag["content"] for tag in soup.select("meta[property], meta[name]")}
+    with Image.open(site.file(meta["og:image"])) as card:
+        assert card.size == (int(meta["og:image:width"]), int(meta["og:image:height"])) and card.width == 960
+    assert meta["twitter:card"] == "summary_large_image"
+    titles = [report[1] for report in ON_PAGE] + [DRAWN[1], ELSEWHERE[1]]
+    assert meta["description"].endswith("篇稿件：" + "；".join(titles)) and "第A06版：湛河区" in meta["description"]
+
+
 def test_each_report_on_the_page_is_a_link_over_the_picture_named_by_its_title_in_reading_order(site):
     soup = site.page(PAGE)
     svg = soup.select_one("main .ed-facsimile svg")
