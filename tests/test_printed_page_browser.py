@@ -174,6 +174,22 @@ def test_every_page_of_the_day_is_in_its_page_navigation_each_name_on_one_line(p
     assert lines_of_each_page_name == [1] * len(names)
 
 
+def test_a_page_without_its_pdf_is_a_blank_page_in_the_navigation_beside_the_pictures(printed, new_page):  # noqa: F811
+    """A07 has no PDF: beside A06's picture its link was its name alone, and the current page's a red
+    block as tall as a thumbnail. It shows a blank page of a thumbnail's size now."""
+    _, _, base = printed
+    page = new_page(1280)
+    page.goto(f"{base}/{DATE}/a07/")
+    thumbs = page.locator(".ed-pages__list .ed-pages__thumb")
+    expect(thumbs).to_have_count(2)
+    pictured, blank = (thumbs.nth(index).bounding_box() for index in (0, 1))
+    assert blank["width"] == pictured["width"] and abs(blank["height"] - pictured["height"]) <= 2, (pictured, blank)
+    assert thumbs.nth(1).locator("img").count() == 0
+    background = thumbs.nth(1).evaluate("element => getComputedStyle(element).backgroundColor")
+    current = page.locator(".ed-pages__list a[aria-current=page]").evaluate("element => getComputedStyle(element).backgroundColor")
+    assert background != current, "a blank page, not the current page's fill"
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("url", [PAGE, report_url(ZONED[0]), f"/{DATE}/", "/editions/"])
 def test_axe_finds_no_violations_with_the_page_picture_locator_and_calendars(printed, new_page, url, width):  # noqa: F811
