@@ -117,6 +117,28 @@ def test_pointing_at_a_zone_lights_its_title_and_the_reverse_and_a_linked_zone_i
     assert fill not in ("transparent", "rgba(0, 0, 0, 0)", "none"), "the zone a link points at (:target) is lit"
 
 
+@pytest.mark.parametrize("size", [(1280, 800), (1440, 900), (1024, 700)])
+def test_a_title_lit_anywhere_down_the_list_lights_a_zone_in_view(printed, new_page, size):  # noqa: F811
+    """On a laptop the page's picture was taller than the screen and scrolled away with the titles:
+    pointing at the seventh title lit a zone 558 px above the screen. The picture fits the screen now,
+    and stays beside the titles as they scroll."""
+    _, _, base = printed
+    width, height = size
+    page = new_page(width)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(base + PAGE)
+    picture = box(page, ".ed-facsimile__page")
+    assert picture[3] - picture[1] <= height, "the whole page fits the screen"
+    for slug in ZONED:
+        title = page.locator(f'.ed-spread__titles li[data-zone="{slug}"] h3')
+        title.evaluate("element => element.scrollIntoView({block: 'center'})")
+        title.hover()
+        expect(page.locator(f"#zone-{slug}")).to_have_class("ed-zone is-lit")
+        left, top, right, bottom = box(page, f"#zone-{slug}")
+        assert top >= 0 and bottom <= height, (slug, top, bottom)
+        assert box(page, ".ed-facsimile__zones") == pytest.approx(box(page, ".ed-facsimile__page img"), abs=0.5), "the zones lie over the picture"
+
+
 def test_without_javascript_the_zones_still_open_their_reports(printed, new_page):  # noqa: F811
     _, _, base = printed
     page = new_page(375, java_script_enabled=False)
