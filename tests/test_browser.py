@@ -131,6 +131,35 @@ def test_every_link_of_a_list_entry_is_at_least_24px_each_way_on_a_phone(site, n
     assert page.locator("main .ed-item__meta a").first.inner_text() == "2020年12月30日 星期三 第A06版", "its words as they were, the space kept"
 
 
+@pytest.mark.parametrize("size", ["medium", "large"])
+def test_no_deck_leaves_one_character_alone_on_its_last_line_on_a_phone(site, new_page, real_items, size):
+    """At 大 on a phone a 副题 ended with one character on a line of its own (湛河区便捷办理社会保险待遇资格认 / 证)."""
+    page = new_page(390)
+    page.context.add_init_script(f"localStorage.setItem('ed-text-size', '{size}')")
+    alone = []
+    for url in {PAGE_TYPES["front"], PAGE_TYPES["page"], *(f"/2020-12-30/a06/{item['slug']}/" for item in real_items)}:
+        visit(page, site, url)
+        last_lines = page.eval_on_selector_all(
+            "main .ed-decks > *",
+            """decks => decks.map(deck => {
+                const walker = document.createTreeWalker(deck, NodeFilter.SHOW_TEXT), tops = [];
+                for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                    for (let at = 0; at < node.data.length; at++) {
+                        const range = document.createRange();
+                        range.setStart(node, at);
+                        range.setEnd(node, at + 1);
+                        const rect = range.getBoundingClientRect();
+                        if (rect.width) tops.push([Math.round(rect.top), node.data[at]]);
+                    }
+                }
+                const last = Math.max(...tops.map(([top]) => top));
+                return [deck.textContent.trim(), new Set(tops.map(([top]) => top)).size, tops.filter(([top]) => top === last).map(([, c]) => c).join("")];
+            })""",
+        )
+        alone += [(url, text, end) for text, lines, end in last_lines if lines > 1 and len(end.strip()) < 2]
+    assert alone == []
+
+
 def test_the_largest_text_size_still_fits_a_320px_phone(site, new_page):
     page = new_page(320)
     page.context.add_init_script("localStorage.setItem('ed-text-size', 'large')")
