@@ -110,6 +110,19 @@ def test_report_pages_are_rendered_again_only_where_their_edition_changed_them(t
     assert report_page("2020-12-29", 2, 3) not in built
 
 
+def test_a_page_added_to_a_day_is_the_next_of_the_report_that_ended_the_day(tmp_path):
+    """A report at its page's end links to the next 版 (article.html): a 版 added to its day changes it."""
+    content = tmp_path / "content"
+    settings = write_settings(tmp_path, "SECTIONS = []\n")
+    write_day(content, "2020-12-29")
+    build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    last = report_page("2020-12-29", 2, 3)
+    assert "下一版" not in (tmp_path / "output" / last).read_text(encoding="utf-8")
+    write_item(content, "2020-12-29/a03-1.md", "第三版的稿件", date="2020-12-29", page="A03", section="版3", position=1)
+    built = assert_same_as_clean_build(tmp_path, settings, content)
+    assert "下一版</span> 第A03版：版3" in built[last].decode()
+
+
 def test_report_pages_of_an_unchanged_edition_are_rendered_again_when_a_report_they_link_to_moves(tmp_path):
     """An edition's key covers where its reports' {filename} links lead, in other editions."""
     content = tmp_path / "content"
@@ -974,7 +987,8 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
     def report(**changes):
         item = StoredArticle.__new__(StoredArticle)
         values = {"source_digest": "d1", "override_url": "2020-12-30/a01/x/", "title": "标题", "prev": None, "next": None}
-        item.__dict__.update(values | changes, edition_page=SimpleNamespace(number="A01", name="要闻", url="2020-12-30/a01/"))
+        page = changes.pop("page", SimpleNamespace(number="A01", name="要闻", url="2020-12-30/a01/", prev=None, next=None))
+        item.__dict__.update(values | changes, edition_page=page)
         return item
 
     def kwargs(**changes):
@@ -996,6 +1010,19 @@ def test_a_reports_page_digest_changes_with_everything_its_page_is_given():
         ("base", "2020-12-30/a01/x/index.html", "other.html", kwargs()),
         ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(article=report(source_digest="d2"))),
         ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(article=report(next=report(title="下一篇")))),
+        # at its page's end, the next 版 it links to (article.html)
+        (
+            "base",
+            "2020-12-30/a01/x/index.html",
+            "article.html",
+            kwargs(
+                article=report(
+                    page=SimpleNamespace(
+                        number="A01", name="要闻", url="2020-12-30/a01/", prev=None, next=SimpleNamespace(number="A02", name="评论", url="2020-12-30/a02/")
+                    )
+                )
+            ),
+        ),
         ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(category=SimpleNamespace(slug="other"))),
         ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(url="other/")),
         ("base", "2020-12-30/a01/x/index.html", "article.html", kwargs(relative_urls=True)),

@@ -86,6 +86,19 @@ def test_the_last_item_of_a_page_has_no_next_item(archive):
     assert soup.select_one(".ed-pager a[rel=prev]")["href"] == "/2020-12-29/a01/item-2020-12-29-a01-2/"
 
 
+def test_a_report_at_its_page_s_end_leads_on_to_the_next_or_previous_page(archive):
+    """The last item of a page was a dead end (上一篇 alone), and a page's only item had no way on at all."""
+
+    def ends(url):
+        return [(a.get_text(" ", strip=True), a["href"]) for a in archive.page(url).select(".ed-pager a")]
+
+    last = ends("/2020-12-29/a01/item-2020-12-29-a01-3/")
+    assert last[-1] == ("下一版 第A02版：评论", "/2020-12-29/a02/")
+    first = ends("/2020-12-29/a02/item-2020-12-29-a02-1/")
+    assert first[0] == ("上一版 第A01版：要闻", "/2020-12-29/a01/")
+    assert [text.split()[0] for text, _ in ends("/2020-12-29/a02/item-2020-12-29-a02-3/")] == ["上一篇"], "the day's last report: no page after it"
+
+
 def test_the_archive_links_every_edition_in_its_month_s_calendar(archive):
     soup = archive.page("/editions/")
     assert [caption.get_text(strip=True) for caption in soup.select("main .ed-archive caption")] == ["2020年12月"]

@@ -27,8 +27,14 @@ def neighbour(item):
     return f"{item.url}\x1f{item.title!r}" if item is not None else "\x1e"
 
 
+def neighbour_page(page):
+    """The 版 a report at its page's end links to instead of an item (article.html)."""
+    return f"{page.url}\x1f{page.number}\x1f{page.name!r}" if page is not None else "\x1e"
+
+
 def item_digest(item):
-    """An item as every page that shows it sees it: its source, place and neighbours, and the URLs
+    """An item as every page that shows it sees it: its source, place and neighbours (at its page's
+    ends, the 版 before or after), and the URLs
     of the files its body links to ({filename}…: a report that moves changes the pages linking to it).
 
     Worked out once a build per item, for 60,000 pages at 50,000 reports: one string of its parts
@@ -48,8 +54,8 @@ def item_digest(item):
             page.number,
             repr(page.name),
             page.url,
-            neighbour(item.prev),
-            neighbour(item.next),
+            neighbour(item.prev) if item.prev is not None else neighbour_page(page.prev),
+            neighbour(item.next) if item.next is not None else neighbour_page(page.next),
             targets,
             repr(pictures) if pictures else "",
         )
