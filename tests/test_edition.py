@@ -76,6 +76,16 @@ def test_edition_and_page_list_items_in_page_order(real_site, real_items):
         assert titles == expected, url
 
 
+def test_a_report_names_its_day_and_page_once_in_its_crumbs_and_once_in_its_dateline(real_site, real_items):
+    """The masthead, the crumbs and the dateline each said 2020年12月30日 … 第A06版 in a phone's first screen."""
+    for item in real_items:
+        soup = report(real_site, item)
+        assert soup.select_one(".ed-masthead").get_text(" ", strip=True).count("第A06版") == 0
+        assert "2020年12月30日 星期三" in soup.select_one(".ed-masthead").get_text()
+        assert soup.select_one(".ed-crumbs").get_text(" ", strip=True) == "2020年12月30日 星期三 第A06版：湛河区"
+        assert soup.select_one(".ed-report__dateline").get_text(" ", strip=True) == "2020年12月30日 星期三 第A06版 湛河区"
+
+
 def test_previous_and_next_item_follow_the_page_order_and_are_absent_at_the_ends(real_site, real_items):
     for index, item in enumerate(real_items):
         soup = report(real_site, item)
