@@ -1,6 +1,7 @@
 """Tasks for editors and CI: `invoke --list` shows them all."""
 
 import os
+import re
 import runpy
 import shlex
 import shutil
@@ -76,9 +77,28 @@ def rebuild(c):
     """Remove output/ and cache/, and build again from scratch."""
 
 
+SITE_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?")
+
+
+def _check_site_url(required):
+    """SITEURL, which every link of a published edition starts with, as readers reach it: published
+    without it, every link went to https://example.invalid (publishconf.py's stand-in, for a
+    preview); with news.example.org (no scheme), to news.example.org/… under the page's own path."""
+    site_url = os.environ.get("SITEURL")
+    if site_url is None:
+        if required:
+            sys.exit("No SITEURL: set it to the address readers reach the edition at, e.g. SITEURL=https://news.example.org or https://example.org/edition")
+        return
+    if not SITE_URL.fullmatch(site_url):
+        sys.exit(
+            f"SITEURL “{site_url}” is not an address: give it with its scheme, as readers reach the edition, e.g. https://news.example.org or https://example.org/edition"
+        )
+
+
 @task(help={"force": "build even if nothing changed since the last build"})
 def preview(c, force=False):
-    """Build with the production settings (publishconf.py) into output/."""
+    """Build with the production settings (publishconf.py) into output/ (links to $SITEURL, or to a stand-in)."""
+    _check_site_url(required=False)
     _build(CONFIG["publish_settings"], force=force)
 
 
@@ -198,6 +218,10 @@ def _publish_target(target):
     target = target or os.environ.get("PUBLISH_TARGET")
     if not target:
         sys.exit("No target: give --target /srv/edition, user@host:/srv/edition or s3://bucket/prefix, or set PUBLISH_TARGET.")
+    if target.startswith("s3:") and not target.startswith("s3://"):
+        sys.exit(f"Target “{target}” is no bucket: give it as s3://bucket/prefix.")
+    if not _is_bucket(target) and ":" not in target:
+        return os.path.abspath(target)  # a folder named from where the command was typed: the build runs from the project's root
     return target
 
 
@@ -211,9 +235,10 @@ TARGET_HELP = "a folder, user@host:/path over ssh, or s3://bucket/prefix (defaul
 @task(help={"target": TARGET_HELP, "keep": "how many releases to keep for rollback", "gzip": "store text gzip-compressed in a bucket (--no-gzip: as it is)"})
 def publish(c, target=None, keep=5, gzip=True):
     """Build with publishconf.py and publish the edition: a new release on a server, or the changed objects of a bucket."""
-    from publishing.release import PublishFailed
+    from publishing.release import NothingChanged, PublishFailed
 
     target = _publish_target(target)
+    _check_site_url(required=True)
     _build(CONFIG["publish_settings"])
     try:
         if _is_bucket(target):
@@ -227,6 +252,9 @@ def publish(c, target=None, keep=5, gzip=True):
         from publishing.release import publish as publish_release
 
         name = publish_release(_folder("output", CONFIG["publish_settings"]), target, keep=int(keep))
+    except NothingChanged as same:
+        print(f"Nothing published to {target}: {same}.")
+        return
     except PublishFailed as error:
         sys.exit(str(error))
     print(f"Published release {name} to {target}; readers now get it.")

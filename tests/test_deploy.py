@@ -105,6 +105,21 @@ def test_two_publishes_make_two_releases_and_current_serves_the_newest(tmp_path)
     assert "第二期" in served(target)
 
 
+def test_publishing_the_current_release_again_makes_no_release_so_rollback_still_goes_back_one_edition(tmp_path):
+    """A publish of an unchanged edition made a new release of the same files: rollback then went back to
+    that copy, and after --keep such publishes the edition before was pruned."""
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    second_edition = make_edition(tmp_path / "two", "第二期")
+    second = publish(second_edition, target)
+    with pytest.raises(release.NothingChanged, match=second):
+        publish(second_edition, target, keep=1)
+    assert state(Target.parse(target)) == (second, [first, second]), "no release made, none pruned"
+    assert rollback(target) == first and "第一期" in served(target)
+    (second_edition / "index.html").write_text("<!DOCTYPE html><title>第二期 更正</title>", encoding="utf-8")
+    assert publish(second_edition, target) > second, "a changed file is a new release"
+
+
 def test_files_unchanged_since_the_last_release_are_hard_links_not_copies(tmp_path):
     target = tmp_path / "srv"
     first = publish(make_edition(tmp_path / "one", "第一期"), target)
@@ -199,6 +214,8 @@ def test_invoke_publish_builds_with_publishconf_then_publishes_and_a_failing_bui
     assert 'href="https://news.example/' in served(target)
     assert (target / "current" / "index.html.gz").is_file()
     before = state(Target.parse(target))
+    tasks.publish(Context(), target=str(target), keep=3)
+    assert state(Target.parse(target)) == before, "nothing changed: no new release, the one before kept for rollback"
 
     write_item(tmp_path / "bad", "2020-12-31/a01-1.md", "坏稿", date="12月31日", section="湛河区")
     monkeypatch.setitem(tasks.CONFIG, "content", tmp_path / "bad")
@@ -212,6 +229,39 @@ def test_invoke_publish_without_a_target_says_how_to_give_one(monkeypatch):
     monkeypatch.delenv("PUBLISH_TARGET", raising=False)
     with pytest.raises(SystemExit, match="PUBLISH_TARGET"):
         tasks.publish(Context())
+    with pytest.raises(SystemExit, match="s3://bucket/prefix"):
+        tasks.publish(Context(), target="s3:/bucket")  # one slash: it was taken for an ssh host named s3
+
+
+@pytest.mark.parametrize(
+    ("site_url", "says"), [(None, "No SITEURL"), ("news.example.org", "is not an address"), ("https://news.example.org /x", "is not an address")]
+)
+def test_invoke_publish_without_a_real_siteurl_refuses_before_building(tmp_path, monkeypatch, site_url, says):
+    """Published without SITEURL, every link of the edition went to https://example.invalid; with one
+    without its scheme, to news.example.org/… under each page's own path: the site went live broken."""
+    tasks = load_tasks()
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    if site_url is None:
+        monkeypatch.delenv("SITEURL", raising=False)
+    else:
+        monkeypatch.setenv("SITEURL", site_url)
+    with pytest.raises(SystemExit, match=says):
+        tasks.publish(Context(), target=str(tmp_path / "srv"))
+    assert not (tmp_path / "srv").exists() and not (tmp_path / "output").exists(), "nothing built, nothing published"
+    if site_url is not None:
+        with pytest.raises(SystemExit, match=says):
+            tasks.preview(Context())
+
+
+def test_invoke_publish_to_a_folder_named_from_where_it_is_typed(tmp_path, monkeypatch):
+    """The build runs from the project's root: a relative --target was taken from there, not from where it was typed."""
+    tasks = load_tasks()
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    monkeypatch.setenv("SITEURL", "https://news.example")
+    (tmp_path / "here").mkdir()
+    monkeypatch.chdir(tmp_path / "here")
+    tasks.publish(Context(), target="../srv", keep=3)
+    assert 'href="https://news.example/' in served(tmp_path / "srv")
 
 
 def test_rsync_publishes_hold_a_lock_so_a_second_one_and_a_rollback_are_refused_meanwhile(tmp_path, monkeypatch):

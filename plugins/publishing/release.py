@@ -127,7 +127,8 @@ def upload(output_dir, target, name, current):
 def publish(output_dir, target, keep=5):
     """Copy a built edition to target as a new release, switch `current` to it, keep the newest `keep`.
 
-    Returns the new release's name. A failure before the switch leaves `current` as it was.
+    Returns the new release's name. A failure before the switch leaves `current` as it was; an edition
+    that is the current release already raises NothingChanged.
     """
     if keep < 1:
         raise PublishFailed(f"keep must be at least 1, not {keep}")
@@ -137,8 +138,29 @@ def publish(output_dir, target, keep=5):
         return publish_locked(output_dir, target, keep, lock)
 
 
+class NothingChanged(Exception):
+    """The built edition is the current release, file for file: no release is made (a release of the same
+    files would push the one before it, which a rollback goes back to, one step further away)."""
+
+    def __init__(self, current):
+        super().__init__(f"nothing changed since release {current}, which readers get: no new release")
+        self.current = current
+
+
+def same_as(output_dir, target, current):
+    """Is the edition in output_dir the release `current`, every file of the same size and time and no
+    other? rsync's dry run (stat only: an unchanged file keeps its time through builds and uploads)."""
+    # --modify-window=-1: times to the nanosecond (a file rewritten in the same second, at the same size, is another)
+    dry_run = ["--dry-run", "--itemize-changes", "--delete", "--omit-dir-times", "--modify-window=-1"]
+    command = [*(part for part in RSYNC if part != "--checksum"), *dry_run, f"{output_dir}/", target.rsync_path(f"releases/{current}") + "/"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    return result.returncode == 0 and not result.stdout.strip()
+
+
 def publish_locked(output_dir, target, keep, lock):
     current, releases = state(target)
+    if current in releases and same_as(output_dir, target, current):
+        raise NothingChanged(current)
     name = release_name()
     if name in releases:
         raise PublishFailed(f"{target}: release {name} already exists")
