@@ -300,3 +300,31 @@ def test_the_size_check_follows_an_output_that_is_a_link_and_says_when_there_is_
     assert result.returncode == 0 and result.stdout == "output: 0.0 MB in 1 files, 0% of GitHub Pages' 1 GB limit\n"
     result = subprocess.run([sys.executable, script, "elsewhere"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1 and result.stderr == "::error::elsewhere: no such folder — build the site first\n"
+
+
+def test_the_pre_commit_hook_checks_every_file_of_content_with_the_project_s_venv(tmp_path):
+    """The hook ran whatever `python` came first on the PATH (none on a bare Debian, one without Pelican
+    elsewhere), and only for Markdown: a zone file without its page PDF was committed, the hook skipped."""
+    import shutil
+
+    for name in (".pre-commit-config.yaml", "pelicanconf.py"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("plugins", "theme", ".venv"):
+        (tmp_path / name).symlink_to(ROOT / name)
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / ".pre-commit-cache"), "PATH": "/usr/bin:/bin"}  # no venv on the PATH
+
+    def git(*arguments):
+        return subprocess.run(["git", *arguments], cwd=tmp_path, capture_output=True, text=True, check=True, env=env)
+
+    def hook():
+        return subprocess.run([str(ROOT / ".venv/bin/pre-commit"), "run", "content-check"], cwd=tmp_path, capture_output=True, text=True, env=env)
+
+    git("init", "-q")
+    git("add", "-A")
+    good = hook()
+    assert good.returncode == 0 and "Passed" in good.stdout, good.stdout + good.stderr
+    (tmp_path / "content/2020-12-30/a07.yml").write_text("a07-01-x:\n  rect: [0, 0, 10, 10]\n", encoding="utf-8")
+    git("add", "content/2020-12-30/a07.yml")
+    bad = hook()
+    assert bad.returncode == 1 and "a07.yml" in bad.stdout, bad.stdout + bad.stderr
