@@ -189,6 +189,39 @@ def test_hidden_files_are_no_reports_and_a_link_to_nothing_is_named(tmp_path):
     assert "Traceback" not in failure.value.output
 
 
+def test_a_file_of_a_day_nothing_reads_is_named_by_the_check_and_the_build(tmp_path):
+    """A report saved as .txt or .MD was left out of its edition: the check said 'no problems' and the
+    build published the day without it. A day's page PDF and zone file, and hidden files, are read or no one's."""
+    import subprocess
+    import sys
+
+    content = tmp_path / "content"
+    good = write_item(content, "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
+    day = good.parent
+    shutil.copy(good, day / "a01-02-ling-yi-pian.txt")
+    shutil.copy(good, day / "a01-03-di-san-pian.MD")
+    (day / ".DS_Store").write_bytes(b"\0")
+    (content / "images").mkdir()
+    (content / "images" / "notes.txt").write_text("不在某一天的文件夹里", encoding="utf-8")
+    settings = write_settings(tmp_path, SETTINGS)
+    expected = [
+        "2020-12-30/a01-02-ling-yi-pian.txt:1: file: is neither a report nor a printed page, and nothing reads it",
+        "2020-12-30/a01-03-di-san-pian.MD:1: file: is not read as a report: a report's name ends in .md, in lower case — a01-03-di-san-pian.md",
+    ]
+    with pytest.raises(BuildFailed) as failure:
+        build_into(tmp_path / "output", settings, content=str(content), capture=True)
+    assert all(line in failure.value.output for line in expected), failure.value.output
+    assert "2 problem(s) in content" in failure.value.output and not (tmp_path / "output").exists()
+    check = subprocess.run(
+        [sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
+    )
+    assert check.returncode == 1 and all(line in check.stderr for line in expected), check.stderr
+
+
 def test_a_slug_two_reports_share_is_named_on_both(tmp_path):
     """Only the second in the files' order was named: a new report's duplicate slug blamed the untouched report."""
     content = tmp_path / "content"

@@ -58,7 +58,7 @@ def option(settings, name):
     return (settings or {}).get(name, DEFAULTS[name])
 
 
-def content_stamps(content_dir, by_folder=None, listed=None, dangling=None):
+def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, strangers=None, kept=()):
     """{path: stamp} of every Markdown item below content_dir, ordered by path parts (as os.walk
     finds them: a folder reached by a symbolic link is not entered); with a defaultdict(dict) as
     by_folder, the same by folder too ({folder_of(path): {path: stamp}}, in the same order). With
@@ -68,7 +68,8 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None):
     Each folder's listing is sorted by name and its folders entered in their place, which is the
     order of the paths' parts, without a sort of every path split into parts. Hidden files are not
     items (IGNORE_FILES); a name that is a link to nothing (or gone since listed) is put in the list
-    `dangling`, if given."""
+    `dangling`, if given, and a file of a day's folder that is no item nor ends in one of `kept`
+    (another plugin's: a06.pdf) in the list `strangers`, if given."""
     found = {}
     dangling = [] if dangling is None else dangling
     by_folder = defaultdict(dict) if by_folder is None else by_folder
@@ -92,6 +93,8 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None):
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (status.st_size, status.st_mtime_ns)
+            elif strangers is not None and not entry.name.lower().endswith(kept) and is_edition_folder(os.path.basename(folder)):
+                strangers.append(entry.path)
 
     def visit_listed(folder, name):
         if name not in listed.folders:  # a folder the fingerprint did not enter
@@ -114,6 +117,8 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None):
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (size, mtime_ns)
+            elif strangers is not None and not entry.lower().endswith(kept) and is_edition_folder(os.path.basename(folder)):
+                strangers.append(os.path.join(folder, entry))
 
     if listed is not None:
         visit_listed(os.fspath(content_dir), "")
@@ -158,8 +163,8 @@ def check_tree(
     listed = listing.of(content_dir)
     listed_from = time.time_ns() if listed is None else listed.listed_from
     by_folder = defaultdict(dict)
-    dangling = []
-    stamps = content_stamps(content_dir, by_folder, listed, dangling)
+    dangling, strangers = [], []
+    stamps = content_stamps(content_dir, by_folder, listed, dangling, strangers, read_beside(settings))
     listed_until = time.time_ns() if listed is None else listed.listed_until
     settled = settling.settled(by_folder, content_dir) if cache and render is not True else {}
     gone_folders = set(settling.stored_folders) - by_folder.keys() if cache else set()
@@ -220,6 +225,7 @@ def check_tree(
         )
         for path in dangling
     ]
+    problems += [Problem(label_for_link(path, label_root), 1, "file", *stranger(path)) for path in strangers]
     if digests is not None:
         digests.update(digests_of(settled, sealed))
         digests.update((source.file, source.digest) for source in sources)
@@ -227,6 +233,26 @@ def check_tree(
         settling.save(summaries(settling, content_dir, paths, sources, kept_stamps, problems, found), by_folder.keys())
         slugs.keep(cache.slugs_file)
     return sources, problems
+
+
+def read_beside(settings):
+    """The endings of the files of a day's folder that another plugin reads (printed_page: a06.pdf, a06.yml)."""
+    if "printed_page" not in settings.get("PLUGINS", ()):
+        return ()
+    from printed_page.store import SUFFIXES
+
+    return SUFFIXES
+
+
+def stranger(path):
+    """(what, expected) of a file of a day's folder that nothing reads: a report saved as a06-01-….txt or
+    ….MD was left out of its edition without a word."""
+    if path.lower().endswith(MARKDOWN):
+        return "is not read as a report: a report's name ends in .md, in lower case", f"{os.path.splitext(os.path.basename(path))[0]}.md"
+    return (
+        "is neither a report nor a printed page, and nothing reads it: it is left out of the edition",
+        "a report saved as .md (a06-01-….md), its page's PDF (a06.pdf) or zone file (a06.yml); a photo in content/images/<date>/",
+    )
 
 
 def options_key(settings, content_dir, label_root):
