@@ -160,6 +160,18 @@ def test_a_failed_upload_leaves_current_and_the_releases_as_they_were(tmp_path, 
     assert "第一期" in served(target)
 
 
+def test_the_copy_a_killed_publish_left_goes_with_the_next_publish(tmp_path):
+    """A publish stopped during its upload left releases/<name>.partial, a whole site, for good: its name
+    is no release's, so nothing pruned it."""
+    target = tmp_path / "srv"
+    first = publish(make_edition(tmp_path / "one", "第一期"), target)
+    left = target / "releases" / "20200101T000000.000000Z.partial"
+    (left / "theme").mkdir(parents=True)
+    (left / "index.html").write_text("半个站点", encoding="utf-8")
+    second = publish(make_edition(tmp_path / "two", "第二期"), target)
+    assert sorted(p.name for p in (target / "releases").iterdir()) == [first, second]
+
+
 def test_a_folder_that_is_not_a_built_edition_is_never_published(tmp_path):
     with pytest.raises(PublishFailed, match="no index.html"):
         publish(tmp_path, tmp_path / "srv")

@@ -117,7 +117,11 @@ def upload(output_dir, target, name, current):
     target.run(f"mkdir -p {shlex.quote(target.path + '/releases')}")
     # relative to the destination folder, so it holds for local and remote paths alike
     link_dest = [f"--link-dest=../{current}"] if current else []
-    result = subprocess.run([*RSYNC, *link_dest, f"{output_dir}/", target.rsync_path(partial) + "/"], capture_output=True, text=True)
+    try:
+        result = subprocess.run([*RSYNC, *link_dest, f"{output_dir}/", target.rsync_path(partial) + "/"], capture_output=True, text=True)
+    except BaseException:  # Ctrl-C: the copy so far goes (the next publish would also remove it: stale_partials)
+        target.run(f"rm -rf {shlex.quote(target.path + '/' + partial)}")
+        raise
     if result.returncode != 0:
         target.run(f"rm -rf {shlex.quote(target.path + '/' + partial)}")
         raise PublishFailed(f"rsync to {target} failed (exit {result.returncode}), current left as it was: {result.stderr.strip()}")
@@ -161,6 +165,9 @@ def publish_locked(output_dir, target, keep, lock):
     current, releases = state(target)
     if current in releases and same_as(output_dir, target, current):
         raise NothingChanged(current)
+    # Copies a publish killed during its upload left (releases/<name>.partial, a whole site each): with the
+    # lock held, no other publish is writing one.
+    target.run(f"cd {shlex.quote(target.path)} 2>/dev/null || exit 0; rm -rf releases/*.partial")
     name = release_name()
     if name in releases:
         raise PublishFailed(f"{target}: release {name} already exists")
