@@ -3,11 +3,13 @@
 import io
 import os
 import threading
+import time
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
 from news_photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
+from news_photos import store
 from news_photos.store import Catalog, Turns, make_all, published_names
 
 GPS = 0x8825  # the EXIF GPS block
@@ -179,6 +181,30 @@ def test_pictures_made_beside_the_build_wait_for_a_core_while_the_build_holds_th
     making.join(timeout=60)
     assert not making.is_alive()
     assert len(list(cache.glob("*/*/400.avif"))) == 2
+
+
+def test_pictures_stopped_by_ctrl_c_are_not_all_made_before_it_is_given_back(tmp_path, monkeypatch):
+    """Ctrl-C stopped the build, but its picture processes went on with every picture queued, on every core."""
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    (content / "images").mkdir(parents=True)
+    jobs = []
+    for number in range(16):
+        path = content / "images" / f"{number}.jpg"
+        path.write_bytes(photo_bytes(size=(1600, 1200), color=(number * 15, 30, 30)))
+        jobs.append((path, inspect(path.read_bytes())))
+    real = store.as_completed
+
+    def interrupted(futures):
+        for future in real(futures):
+            yield future
+            raise KeyboardInterrupt  # after the first picture
+
+    monkeypatch.setattr(store, "as_completed", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        make_all(jobs, cache, processes=2)
+    time.sleep(2)  # the pictures begun when it came are finished, no more
+    made = len(list(cache.glob("*/*/400.avif")))
+    assert 1 <= made <= 8, made  # those begun: a core each, and the pool's queue of three
 
 
 def test_a_picture_offers_avif_then_webp_in_every_width_with_a_jpeg_img_and_a_1200_px_card():

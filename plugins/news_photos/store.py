@@ -214,10 +214,22 @@ def make_all(jobs, cache, processes, made=None, turns=None):
         for path, photo, how, kind in missing:
             made.add(kind, make_in_turn(path, photo, cache, how))
     elif missing:
-        with ProcessPoolExecutor(max_workers=min(processes, len(missing)), initializer=_take_turns, initargs=(turns,)) as pool:
-            futures = {pool.submit(make_in_turn, path, photo, cache, how): kind for path, photo, how, kind in missing}
+        pool = ProcessPoolExecutor(max_workers=min(processes, len(missing)), initializer=_take_turns, initargs=(turns,))
+        futures = {}
+        try:
+            futures.update((pool.submit(make_in_turn, path, photo, cache, how), kind) for path, photo, how, kind in missing)
             for future in as_completed(futures):
                 made.add(futures[future], future.result())
+        except BaseException:
+            # Stopped (Ctrl-C, a picture that failed): the pictures not begun are not made. `with` waited for
+            # every one queued, so that an interrupted build went on making them on every core, for minutes.
+            # Cancelled here: shutdown's cancel_futures is done by the pool's thread, which finds the pool
+            # gone (and cancels nothing) once this frame is.
+            for future in futures:
+                future.cancel()
+            pool.shutdown(wait=False)
+            raise
+        pool.shutdown()
     return made
 
 
