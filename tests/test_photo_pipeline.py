@@ -8,8 +8,8 @@ import time
 import pytest
 from PIL import Image, ImageCms, ImageOps
 
-from news_photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
 from news_photos import store
+from news_photos.pipeline import ENCODINGS, MIN_WIDTH, PhotoError, derive, inspect
 from news_photos.store import Catalog, Turns, make_all, published_names
 
 GPS = 0x8825  # the EXIF GPS block
