@@ -235,11 +235,19 @@ TARGET_HELP = "a folder, user@host:/path over ssh, or s3://bucket/prefix (defaul
 @task(help={"target": TARGET_HELP, "keep": "how many releases to keep for rollback", "gzip": "store text gzip-compressed in a bucket (--no-gzip: as it is)"})
 def publish(c, target=None, keep=5, gzip=True):
     """Build with publishconf.py and publish the edition: a new release on a server, or the changed objects of a bucket."""
-    from publishing.release import NothingChanged, PublishFailed
 
     target = _publish_target(target)
     _check_site_url(required=True)
-    _build(CONFIG["publish_settings"])
+    # The built edition is held from its build to the end of its upload: a build in the same checkout
+    # meanwhile (`invoke livereload`, with the development settings, into the same output/) waits.
+    with Trees(_folder("output", CONFIG["publish_settings"])).locked():
+        _build(CONFIG["publish_settings"])
+        _publish_built(target, keep, gzip)
+
+
+def _publish_built(target, keep, gzip):
+    from publishing.release import NothingChanged, PublishFailed
+
     try:
         if _is_bucket(target):
             from publishing.objects import publish as publish_objects

@@ -201,8 +201,8 @@ def test_a_file_of_a_day_nothing_reads_is_named_by_the_check_and_the_build(tmp_p
     shutil.copy(good, day / "a01-02-ling-yi-pian.txt")
     shutil.copy(good, day / "a01-03-di-san-pian.MD")
     (day / ".DS_Store").write_bytes(b"\0")
-    (content / "images").mkdir()
-    (content / "images" / "notes.txt").write_text("不在某一天的文件夹里", encoding="utf-8")
+    (content / "images" / "2020-12-30").mkdir(parents=True)
+    (content / "images" / "2020-12-30" / "map.svg").write_text("<svg/>", encoding="utf-8")  # not a day's folder: another plugin's
     settings = write_settings(tmp_path, SETTINGS)
     expected = [
         "2020-12-30/a01-02-ling-yi-pian.txt:1: file: is neither a report nor a printed page, and nothing reads it",

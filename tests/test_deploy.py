@@ -265,6 +265,32 @@ def test_invoke_publish_without_a_real_siteurl_refuses_before_building(tmp_path,
             tasks.preview(Context())
 
 
+def test_invoke_publish_holds_its_build_until_it_is_uploaded(tmp_path, monkeypatch):
+    """A build in the same checkout while a publish uploaded (`invoke livereload`, with the development
+    settings, into the same output/) was published: a production release linking to 127.0.0.1."""
+    import subprocess
+    import sys
+
+    tasks = load_tasks()
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    monkeypatch.setenv("SITEURL", "https://news.example")
+    lock = tmp_path / ".output.lock"
+    real, seen = release.publish, []
+
+    def publish_while_another_build_tries(output, target, keep):
+        probe = "import fcntl, sys; fcntl.flock(open(sys.argv[1], 'a'), fcntl.LOCK_EX | fcntl.LOCK_NB)"
+        seen.append(subprocess.run([sys.executable, "-c", probe, str(lock)], capture_output=True).returncode)
+        return real(output, target, keep=keep)
+
+    monkeypatch.setattr(release, "publish", publish_while_another_build_tries)
+    tasks.publish(Context(), target=str(tmp_path / "srv"), keep=3)
+    assert seen == [1], "another build could take output/ while it was being uploaded"
+    assert (
+        subprocess.run([sys.executable, "-c", "import fcntl, sys; fcntl.flock(open(sys.argv[1], 'a'), fcntl.LOCK_EX | fcntl.LOCK_NB)", str(lock)]).returncode
+        == 0
+    )
+
+
 def test_invoke_publish_to_a_folder_named_from_where_it_is_typed(tmp_path, monkeypatch):
     """The build runs from the project's root: a relative --target was taken from there, not from where it was typed."""
     tasks = load_tasks()

@@ -73,6 +73,10 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, stra
     found = {}
     dangling = [] if dangling is None else dangling
     by_folder = defaultdict(dict) if by_folder is None else by_folder
+    root = os.path.normpath(content_dir)
+
+    def is_day(folder):  # content/2020-12-30, not content/images/2020-12-30
+        return os.path.dirname(os.path.normpath(folder)) == root and is_edition_folder(os.path.basename(folder))
 
     def visit(folder):
         with os.scandir(folder) as found_here:
@@ -93,7 +97,7 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, stra
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (status.st_size, status.st_mtime_ns)
-            elif strangers is not None and not entry.name.lower().endswith(kept) and is_edition_folder(os.path.basename(folder)):
+            elif strangers is not None and not entry.name.lower().endswith(kept) and is_day(folder):
                 strangers.append(entry.path)
 
     def visit_listed(folder, name):
@@ -117,7 +121,7 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, stra
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (size, mtime_ns)
-            elif strangers is not None and not entry.lower().endswith(kept) and is_edition_folder(os.path.basename(folder)):
+            elif strangers is not None and not entry.lower().endswith(kept) and is_day(folder):
                 strangers.append(os.path.join(folder, entry))
 
     if listed is not None:

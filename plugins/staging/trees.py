@@ -34,6 +34,9 @@ def step(name):
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+_HELD = {}  # the lock files this process holds, with how many times over: not per-build state
+
+
 class Trees:
     """output/ and, beside it, .output.previous/ with the list of names where the two may differ."""
 
@@ -52,11 +55,25 @@ class Trees:
     def locked(self):
         """One staged build of an output at a time (`invoke livereload` beside `invoke build`): two
         commits at once would both write into the previous folder. Released when the process ends,
-        however it ends."""
+        however it ends. Held again by the process that holds it, at once (`invoke publish` holds it
+        from its build to the end of its upload, and the build takes it too)."""
+        key = str(self.lock_path.resolve()) if self.lock_path.exists() else str(self.lock_path)
+        if _HELD.get(key):
+            _HELD[key] += 1
+            try:
+                yield
+            finally:
+                _HELD[key] -= 1
+            return
         self.output.parent.mkdir(parents=True, exist_ok=True)
         with open(self.lock_path, "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+            key = str(self.lock_path.resolve())
+            _HELD[key] = 1
+            try:
+                yield
+            finally:
+                _HELD[key] = 0
 
     def new_stage(self):
         return Path(tempfile.mkdtemp(prefix=self.stage_prefix, dir=self.output.parent))
