@@ -68,8 +68,10 @@ def build(c, force=False):
 def clean(c):
     """Remove the built edition (output/, and the one before it beside it) and what builds keep between them (cache/)."""
     for settings_file in (CONFIG["settings"], CONFIG["publish_settings"]):
-        Trees(_folder("output", settings_file)).remove()
-        shutil.rmtree(_folder("cache", settings_file), ignore_errors=True)
+        trees = Trees(_folder("output", settings_file))
+        with trees.locked():  # not from under a build that is running: it waits for it
+            trees.remove()
+            shutil.rmtree(_folder("cache", settings_file), ignore_errors=True)
 
 
 @task(pre=[clean, build])

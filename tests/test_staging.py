@@ -397,6 +397,35 @@ def test_invoke_build_and_clean_use_the_output_and_cache_folders_the_settings_na
     assert [name for name in ("site", ".site.previous", ".site.previous.json", "kept") if (tmp_path / name).exists()] == []
 
 
+def test_a_second_build_says_it_waits_for_the_first(tmp_path, capfd):
+    """A second `invoke build` waited on the first in silence."""
+    import threading
+
+    from staging.trees import Trees
+
+    trees = Trees(tmp_path / "output")
+    trees.output.parent.mkdir(parents=True, exist_ok=True)
+    hold = "import fcntl, sys, time; handle = open(sys.argv[1], 'a'); fcntl.flock(handle, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)"
+    first = subprocess.Popen([sys.executable, "-c", hold, str(trees.lock_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout.readline() == "held\n"
+        built = threading.Event()
+
+        def second_build():
+            with trees.locked():
+                built.set()
+
+        waiting = threading.Thread(target=second_build)
+        waiting.start()
+        assert not built.wait(1), "it waits for the first"
+        assert "Waiting for the build of output/ already running" in capfd.readouterr().err
+    finally:
+        first.kill()
+        first.wait()
+    assert built.wait(10), "and builds once the first is done"
+    waiting.join()
+
+
 def test_a_server_given_the_output_folder_serves_the_new_site_after_a_build_without_a_restart(tmp_path):
     """`invoke serve` (Pelican's server) and nginx look a file up by its path at each request: after the
     exchange the path leads into the new site."""

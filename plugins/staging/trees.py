@@ -17,6 +17,7 @@ import os
 import shutil
 import signal
 import stat
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -67,7 +68,11 @@ class Trees:
             return
         self.output.parent.mkdir(parents=True, exist_ok=True)
         with open(self.lock_path, "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:  # said, not waited for in silence
+                print(f"Waiting for the build of {self.output.name}/ already running (it holds {self.lock_path.name})…", file=sys.stderr, flush=True)
+                fcntl.flock(handle, fcntl.LOCK_EX)
             key = str(self.lock_path.resolve())
             _HELD[key] = 1
             try:
@@ -155,7 +160,9 @@ class Trees:
         """`invoke clean`: the output, the folder beside it and their records."""
         for path in (self.output, self.previous, self.aside, *self.output.parent.glob(self.stage_prefix + "*")):
             remove(path)
-        for path in (self.differs, self.lock_path, self.inputs):
+        # Not the lock file, held by `invoke clean` while it removes: a build waiting on it would then
+        # hold the lock of a file gone, and another build take a new one beside it.
+        for path in (self.differs, self.inputs):
             path.unlink(missing_ok=True)
 
 
