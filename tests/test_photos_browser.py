@@ -32,7 +32,7 @@ LEAD_REPORT = f"/{DATE}/a01/tu-1/"
 TEXT_REPORT = f"/{DATE}/a02/zheng-wen-zhao-pian/"
 # Each list: its URL, the items it shows with a thumbnail, and an item it shows without one
 LISTS = {
-    "front page": ("/", PICTURED, TEXT_ONLY),
+    "front page": ("/", PICTURED[1:], TEXT_ONLY),  # its lead is shown above the pages, not listed again
     "版 page": (f"/{DATE}/a01/", PICTURED, None),
     "tag": ("/tags/xiang-mu-jian-she/", TAGGED, TEXT_ONLY),
     "reporter": ("/reporters/zhang-san/", PICTURED, TEXT_ONLY),

@@ -240,8 +240,9 @@ def check_tree(
 
 
 def read_beside(settings):
-    """The endings of the files of a day's folder that another plugin reads (printed_page: a06.pdf, a06.yml)."""
-    if "printed_page" not in settings.get("PLUGINS", ()):
+    """The endings of the files of a day's folder that another plugin reads (printed_page: a06.pdf, a06.yml);
+    without settings, the project's plugins'."""
+    if settings is not None and "printed_page" not in settings.get("PLUGINS", ()):
         return ()
     from printed_page.store import SUFFIXES
 
