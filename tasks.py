@@ -68,7 +68,7 @@ def build(c, force=False):
 def clean(c):
     """Remove the built edition (output/, and the one before it beside it) and what builds keep between them (cache/)."""
     for settings_file in (CONFIG["settings"], CONFIG["publish_settings"]):
-        trees = Trees(_folder("output", settings_file))
+        trees = Trees(_folder("output", settings_file).resolve())  # as the build names its lock
         with trees.locked():  # not from under a build that is running: it waits for it
             trees.remove()
             shutil.rmtree(_folder("cache", settings_file), ignore_errors=True)
@@ -80,14 +80,15 @@ def rebuild(c):
 
 
 SITE_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?")
+STAND_IN = "https://example.invalid"  # publishconf.py's SITEURL when none is given: for a preview
 
 
 def _check_site_url(required):
-    """SITEURL, which every link of a published edition starts with, as readers reach it: published
-    without it, every link went to https://example.invalid (publishconf.py's stand-in, for a
-    preview); with news.example.org (no scheme), to news.example.org/… under the page's own path."""
-    site_url = os.environ.get("SITEURL")
-    if site_url is None:
+    """SITEURL, which every link of a published edition starts with, as readers reach it (the production
+    settings', from $SITEURL or written in them): published without it, every link went to
+    https://example.invalid; with news.example.org (no scheme), to news.example.org/… under each page's path."""
+    site_url = runpy.run_path(str(CONFIG["publish_settings"])).get("SITEURL", "")
+    if site_url in ("", STAND_IN):
         if required:
             sys.exit("No SITEURL: set it to the address readers reach the edition at, e.g. SITEURL=https://news.example.org or https://example.org/edition")
         return
@@ -242,7 +243,8 @@ def publish(c, target=None, keep=5, gzip=True):
     _check_site_url(required=True)
     # The built edition is held from its build to the end of its upload: a build in the same checkout
     # meanwhile (`invoke livereload`, with the development settings, into the same output/) waits.
-    with Trees(_folder("output", CONFIG["publish_settings"])).locked():
+    # Resolved, as the build names its lock (output/ may be a link to a folder elsewhere)
+    with Trees(_folder("output", CONFIG["publish_settings"]).resolve()).locked():
         _build(CONFIG["publish_settings"])
         _publish_built(target, keep, gzip)
 

@@ -191,7 +191,7 @@ def test_hidden_files_are_no_reports_and_a_link_to_nothing_is_named(tmp_path):
 
 def test_a_file_of_a_day_nothing_reads_is_named_by_the_check_and_the_build(tmp_path):
     """A report saved as .txt or .MD was left out of its edition: the check said 'no problems' and the
-    build published the day without it. A day's page PDF and zone file, and hidden files, are read or no one's."""
+    build published the day without it. Other files of a day's folder are not judged."""
     import subprocess
     import sys
 
@@ -201,11 +201,13 @@ def test_a_file_of_a_day_nothing_reads_is_named_by_the_check_and_the_build(tmp_p
     shutil.copy(good, day / "a01-02-ling-yi-pian.txt")
     shutil.copy(good, day / "a01-03-di-san-pian.MD")
     (day / ".DS_Store").write_bytes(b"\0")
+    (day / "Thumbs.db").write_bytes(b"\0")  # nobody's, as a picture a report's text may link to is someone's: not judged
+    (day / "map.svg").write_text("<svg/>", encoding="utf-8")
     (content / "images" / "2020-12-30").mkdir(parents=True)
-    (content / "images" / "2020-12-30" / "map.svg").write_text("<svg/>", encoding="utf-8")  # not a day's folder: another plugin's
+    (content / "images" / "2020-12-30" / "notes.txt").write_text("不在某一天的文件夹里", encoding="utf-8")  # not a day's folder
     settings = write_settings(tmp_path, SETTINGS)
     expected = [
-        "2020-12-30/a01-02-ling-yi-pian.txt:1: file: is neither a report nor a printed page, and nothing reads it",
+        "2020-12-30/a01-02-ling-yi-pian.txt:1: file: is not read as a report, and is left out of the edition",
         "2020-12-30/a01-03-di-san-pian.MD:1: file: is not read as a report: a report's name ends in .md, in lower case — a01-03-di-san-pian.md",
     ]
     with pytest.raises(BuildFailed) as failure:

@@ -227,6 +227,17 @@ def test_a_search_for_words_written_together_finds_the_reports_with_every_one_of
     assert sorted(page.locator(".ed-results__list .ed-decks__title a").all_inner_texts()) == having
 
 
+def test_a_query_in_quotes_finds_the_words_as_typed(site, new_page, real_items):
+    """Pagefind's exact phrase ("志愿服务" in quotes) is not split into its words: the quotes were dropped."""
+    shown = ("title", "kicker", "subtitle", "body", "caption", "credit")
+    having = sorted(item["title"] for item in real_items if any("志愿服务" in (item.get(field) or "") for field in shown))
+    page = new_page()
+    phrase = quote('"志愿服务"')
+    page.goto(f"{site}/search/?q={phrase}")
+    expect(page.get_by_role("status")).to_contain_text(f"找到{len(having)}篇")
+    assert sorted(page.locator(".ed-results__list .ed-decks__title a").all_inner_texts()) == having
+
+
 def test_a_search_result_shows_the_decks_dateline_and_an_excerpt_of_the_report(site, new_page):
     page = new_page()
     page.goto(site + SEARCH)

@@ -58,7 +58,7 @@ def option(settings, name):
     return (settings or {}).get(name, DEFAULTS[name])
 
 
-def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, strangers=None, kept=()):
+def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, strangers=None):
     """{path: stamp} of every Markdown item below content_dir, ordered by path parts (as os.walk
     finds them: a folder reached by a symbolic link is not entered); with a defaultdict(dict) as
     by_folder, the same by folder too ({folder_of(path): {path: stamp}}, in the same order). With
@@ -68,15 +68,15 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, stra
     Each folder's listing is sorted by name and its folders entered in their place, which is the
     order of the paths' parts, without a sort of every path split into parts. Hidden files are not
     items (IGNORE_FILES); a name that is a link to nothing (or gone since listed) is put in the list
-    `dangling`, if given, and a file of a day's folder that is no item nor ends in one of `kept`
-    (another plugin's: a06.pdf) in the list `strangers`, if given."""
+    `dangling`, if given, and a file of a day's folder named as a report that is not read as one
+    (REPORT_LIKE: a06-01-….txt, ….MD) in the list `strangers`, if given."""
     found = {}
     dangling = [] if dangling is None else dangling
     by_folder = defaultdict(dict) if by_folder is None else by_folder
     root = os.path.normpath(content_dir)
 
     def is_day(folder):  # content/2020-12-30, not content/images/2020-12-30
-        return os.path.dirname(os.path.normpath(folder)) == root and is_edition_folder(os.path.basename(folder))
+        return os.path.normpath(os.path.dirname(folder)) == root and is_edition_folder(os.path.basename(folder))
 
     def visit(folder):
         with os.scandir(folder) as found_here:
@@ -97,7 +97,7 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, stra
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (status.st_size, status.st_mtime_ns)
-            elif strangers is not None and not entry.name.lower().endswith(kept) and is_day(folder):
+            elif strangers is not None and entry.name.lower().endswith(REPORT_LIKE) and is_day(folder):
                 strangers.append(entry.path)
 
     def visit_listed(folder, name):
@@ -121,7 +121,7 @@ def content_stamps(content_dir, by_folder=None, listed=None, dangling=None, stra
                 if files is None:
                     files = by_folder[folder_of(path)]
                 found[path] = files[path] = (size, mtime_ns)
-            elif strangers is not None and not entry.lower().endswith(kept) and is_day(folder):
+            elif strangers is not None and entry.lower().endswith(REPORT_LIKE) and is_day(folder):
                 strangers.append(os.path.join(folder, entry))
 
     if listed is not None:
@@ -168,7 +168,7 @@ def check_tree(
     listed_from = time.time_ns() if listed is None else listed.listed_from
     by_folder = defaultdict(dict)
     dangling, strangers = [], []
-    stamps = content_stamps(content_dir, by_folder, listed, dangling, strangers, read_beside(settings))
+    stamps = content_stamps(content_dir, by_folder, listed, dangling, strangers)
     listed_until = time.time_ns() if listed is None else listed.listed_until
     settled = settling.settled(by_folder, content_dir) if cache and render is not True else {}
     gone_folders = set(settling.stored_folders) - by_folder.keys() if cache else set()
@@ -239,25 +239,19 @@ def check_tree(
     return sources, problems
 
 
-def read_beside(settings):
-    """The endings of the files of a day's folder that another plugin reads (printed_page: a06.pdf, a06.yml);
-    without settings, the project's plugins'."""
-    if settings is not None and "printed_page" not in settings.get("PLUGINS", ()):
-        return ()
-    from printed_page.store import SUFFIXES
-
-    return SUFFIXES
+# A report saved under a name Pelican does not read as one (in a day's folder): a text or a word processor's
+# file, or Markdown in capitals. It was left out of its edition without a word. Other files are not judged
+# here: a photo or a file the text links to may lie in a day's folder ({static}, Image:), and Thumbs.db,
+# desktop.ini or an editor's backup are nobody's.
+REPORT_LIKE = (*MARKDOWN, ".txt", ".text", ".rtf", ".doc", ".docx", ".wps")
 
 
 def stranger(path):
-    """(what, expected) of a file of a day's folder that nothing reads: a report saved as a06-01-….txt or
-    ….MD was left out of its edition without a word."""
+    """(what, expected) of a file of a day's folder named as a report that is not read as one."""
+    stem = os.path.splitext(os.path.basename(path))[0]
     if path.lower().endswith(MARKDOWN):
-        return "is not read as a report: a report's name ends in .md, in lower case", f"{os.path.splitext(os.path.basename(path))[0]}.md"
-    return (
-        "is neither a report nor a printed page, and nothing reads it: it is left out of the edition",
-        "a report saved as .md (a06-01-….md), its page's PDF (a06.pdf) or zone file (a06.yml); a photo in content/images/<date>/",
-    )
+        return "is not read as a report: a report's name ends in .md, in lower case", f"{stem}.md"
+    return "is not read as a report, and is left out of the edition: Pelican reads a report from Markdown", f"the report as Markdown, saved as {stem}.md"
 
 
 def options_key(settings, content_dir, label_root):

@@ -224,10 +224,12 @@ def make_all(jobs, cache, processes, made=None, turns=None):
             # Stopped (Ctrl-C, a picture that failed): the pictures not begun are not made. `with` waited for
             # every one queued, so that an interrupted build went on making them on every core, for minutes.
             # Cancelled here: shutdown's cancel_futures is done by the pool's thread, which finds the pool
-            # gone (and cancels nothing) once this frame is.
+            # gone (and cancels nothing) once this frame is. Then the pictures begun (one a core, and the
+            # pool's queue) are waited for: a process beside the build ends with os._exit, and workers
+            # left to themselves would wait on their queue for good.
             for future in futures:
                 future.cancel()
-            pool.shutdown(wait=False)
+            pool.shutdown(wait=True)
             raise
         pool.shutdown()
     return made

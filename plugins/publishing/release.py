@@ -163,11 +163,11 @@ def same_as(output_dir, target, current):
 
 def publish_locked(output_dir, target, keep, lock):
     current, releases = state(target)
-    if current in releases and same_as(output_dir, target, current):
-        raise NothingChanged(current)
     # Copies a publish killed during its upload left (releases/<name>.partial, a whole site each): with the
     # lock held, no other publish is writing one.
     target.run(f"cd {shlex.quote(target.path)} 2>/dev/null || exit 0; rm -rf releases/*.partial")
+    if current in releases and same_as(output_dir, target, current):
+        raise NothingChanged(current)
     name = release_name()
     if name in releases:
         raise PublishFailed(f"{target}: release {name} already exists")

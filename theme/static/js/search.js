@@ -27,6 +27,11 @@ function searchTerms(text) {
   if (typeof Intl === "undefined" || !Intl.Segmenter) {
     return text;
   }
+  // "…" in quotes is Pagefind's exact phrase: its words, one after the other, kept in quotes
+  const phrase = /^\s*"(.+)"\s*$/.exec(text);
+  if (phrase) {
+    return `"${searchTerms(phrase[1])}"`;
+  }
   const terms = [];
   let single = false; // is the last term a run of single characters?
   for (const { segment, isWordLike } of new Intl.Segmenter("zh", { granularity: "word" }).segment(text)) {
@@ -120,7 +125,7 @@ function entry(data) {
     thumb.remove();
   }
   const decks = [data.meta.kicker, data.meta.title, data.meta.subtitle].filter(Boolean);
-  const excerpt = excerptNodes(data.excerpt);
+  const excerpt = excerptNodes(joinParagraphs(data.excerpt));
   const whole = squeezed(excerpt.map((node) => node.textContent).join(""));
   const shown = afterDecks(excerpt, decks);
   const content = squeezed(data.content);
@@ -136,7 +141,7 @@ function entry(data) {
   if (!content.endsWith(whole)) {
     shown.push(document.createTextNode("……"));
   }
-  item.querySelector(".ed-item__summary").replaceChildren(...shown.map(joinParagraphs));
+  item.querySelector(".ed-item__summary").replaceChildren(...shown);
   return item;
 }
 
@@ -144,10 +149,10 @@ function squeezed(text) {
   return text.replace(/\s+/g, "");
 }
 
-// Pagefind joins a report's paragraphs with a space: none after a Chinese sentence's end ("氛围。 疫情…").
-function joinParagraphs(node) {
-  node.textContent = node.textContent.replace(/([。！？；：”’」』）])\s+(?=[\u3400-\u9fff“‘「『（])/gu, "$1");
-  return node;
+// Pagefind joins a report's paragraphs with a space: none after a Chinese sentence's end ("氛围。 疫情…"),
+// the next paragraph's first word marked or not (Pagefind's excerpt: escaped text, <mark> around words found).
+function joinParagraphs(html) {
+  return html.replace(/([。！？；：”’」』）])\s+(?=(?:<mark>)?[\u3400-\u9fff“‘「『（])/gu, "$1");
 }
 
 let found = []; // every result found so far, the newest wave's first
