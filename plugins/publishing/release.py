@@ -119,7 +119,7 @@ def upload(output_dir, target, name, current):
     link_dest = [f"--link-dest=../{current}"] if current else []
     try:
         result = subprocess.run([*RSYNC, *link_dest, f"{output_dir}/", target.rsync_path(partial) + "/"], capture_output=True, text=True)
-    except BaseException:  # Ctrl-C: the copy so far goes (the next publish would also remove it: stale_partials)
+    except BaseException:  # Ctrl-C: the copy so far goes (a killed publish's goes with the next: publish_locked)
         target.run(f"rm -rf {shlex.quote(target.path + '/' + partial)}")
         raise
     if result.returncode != 0:

@@ -58,7 +58,7 @@ class Trees:
         commits at once would both write into the previous folder. Released when the process ends,
         however it ends. Held again by the process that holds it, at once (`invoke publish` holds it
         from its build to the end of its upload, and the build takes it too)."""
-        key = str(self.lock_path.resolve()) if self.lock_path.exists() else str(self.lock_path)
+        key = str(self.lock_path.resolve())
         if _HELD.get(key):
             _HELD[key] += 1
             try:
@@ -73,7 +73,6 @@ class Trees:
             except BlockingIOError:  # said, not waited for in silence
                 print(f"Waiting for the build of {self.output.name}/ already running (it holds {self.lock_path.name})…", file=sys.stderr, flush=True)
                 fcntl.flock(handle, fcntl.LOCK_EX)
-            key = str(self.lock_path.resolve())
             _HELD[key] = 1
             try:
                 yield
