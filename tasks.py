@@ -40,11 +40,17 @@ def _folder(key, settings_file=None):
     return settings_file.parent / value
 
 
-@task
+@task(help={"content": "the content folder to check (default: content/, as the settings name it)"})
 def check(c, content=None):
     """Check every report and photo item without building; one line per problem."""
     from content_schema.__main__ import main
+    from site_build.listing import is_edition_folder
 
+    if content and not Path(content).is_dir():
+        sys.exit(f"{content} is not a folder: give the content folder (content/); the check reads all of it")
+    if content and is_edition_folder(Path(content).resolve().name):
+        # Photos and links are named from the content folder: from a day's, every photo was missing
+        sys.exit(f"{content} is a day's folder: give the content folder it is in ({Path(content).resolve().parent.name}/); the check reads all of it")
     arguments = [str(content)] if content else []
     sys.exit(main([*arguments, "--settings", str(CONFIG["settings"])]))
 
@@ -113,6 +119,8 @@ def serve(c, port=CONFIG["port"]):
     class Server(RootedHTTPServer):
         allow_reuse_address = True
 
+    if not (_folder("output") / "index.html").is_file():
+        sys.exit(f"No edition in {_folder('output')}: build it first (invoke build)")
     server = Server(str(_folder("output")), (CONFIG["host"], int(port)), ComplexHTTPRequestHandler)
     print(f"Serving the edition at http://{CONFIG['host']}:{port}/ (Ctrl-C to stop)")
     try:
@@ -151,7 +159,20 @@ def livereload(c, port=CONFIG["port"]):
 )
 def new(c, date, page, title, section, position=1, kind="report"):
     """Write a new item with every metadata field, ready for the editor to fill."""
+    from content_schema.fields import FieldError
+
+    # What the check would refuse, refused before a file is written (2026-13-45/ was made, a02-01-.md written)
+    for option, field, value in (("date", "date", date), ("page", "page", page), ("position", "position", str(position)), ("kind", "kind", kind)):
+        try:
+            FIELDS[field].parse(value)
+        except FieldError as error:
+            sys.exit(f"--{option}: {error.problem} — {error.expected}; nothing was written.")
+    sections = runpy.run_path(str(CONFIG["settings"])).get("SECTIONS") or ()
+    if sections and section not in sections:
+        sys.exit(f"--section: unknown page name “{section}” — one of {'、'.join(sections)} (SECTIONS in pelicanconf.py); nothing was written.")
     slug = pinyin_slug(title)
+    if not slug:
+        sys.exit(f"--title: “{title}” gives no pinyin for the file's name — a title in Chinese or Latin letters; nothing was written.")
     path = CONFIG["content"] / date / f"{page.lower()}-{int(position):02d}-{slug}.md"
     if path.exists():
         sys.exit(f"{path} already exists; nothing was written.")
@@ -178,7 +199,7 @@ def new(c, date, page, title, section, position=1, kind="report"):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + f"\n\n{body}\n", encoding="utf-8")
     print(
-        f"Wrote {path.relative_to(ROOT)}. Fill in People ({'/'.join(ROLES)}), the decks, tags, summary and text; delete the fields you do not use; then `invoke check`."
+        f"Wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}. Fill in People ({'/'.join(ROLES)}), the decks, tags, summary and text; delete the fields you do not use; then `invoke check`."
     )
 
 

@@ -6,6 +6,7 @@ import contextlib
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -468,3 +469,58 @@ def test_the_manifest_reads_back_as_written_whatever_its_names(tmp_path):
     assert read_manifest(tmp_path) == odd
     (tmp_path / ".build-digests.json").write_text("{not json", encoding="utf-8")
     assert read_manifest(tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"date": "2026-13-45"}, "--date: no such date"),
+        ({"section": "体育"}, "--section: unknown page name “体育”"),
+        ({"title": "！！！"}, "--title: “！！！” gives no pinyin"),
+        ({"position": "二"}, "--position: “二” is not a position"),
+        ({"kind": "video"}, "--kind: unknown kind"),
+    ],
+)
+def test_invoke_new_refuses_what_the_check_would_and_writes_nothing(tmp_path, monkeypatch, options, says):
+    """`invoke new` made content/2026-13-45/, wrote a02-01-.md for a title without pinyin, took any
+    section or kind, and ended in a traceback for --position 二: the check refused it all afterwards."""
+    from invoke import Context
+    from test_deploy import load_tasks
+
+    tasks = load_tasks()
+    monkeypatch.setitem(tasks.CONFIG, "content", tmp_path / "content")
+    given = {"date": "2020-12-30", "page": "A06", "title": "湛河区推进项目建设", "section": "湛河区"} | options
+    with pytest.raises(SystemExit, match=re.escape(says)):
+        tasks.new(Context(), **given)
+    assert not (tmp_path / "content").exists(), "nothing written"
+    tasks.new(
+        Context(),
+        **(
+            given
+            | {
+                key: value
+                for key, value in {"date": "2020-12-30", "section": "湛河区", "title": "推进项目建设", "position": 3, "kind": "report"}.items()
+                if key in options
+            }
+        ),
+    )
+    assert [path.name for path in (tmp_path / "content").rglob("*.md")] == [
+        f"a06-0{3 if 'position' in options else 1}-{'tui-jin-xiang-mu-jian-she' if 'title' in options else 'zhan-he-qu-tui-jin-xiang-mu-jian-she'}.md"
+    ]
+
+
+def test_invoke_check_takes_the_content_folder_and_serve_needs_a_build(tmp_path, monkeypatch):
+    """`invoke check --content content/2020-12-30` said every photo was missing (they are named from the
+    content folder), and a file ended in a traceback; `invoke serve` before a build dropped every request."""
+    from invoke import Context
+    from test_deploy import load_tasks
+
+    tasks = load_tasks()
+    day = ROOT / "content" / "2020-12-30"
+    with pytest.raises(SystemExit, match="is a day's folder: give the content folder it is in"):
+        tasks.check(Context(), content=str(day))
+    with pytest.raises(SystemExit, match="is not a folder"):
+        tasks.check(Context(), content=str(next(day.glob("*.md"))))
+    monkeypatch.setitem(tasks.CONFIG, "output", tmp_path / "output")
+    with pytest.raises(SystemExit, match="No edition in .*: build it first"):
+        tasks.serve(Context(), port=0)
