@@ -3,6 +3,7 @@
 import io
 import os
 import threading
+import time
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
@@ -157,6 +158,38 @@ def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_pat
     assert isinstance(missing, PhotoError) and "does not exist" in str(missing)
     names = published_names("images/a.jpg", photo)
     assert f"images/a-800.{photo.key}.webp" in names and len(names) == len(photo.widths) * len(ENCODINGS)
+
+
+def test_a_fresh_checkout_s_photos_are_not_read_again_unless_their_bytes_changed(tmp_path, monkeypatch):
+    """A fresh checkout (CI restores the last build's cache onto one) gives every file a new time: every
+    photo and page PDF of the archive was read again, on every content commit. Git's id of a file as
+    committed tells the same bytes, without reading them."""
+    import subprocess
+
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    for number in range(3):
+        (content / "images" / f"{number}.jpg").write_bytes(photo_bytes(color=(number * 80, 30, 30)))
+
+    def git(*arguments):
+        subprocess.run(["git", "-c", "user.email=e@example.invalid", "-c", "user.name=E", *arguments], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "photos")
+    names = [f"images/{number}.jpg" for number in range(3)]
+    first = Catalog(tmp_path / "cache").look_up(content, names)
+    (content / "images" / "2.jpg").write_bytes(photo_bytes(color=(10, 200, 10)))  # changed since the commit
+    later = time.time() - 60  # as a checkout leaves them: every file of another time (not a moment ago: racy)
+    for name in names:
+        os.utime(content / name, (later, later))
+    read = []
+    monkeypatch.setattr("news_photos.store.read", lambda path: read.append(os.path.basename(path)) or inspect(open(path, "rb").read()))
+    again = Catalog(tmp_path / "cache").look_up(content, names)
+    assert read == ["2.jpg"], "only the photo whose bytes are not the committed ones is read"
+    assert [again[name] for name in names[:2]] == [first[name] for name in names[:2]] and again["images/2.jpg"] != first["images/2.jpg"]
+    read.clear()
+    assert Catalog(tmp_path / "cache").look_up(content, names) == again and read == [], "the new times are kept"
 
 
 @pytest.mark.parametrize("processes", [1, 2])

@@ -15,6 +15,7 @@ import os
 import resource
 import shutil
 import sqlite3
+import subprocess
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -74,6 +75,8 @@ class Catalog:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)"
         )
+        if "blob" not in {column[1] for column in self.db.execute("PRAGMA table_info(photos)")}:  # a catalogue made before it
+            self.db.execute("ALTER TABLE photos ADD COLUMN blob TEXT")
 
     def close(self):
         self.db.close()
@@ -91,6 +94,7 @@ class Catalog:
             rows.update((row[0], row[1:]) for row in self.db.execute(f"SELECT * FROM photos WHERE path IN ({marks})", chunk))
         fresh = []
         now = time.time()
+        blobs = None  # git's ids of the files as committed, asked for once a file's size or time is not the catalogue's
         for name in names:
             try:
                 stat = os.stat(os.path.join(content, name))
@@ -101,12 +105,47 @@ class Catalog:
             if row and row[0] == stat.st_size and row[1] == stat.st_mtime_ns:
                 found[name] = self.picture(row[2], row[3], row[4]) if row[2] else self.error(row[5], row[6])
                 continue
-            found[name] = entry = self.read(os.path.join(content, name))
+            if blobs is None:
+                blobs = committed_blobs(content)
+            blob = blobs.get(name)
             racy = abs(now - stat.st_mtime) <= RACY_SECONDS
-            fresh.append((name, stat.st_size, -1 if racy else stat.st_mtime_ns, *row_of(entry)))
+            if row and blob and row[7] == blob:
+                # The same bytes as catalogued, with another time: a fresh checkout (CI) gives every file a new one,
+                # and every photo and page PDF of the archive was read again (some 20 ms a photo, 50 ms a PDF)
+                found[name] = self.picture(row[2], row[3], row[4]) if row[2] else self.error(row[5], row[6])
+                fresh.append((name, stat.st_size, -1 if racy else stat.st_mtime_ns, *row[2:7], blob))
+                continue
+            found[name] = entry = self.read(os.path.join(content, name))
+            fresh.append((name, stat.st_size, -1 if racy else stat.st_mtime_ns, *row_of(entry), blob))
         if fresh and self.keep:
-            self.db.executemany("INSERT OR REPLACE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?)", fresh)
+            self.db.executemany("INSERT OR REPLACE INTO photos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh)
         return found
+
+
+def committed_blobs(content):
+    """{path under content/: git's id of its bytes} of the files there that are as git has them (tracked,
+    neither changed nor staged); {} outside a git work tree, or without git. A file's id is the hash of its
+    bytes: a file git says is as committed has the bytes of its id, whatever its time."""
+
+    def git(*arguments):
+        return subprocess.run(["git", "-C", os.fspath(content), *arguments], capture_output=True, timeout=120, check=True).stdout
+
+    try:
+        listed = git("ls-files", "-s", "-z", "--", ".")
+        changed = git("status", "--porcelain=v1", "-z", "--untracked-files=no", "--no-renames", "--", ".")
+        prefix = os.fsdecode(git("rev-parse", "--show-prefix").strip())
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    # ls-files names a file from content/ (where git runs), status from the work tree's top (prefix: content/)
+    blobs = {}
+    for record in listed.split(b"\0"):
+        meta, _, path = record.partition(b"\t")
+        if path and meta.endswith(b" 0"):  # stage 0: not in a merge
+            blobs[os.fsdecode(path)] = meta.split(b" ")[1].decode()
+    for record in changed.split(b"\0"):
+        if len(record) > 3:
+            blobs.pop(os.fsdecode(record[3:]).removeprefix(prefix), None)
+    return blobs
 
 
 def photo_problems(content, shown, folder):
