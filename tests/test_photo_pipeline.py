@@ -4,6 +4,7 @@ import io
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image, ImageCms, ImageOps
@@ -184,7 +185,7 @@ def test_a_fresh_checkout_s_photos_are_not_read_again_unless_their_bytes_changed
     for name in names:
         os.utime(content / name, (later, later))
     read = []
-    monkeypatch.setattr("news_photos.store.read", lambda path: read.append(os.path.basename(path)) or inspect(open(path, "rb").read()))
+    monkeypatch.setattr("news_photos.store.read", lambda path: read.append(os.path.basename(path)) or inspect(Path(path).read_bytes()))
     again = Catalog(tmp_path / "cache").look_up(content, names)
     assert read == ["2.jpg"], "only the photo whose bytes are not the committed ones is read"
     assert [again[name] for name in names[:2]] == [first[name] for name in names[:2]] and again["images/2.jpg"] != first["images/2.jpg"]
