@@ -499,7 +499,7 @@ def test_a_photo_item_found_by_search_shows_its_photo_its_kind_and_its_text(tmp_
         pictured = page.locator(".ed-results__list > li", has_text="宣传换届政策")
         thumb = pictured.locator(".ed-item__thumb img")
         expect(thumb).to_be_visible()
-        assert thumb.evaluate("img => img.complete && img.naturalWidth") > 0
+        assert thumb.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)") > 0, "it loads (waited for: shown is not yet loaded)"
         assert re.search(r"^/images/2020-12-30/a01-01-\d+\.[0-9a-f]+\.jpg$", thumb.get_attribute("src"))
         expect(pictured.locator(".ed-item__kind")).to_have_text("图片新闻")
         expect(pictured.locator(".ed-item__summary")).to_have_text(re.compile("^▲日前"))

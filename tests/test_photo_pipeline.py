@@ -161,6 +161,26 @@ def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_pat
     assert f"images/a-800.{photo.key}.webp" in names and len(names) == len(photo.widths) * len(ENCODINGS)
 
 
+def test_a_catalogue_made_before_git_s_ids_keeps_its_rows(tmp_path, monkeypatch):
+    """The catalogue gained a column (git's id of a file): one made before keeps its rows, not read again."""
+    import sqlite3
+
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    (content / "images").mkdir(parents=True)
+    (content / "images" / "a.jpg").write_bytes(photo_bytes())
+    old = os.stat(content / "images" / "a.jpg").st_mtime - 60
+    os.utime(content / "images" / "a.jpg", (old, old))
+    photo = Catalog(cache).look_up(content, ["images/a.jpg"])["images/a.jpg"]
+    db = sqlite3.connect(cache / "catalog.sqlite")
+    db.execute("ALTER TABLE photos DROP COLUMN blob")  # as an older build left it
+    db.commit()
+    db.close()
+    first = Catalog(cache)
+    second = Catalog(cache)  # the column is there now: nothing to add
+    monkeypatch.setattr("news_photos.store.read", lambda path: pytest.fail(f"{path} was read again"))
+    assert first.look_up(content, ["images/a.jpg"]) == second.look_up(content, ["images/a.jpg"]) == {"images/a.jpg": photo}
+
+
 def test_a_fresh_checkout_s_photos_are_not_read_again_unless_their_bytes_changed(tmp_path, monkeypatch):
     """A fresh checkout (CI restores the last build's cache onto one) gives every file a new time: every
     photo and page PDF of the archive was read again, on every content commit. Git's id of a file as

@@ -73,10 +73,14 @@ class Catalog:
         self.db = sqlite3.connect(os.path.join(folder, name) if folder else ":memory:", timeout=30, isolation_level=None)
         write_ahead(self.db)
         self.db.execute(
-            "CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT)"
+            "CREATE TABLE IF NOT EXISTS photos (path TEXT PRIMARY KEY, size INT, mtime INT, key TEXT, width INT, height INT, what TEXT, expected TEXT, blob TEXT)"
         )
         if "blob" not in {column[1] for column in self.db.execute("PRAGMA table_info(photos)")}:  # a catalogue made before it
-            self.db.execute("ALTER TABLE photos ADD COLUMN blob TEXT")
+            try:
+                self.db.execute("ALTER TABLE photos ADD COLUMN blob TEXT")
+            except sqlite3.OperationalError as error:  # added meanwhile by the check beside the build, or the build
+                if "duplicate column" not in str(error):
+                    raise
 
     def close(self):
         self.db.close()
