@@ -131,8 +131,8 @@ def committed_blobs(content):
     neither changed nor staged); {} outside a git work tree, or without git. A file's id is the hash of its
     bytes: a file git says is as committed has the bytes of its id, whatever its time."""
 
-    def git(*arguments):
-        return subprocess.run(["git", "-C", os.fspath(content), *arguments], capture_output=True, timeout=120, check=True).stdout
+    def git(*arguments):  # without the index's lock, which `git status` takes to refresh it: an editor's commit meanwhile would fail
+        return subprocess.run(["git", "--no-optional-locks", "-C", os.fspath(content), *arguments], capture_output=True, timeout=120, check=True).stdout
 
     try:
         listed = git("ls-files", "-s", "-z", "--", ".")
