@@ -30,7 +30,9 @@ RELEASE_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
 # --checksum: every build rewrites every file, so only content tells what is unchanged and
 # may be hard-linked to the current release (and same size and second is not the same file).
 # --chmod: readable by nginx's worker user whatever the umask of the machine that built it.
-RSYNC = ["rsync", "-a", "--checksum", "--chmod=D755,F644"]
+# --exclude: not the build's bookkeeping (.build-digests.json, …), which readers never get (nginx refuses
+# names starting with a dot; a bucket's publish leaves them out: publishing.digests.edition_files).
+RSYNC = ["rsync", "-a", "--checksum", "--chmod=D755,F644", "--exclude=.*"]
 # Never wait for a password: a publish from CI must fail instead
 SSH = ["ssh", "-o", "BatchMode=yes"]
 LOCK_FILE = "publish.lock"
