@@ -135,21 +135,27 @@ def test_every_problem_of_a_run_is_reported_together(tmp_path):
     assert not (tmp_path / "output").exists()
 
 
-def test_invoke_check_reports_problems_without_building(tmp_path):
+def run_check(content, settings):
+    """`python -m content_schema`, as `invoke check` runs it, without the venv on the PATH."""
     import subprocess
     import sys
 
-    content = tmp_path / "content"
-    content.mkdir()
-    shutil.copy(BAD / "unknown-role.md", content / "x.md")
-    settings = write_settings(tmp_path, SETTINGS)
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)],
         capture_output=True,
         text=True,
         cwd=ROOT,
         env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
     )
+
+
+def test_invoke_check_reports_problems_without_building(tmp_path):
+
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(BAD / "unknown-role.md", content / "x.md")
+    settings = write_settings(tmp_path, SETTINGS)
+    result = run_check(content, settings)
     assert result.returncode == 1
     assert "x.md:6: People: unknown role “编辑” for 李四" in result.stderr
     assert not (tmp_path / "output").exists()
@@ -192,8 +198,6 @@ def test_hidden_files_are_no_reports_and_a_link_to_nothing_is_named(tmp_path):
 def test_a_file_of_a_day_nothing_reads_is_named_by_the_check_and_the_build(tmp_path):
     """A report saved as .txt or .MD was left out of its edition: the check said 'no problems' and the
     build published the day without it. Other files of a day's folder are not judged."""
-    import subprocess
-    import sys
 
     content = tmp_path / "content"
     good = write_item(content, "2020-12-30/a01-01.md", "好的报道", page="A01", section="要闻", position=1, Slug="good-one")
@@ -214,13 +218,7 @@ def test_a_file_of_a_day_nothing_reads_is_named_by_the_check_and_the_build(tmp_p
         build_into(tmp_path / "output", settings, content=str(content), capture=True)
     assert all(line in failure.value.output for line in expected), failure.value.output
     assert "2 problem(s) in content" in failure.value.output and not (tmp_path / "output").exists()
-    check = subprocess.run(
-        [sys.executable, "-m", "content_schema", str(content), "--settings", str(settings)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
-    )
+    check = run_check(content, settings)
     assert check.returncode == 1 and all(line in check.stderr for line in expected), check.stderr
 
 

@@ -142,12 +142,17 @@ def test_the_narrowest_photo_is_min_width():
     assert inspect(photo_bytes(size=(400, 300))).widths == (400,)
 
 
+def old_photo(path):
+    """A photo saved a minute ago: not so new that the catalogue must read it again (racy)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(photo_bytes())
+    old = os.stat(path).st_mtime - 60
+    os.utime(path, (old, old))
+
+
 def test_each_photo_is_made_once_and_a_catalogued_file_is_not_read_again(tmp_path, monkeypatch):
     content, cache = tmp_path / "content", tmp_path / "cache"
-    (content / "images").mkdir(parents=True)
-    (content / "images" / "a.jpg").write_bytes(photo_bytes())
-    old = os.stat(content / "images" / "a.jpg").st_mtime - 60
-    os.utime(content / "images" / "a.jpg", (old, old))
+    old_photo(content / "images" / "a.jpg")
     catalog = Catalog(cache)
     photo = catalog.look_up(content, ["images/a.jpg"])["images/a.jpg"]
     assert len(make_all([(content / "images" / "a.jpg", photo)], cache, processes=2)) == 1
@@ -166,10 +171,7 @@ def test_a_catalogue_made_before_git_s_ids_keeps_its_rows(tmp_path, monkeypatch)
     import sqlite3
 
     content, cache = tmp_path / "content", tmp_path / "cache"
-    (content / "images").mkdir(parents=True)
-    (content / "images" / "a.jpg").write_bytes(photo_bytes())
-    old = os.stat(content / "images" / "a.jpg").st_mtime - 60
-    os.utime(content / "images" / "a.jpg", (old, old))
+    old_photo(content / "images" / "a.jpg")
     photo = Catalog(cache).look_up(content, ["images/a.jpg"])["images/a.jpg"]
     db = sqlite3.connect(cache / "catalog.sqlite")
     db.execute("ALTER TABLE photos DROP COLUMN blob")  # as an older build left it
