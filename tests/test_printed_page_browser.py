@@ -113,6 +113,8 @@ def test_pointing_at_a_zone_lights_its_title_and_the_reverse_and_a_linked_zone_i
     expect(page.locator(f"#zone-{ZONED[2]}")).to_have_class("ed-zone is-lit")
     expect(page.locator(f'.ed-spread__titles li[data-zone="{slug}"]')).not_to_have_class("is-lit")
     page.goto(base + PAGE + f"#zone-{ZONED[4]}")
+    # its fill fades in (a transition of 0.15 s): read once it has ended
+    page.eval_on_selector(f"#zone-{ZONED[4]} polygon", "el => Promise.all(el.getAnimations().map(animation => animation.finished))")
     fill = page.eval_on_selector(f"#zone-{ZONED[4]} polygon", "el => getComputedStyle(el).fill")
     assert fill not in ("transparent", "rgba(0, 0, 0, 0)", "none"), "the zone a link points at (:target) is lit"
 
